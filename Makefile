@@ -1,0 +1,35 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app recruiter
+
+.PHONY: run test translations browser
+
+$(BIN)/activate: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(BIN)/activate
+
+translations: $(BIN)/activate
+	$(BIN)/pybabel compile --use-fuzzy -q -d recruiter/translations
+
+instance/config.py:
+	$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}\nDEMO = True')" > $@
+
+## run: install, create instance/recruiter.db with demo data, serve on http://127.0.0.1:5000
+run: $(BIN)/activate translations instance/config.py
+	$(FLASK) init-db
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## browser: Debian's chromium for the browser tests (installed when root)
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
+	  { echo "Install Debian's chromium (apt-get install chromium) for the browser tests."; exit 1; }
+
+## test: install, then run the whole test suite (browser tests included)
+test: $(BIN)/activate translations browser
+	$(BIN)/pytest -q

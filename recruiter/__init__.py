@@ -1,0 +1,79 @@
+"""Värva: a recruiting app for a Swedish folkrörelse party."""
+import os
+from datetime import timedelta
+
+from flask import Flask
+
+DEV_SECRET = "dev"
+
+
+def create_app(test_config=None):
+    """Build the Flask app: config, extensions, blueprints and filters."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_mapping(
+        SECRET_KEY=DEV_SECRET,
+        DATABASE=os.path.join(app.instance_path, "recruiter.db"),
+        PUBLIC_BASE_URL="http://127.0.0.1:5000",
+        SYNCHRONOUS="FULL",
+        MAX_CONTENT_LENGTH=64 * 1024,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_DURATION=timedelta(days=30),
+        SESSION_LIFETIME_REMEMBER=timedelta(days=30),
+        SESSION_LIFETIME=timedelta(hours=12),
+        INVITATION_LIFETIME=timedelta(hours=72),
+        RESET_LIFETIME=timedelta(hours=24),
+        ARGON2_PARAMS={},
+        BABEL_DEFAULT_LOCALE="sv",
+        BABEL_DEFAULT_TIMEZONE="Europe/Stockholm",
+        BABEL_TRANSLATION_DIRECTORIES="translations",
+        LANGUAGES=["sv", "en"],
+        MAIL_SERVER=None,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env()
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _refuse_insecure_config(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _refuse_insecure_config(app):
+    """Production must never run on the development secret."""
+    if app.debug or app.testing:
+        return
+    if app.config["SECRET_KEY"] in (None, "", DEV_SECRET):
+        raise RuntimeError(
+            "SECRET_KEY is the development key: set it in instance/config.py "
+            "or FLASK_SECRET_KEY before serving (see README)."
+        )
+    if app.config["PUBLIC_BASE_URL"].startswith("https://"):
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+
+
+def _init_extensions(app):
+    from . import cli, db, i18n, responses, sessions
+    from .forms import csrf
+
+    db.init_app(app)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    sessions.init_app(app)
+    cli.init_app(app)
+    responses.init_app(app)
+
+
+def _register_blueprints(app):
+    from . import admin, association, auth, home
+
+    for module in (auth, home, association, admin):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,178 @@
+"""Member accounts, their roles, invitations and password-reset links."""
+from datetime import datetime, timezone
+
+from .db import immediate, now
+from .passwords import hash_password
+from .scope import ROLE_LEVEL, ROLE_RANK
+from .sessions import new_token, revoke_member_sessions, token_hash
+
+
+def _expiry(lifetime):
+    return (datetime.now(timezone.utc) + lifetime).isoformat(timespec="seconds")
+
+
+def normalise_email(email):
+    """E-mail addresses are compared trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def find_member_by_email(db, email):
+    """The member row for an e-mail address, or None."""
+    rows = list(db.table("members").rows_where("email = ?", [normalise_email(email)]))
+    return rows[0] if rows else None
+
+
+def create_member(db, email, first_name, last_name, password_hash, association_id,
+                  roles=(("member", None),)):
+    """Insert a member and their roles; returns the member id.
+
+    Takes the hash, not the password, so the slow hashing happens before any
+    write lock is taken. A role given with unit None is held in the member's
+    own association. Raises sqlite3.IntegrityError when the e-mail is taken.
+    """
+    with db.atomic():
+        member_id = db.table("members").insert({
+            "email": normalise_email(email), "first_name": first_name.strip(),
+            "last_name": last_name.strip(), "password_hash": password_hash,
+            "association_id": association_id, "is_active": 1, "created_at": now(),
+        }).last_pk
+        for role, unit_id in roles:
+            add_role(db, member_id, role, unit_id if unit_id is not None else association_id)
+    return member_id
+
+
+def add_role(db, member_id, role, unit_id):
+    """Give a member a role over a unit (ignored if they already hold it)."""
+    if ROLE_LEVEL[role] == "nation":
+        unit_id = None
+    db.execute(
+        """insert into roles (member_id, role, unit_id, created_at)
+           select ?, ?, ?, ? where not exists (
+             select 1 from roles where member_id = ? and role = ? and unit_id is ?)""",
+        [member_id, role, unit_id, now(), member_id, role, unit_id],
+    )
+
+
+def member_roles(db, member_id):
+    """A member's roles, highest first."""
+    rows = list(db.table("roles").rows_where("member_id = ?", [member_id]))
+    return sorted(rows, key=lambda r: (-ROLE_RANK[r["role"]], r["id"]))
+
+
+def set_password(db, member_id, password_hash):
+    """Store a new password hash for a member."""
+    db.execute("update members set password_hash = ? where id = ?",
+               [password_hash, member_id])
+
+
+def set_active(db, member_id, active):
+    """Deactivate (ending every session) or reactivate an account."""
+    with db.atomic():
+        db.execute(
+            "update members set is_active = ?, deactivated_at = ? where id = ?",
+            [1 if active else 0, None if active else now(), member_id],
+        )
+        if not active:
+            revoke_member_sessions(db, member_id)
+
+
+def association_members(db, association_id):
+    """The accounts of one association, with their highest role."""
+    return list(db.query(
+        """select m.id, m.first_name, m.last_name, m.email, m.is_active,
+                  max(r.role = 'chair') as is_chair
+           from members m left join roles r
+             on r.member_id = m.id and r.role = 'chair' and r.unit_id = m.association_id
+           where m.association_id = ?
+           group by m.id order by m.is_active desc, m.last_name, m.first_name""",
+        [association_id],
+    ))
+
+
+def create_invitation(db, association_id, created_by, lifetime, max_uses=1):
+    """Store a new invitation and return its token (shown once, never stored)."""
+    token = new_token()
+    db.table("invitations").insert({
+        "association_id": association_id, "token_hash": token_hash(token),
+        "created_by": created_by, "created_at": now(), "expires_at": _expiry(lifetime),
+        "max_uses": max_uses, "uses": 0,
+    })
+    return token
+
+
+def usable_invitation(db, token):
+    """The invitation behind a token if it can still be used, else None."""
+    rows = list(db.query(
+        """select i.*, a.name as association_name from invitations i
+           join associations a on a.id = i.association_id
+           where i.token_hash = ? and i.revoked_at is null
+             and i.uses < i.max_uses and i.expires_at > ?""",
+        [token_hash(token), now()],
+    ))
+    return rows[0] if rows else None
+
+
+def accept_invitation(db, token, email, first_name, last_name, password):
+    """Create the account an invitation allows; None if it is no longer usable.
+
+    The use is counted and the account made in one write transaction, so two
+    people racing for the last use cannot both get in.
+    """
+    password_hash = hash_password(password)
+    with immediate(db):
+        invitation = usable_invitation(db, token)
+        if invitation is None:
+            return None
+        db.execute("update invitations set uses = uses + 1 where id = ?",
+                   [invitation["id"]])
+        return create_member(db, email, first_name, last_name, password_hash,
+                             invitation["association_id"])
+
+
+def association_invitations(db, association_id):
+    """Invitations of one association, newest first."""
+    return list(db.table("invitations").rows_where(
+        "association_id = ?", [association_id], order_by="created_at desc, id desc",
+        limit=20,
+    ))
+
+
+def revoke_invitation(db, invitation_id):
+    """Switch off an invitation link."""
+    db.execute("update invitations set revoked_at = ? where id = ? and revoked_at is null",
+               [now(), invitation_id])
+
+
+def create_reset(db, member_id, created_by, lifetime):
+    """Store a one-time password-reset link and return its token."""
+    token = new_token()
+    db.table("password_resets").insert({
+        "member_id": member_id, "token_hash": token_hash(token),
+        "created_by": created_by, "created_at": now(), "expires_at": _expiry(lifetime),
+    })
+    return token
+
+
+def usable_reset(db, token):
+    """The reset row behind a token if unused, unexpired and its member active."""
+    rows = list(db.query(
+        """select p.* from password_resets p join members m on m.id = p.member_id
+           where p.token_hash = ? and p.used_at is null and p.expires_at > ?
+             and m.is_active = 1""",
+        [token_hash(token), now()],
+    ))
+    return rows[0] if rows else None
+
+
+def use_reset(db, token, password):
+    """Set the new password and end every session; False if the link is spent."""
+    password_hash = hash_password(password)
+    with immediate(db):
+        reset = usable_reset(db, token)
+        if reset is None:
+            return False
+        db.execute("update password_resets set used_at = ? where id = ?",
+                   [now(), reset["id"]])
+        set_password(db, reset["member_id"], password_hash)
+        revoke_member_sessions(db, reset["member_id"])
+    return True

@@ -1,0 +1,106 @@
+"""The chair's pages for one association: accounts, invitations, reset links."""
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from . import accounts
+from .db import get_db
+from .forms import ConfirmForm, InvitationForm
+from .mail import send_link
+from .qr import qr_svg
+from .scope import require_unit
+
+bp = Blueprint("association", __name__, url_prefix="/forening")
+
+
+def public_url(endpoint, **values):
+    """An absolute link built from PUBLIC_BASE_URL, never from the Host header."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return base + url_for(endpoint, **values)
+
+
+def get_association_member(db, association_id, member_id):
+    """A member of the association, or 404 (also for members of other ones)."""
+    member = db.table("members").get(member_id)
+    if member["association_id"] != association_id:
+        abort(404)
+    return member
+
+
+@bp.route("/<int:association_id>/medlemmar")
+@login_required
+def members(association_id):
+    """The association's accounts and invitation links."""
+    unit = require_unit("association", association_id, "chair")
+    db = get_db()
+    return render_template(
+        "association/members.html", unit=unit,
+        members=accounts.association_members(db, association_id),
+        invitations=accounts.association_invitations(db, association_id),
+        invitation_form=InvitationForm(), confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/<int:association_id>/inbjudan", methods=["POST"])
+@login_required
+def invite(association_id):
+    """Create an invitation link and show it, with its QR code, this once."""
+    unit = require_unit("association", association_id, "chair")
+    form = InvitationForm()
+    if not form.validate_on_submit():
+        for error in form.max_uses.errors:
+            flash(error, "error")
+        return redirect(url_for(".members", association_id=association_id))
+    token = accounts.create_invitation(
+        get_db(), association_id, current_user.member_id,
+        current_app.config["INVITATION_LIFETIME"], form.max_uses.data)
+    link = public_url("auth.invitation", token=token)
+    return render_template("association/link.html", unit=unit, link=link,
+                           qr=qr_svg(link), kind="invitation")
+
+
+@bp.route("/<int:association_id>/inbjudan/<int:invitation_id>/stang", methods=["POST"])
+@login_required
+def close_invitation(association_id, invitation_id):
+    """Switch off an invitation link before it runs out."""
+    require_unit("association", association_id, "chair")
+    db = get_db()
+    invitation = db.table("invitations").get(invitation_id)
+    if invitation["association_id"] != association_id:
+        abort(404)
+    accounts.revoke_invitation(db, invitation_id)
+    flash(_("Inbjudningslänken är avstängd."), "success")
+    return redirect(url_for(".members", association_id=association_id))
+
+
+@bp.route("/<int:association_id>/medlem/<int:member_id>/<any(inaktivera,aktivera):action>",
+          methods=["POST"])
+@login_required
+def set_active(association_id, member_id, action):
+    """Deactivate an account (ending its sessions) or let it back in."""
+    require_unit("association", association_id, "chair")
+    db = get_db()
+    member = get_association_member(db, association_id, member_id)
+    if member["id"] == current_user.member_id:
+        flash(_("Du kan inte stänga av ditt eget konto."), "error")
+    else:
+        accounts.set_active(db, member["id"], action == "aktivera")
+        flash(_("%(name)s är avstängd.", name=member["first_name"]) if action == "inaktivera"
+              else _("%(name)s kan logga in igen.", name=member["first_name"]), "success")
+    return redirect(url_for(".members", association_id=association_id))
+
+
+@bp.route("/<int:association_id>/medlem/<int:member_id>/aterstallning", methods=["POST"])
+@login_required
+def reset_link(association_id, member_id):
+    """Make a one-time password-reset link for a member, mailed where SMTP is set."""
+    unit = require_unit("association", association_id, "chair")
+    db = get_db()
+    member = get_association_member(db, association_id, member_id)
+    token = accounts.create_reset(db, member["id"], current_user.member_id,
+                                  current_app.config["RESET_LIFETIME"])
+    link = public_url("auth.reset", token=token)
+    mailed = send_link(member["email"], _("Välj ett nytt lösenord i Värva"), link)
+    return render_template("association/link.html", unit=unit, link=link, qr=qr_svg(link),
+                           kind="reset", member=member, mailed=mailed)

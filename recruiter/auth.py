@@ -1,0 +1,175 @@
+"""Logging in and out, passwords, roles, and the links that create accounts."""
+import sqlite3
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template,
+                   request, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from . import accounts
+from .db import get_db
+from .forms import LoginForm, PasswordChangeForm, RegisterForm, ResetForm, RoleSwitchForm
+from .passwords import burn_time, hash_password, needs_rehash, verify_password
+from .sessions import (load_user, login_manager, revoke_member_sessions,
+                       revoke_session, start_session, switch_role)
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(value):
+    """Return value if it is a path on this site, else None.
+
+    Only a single leading slash is allowed: no scheme (`https:evil.example`
+    passes a bare netloc check and browsers follow it), no `//` or `/\\`, no
+    backslash or control character anywhere.
+    """
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
+        return None
+    if "\\" in value or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """A revoked or expired session gets 401; anyone else is sent to log in."""
+    if g.get("session_ended"):
+        return render_template("auth/ended.html"), 401
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": "login required"}, 401
+    flash(_("Logga in för att fortsätta."), "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def check_credentials(db, email, password):
+    """The member row if the e-mail and password match an active account.
+
+    Unknown e-mails cost one hash verification too, so the time taken does
+    not tell whether an address has an account.
+    """
+    member = accounts.find_member_by_email(db, email)
+    if member is None:
+        burn_time(password)
+        return None
+    if not verify_password(member["password_hash"], password) or not member["is_active"]:
+        return None
+    if needs_rehash(member["password_hash"]):
+        accounts.set_password(db, member["id"], hash_password(password))
+    return member
+
+
+@bp.route("/logga-in", methods=["GET", "POST"])
+def login():
+    """The login form."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        db = get_db()
+        member = check_credentials(db, form.email.data, form.password.data)
+        if member is None:
+            form.password.errors.append(_("Fel e-post eller lösenord."))
+            current_app.logger.info("login failed")
+            return render_template("auth/login.html", form=form), 401
+        role_id = accounts.member_roles(db, member["id"])[0]["id"]
+        token = start_session(db, member["id"], role_id, form.remember.data)
+        login_user(load_user(token), remember=form.remember.data)
+        current_app.logger.info("login ok member=%s", member["id"])
+        return redirect(safe_next(form.next.data) or url_for("home.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logga-ut", methods=["POST"])
+@login_required
+def logout():
+    """End this device's session on the server and in the browser."""
+    revoke_session(get_db(), current_user.session_id)
+    logout_user()
+    flash(_("Du är utloggad."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/konto/losenord", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password, optionally logging out other devices."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        db = get_db()
+        member = db.table("members").get(current_user.member_id)
+        if not verify_password(member["password_hash"], form.current.data):
+            form.current.errors.append(_("Det nuvarande lösenordet stämmer inte."))
+            return render_template("auth/password.html", form=form), 422
+        accounts.set_password(db, member["id"], hash_password(form.password.data))
+        if form.logout_others.data:
+            revoke_member_sessions(db, member["id"], keep_session_id=current_user.session_id)
+        flash(_("Ditt lösenord är bytt."), "success")
+        return redirect(url_for("home.index"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/roll", methods=["POST"])
+@login_required
+def switch():
+    """Look at the app through another of one's roles."""
+    db = get_db()
+    roles = accounts.member_roles(db, current_user.member_id)
+    form = RoleSwitchForm()
+    form.role_id.choices = [(r["id"], "") for r in roles]
+    if not form.validate_on_submit():
+        abort(400)
+    switch_role(db, current_user.session_id, form.role_id.data)
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/inbjudan/<token>", methods=["GET", "POST"])
+def invitation(token):
+    """Create an account in the association an invitation link names."""
+    db = get_db()
+    invite = accounts.usable_invitation(db, token)
+    if invite is None:
+        return render_template("auth/link_invalid.html", kind="invitation"), 410
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            member_id = accounts.accept_invitation(
+                db, token, form.email.data, form.first_name.data,
+                form.last_name.data, form.password.data)
+        except sqlite3.IntegrityError:
+            form.email.errors.append(_("Det finns redan ett konto med den e-postadressen. Logga in i stället."))
+            return render_template("auth/invitation.html", form=form, invite=invite), 422
+        if member_id is None:
+            return render_template("auth/link_invalid.html", kind="invitation"), 410
+        role_id = accounts.member_roles(db, member_id)[0]["id"]
+        login_user(load_user(start_session(db, member_id, role_id, True)), remember=True)
+        flash(_("Välkommen! Ditt konto är klart."), "success")
+        return redirect(url_for("home.index"))
+    return render_template("auth/invitation.html", form=form, invite=invite)
+
+
+@bp.route("/aterstall/<token>", methods=["GET", "POST"])
+def reset(token):
+    """Choose a new password through a one-time link from the chair."""
+    db = get_db()
+    if accounts.usable_reset(db, token) is None:
+        return render_template("auth/link_invalid.html", kind="reset"), 410
+    form = ResetForm()
+    if form.validate_on_submit():
+        if not accounts.use_reset(db, token, form.password.data):
+            return render_template("auth/link_invalid.html", kind="reset"), 410
+        if current_user.is_authenticated:
+            logout_user()
+        flash(_("Ditt nya lösenord är sparat. Logga in med det."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/konto")
+@login_required
+def account():
+    """The member's own account: role, password, logging out."""
+    return render_template("auth/account.html")

@@ -1,0 +1,105 @@
+"""Command-line tasks: demo data, the organisation CSV, accounts."""
+import sqlite3
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from . import accounts, demo, organisation
+from .db import get_db, init_db
+from .migrations import PARTNER_KINDS, ROLES
+from .passwords import MIN_LENGTH, hash_password, is_too_common
+from .scope import ROLE_LEVEL
+
+LEVEL_TABLE = {"association": "associations", "municipality": "municipalities",
+               "district": "districts"}
+
+
+@click.command("seed-demo")
+@click.option("--force", is_flag=True, help="Add demo data even where accounts exist.")
+@click.option("--if-empty", is_flag=True, help="Only seed an empty database; no error otherwise.")
+@with_appcontext
+def seed_demo_command(force, if_empty):
+    """Fill the database with a fictional demo party and print the demo logins."""
+    config = current_app.config
+    if not (current_app.debug or current_app.testing or config.get("DEMO")):
+        raise click.ClickException("seed-demo körs bara med DEMO = True (inte i produktion).")
+    init_db()
+    db = get_db()
+    has_accounts = db.table("members").count > 0
+    if has_accounts and not force and not if_empty:
+        raise click.ClickException(
+            "Databasen har redan konton; seed-demo rör dem inte (använd --force).")
+    if not has_accounts or force:
+        demo.seed(db)
+    _print_logins(db)
+
+
+def _print_logins(db):
+    if accounts.find_member_by_email(db, demo.demo_email("medlem")) is None:
+        return
+    click.echo("\nDemoinloggningar (lösenord: %s):" % demo.DEMO_PASSWORD)
+    for local, (role, _, _, _) in demo.LOGINS.items():
+        click.echo(f"  {role:16} {demo.demo_email(local)}")
+    click.echo(f"\nLogga in på {current_app.config['PUBLIC_BASE_URL']}/logga-in\n")
+
+
+@click.command("import-org")
+@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+@with_appcontext
+def import_org_command(csv_file):
+    """Load districts, municipal organisations, associations and partner
+    organisations from a CSV file (level,code,name,parent_code,kind); all or nothing."""
+    init_db()
+    try:
+        count = organisation.import_csv(get_db(), csv_file, PARTNER_KINDS)
+    except organisation.CsvError as error:
+        for line in error.errors:
+            click.echo(line, err=True)
+        raise click.ClickException("Inget importerades.")
+    click.echo(f"{count} rader importerade.")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--first-name", required=True)
+@click.option("--last-name", required=True)
+@click.option("--association", "association_code", help="Code of the member's association.")
+@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
+@click.option("--unit", "unit_code", help="Code of the unit the role is held over.")
+@click.password_option(help="Asked for when not given.")
+@with_appcontext
+def create_user_command(email, first_name, last_name, association_code, role, unit_code,
+                        password):
+    """Create an account (the first national administrator, for example)."""
+    if len(password) < MIN_LENGTH or is_too_common(password):
+        raise click.ClickException("Lösenordet är för kort eller för vanligt.")
+    db = get_db()
+    association_id = _code_to_id(db, "association", association_code)
+    level = ROLE_LEVEL[role]
+    unit_id = None if level == "nation" else _code_to_id(db, level, unit_code or association_code)
+    if level == "association" and association_id is None:
+        raise click.ClickException("Medlemmar och ordförande behöver --association.")
+    roles = [("member", association_id)] if association_id else []
+    roles.append((role, unit_id))
+    try:
+        accounts.create_member(db, email, first_name, last_name, hash_password(password),
+                               association_id, roles)
+    except sqlite3.IntegrityError:
+        raise click.ClickException("Det finns redan ett konto med den e-postadressen.")
+    click.echo(f"Kontot {accounts.normalise_email(email)} är skapat.")
+
+
+def _code_to_id(db, level, code):
+    if not code:
+        return None
+    rows = list(db.table(LEVEL_TABLE[level]).rows_where("code = ?", [code.upper()]))
+    if not rows:
+        raise click.ClickException(f"Ingen enhet med koden {code} ({level}).")
+    return rows[0]["id"]
+
+
+def init_app(app):
+    """Register the commands."""
+    for command in (seed_demo_command, import_org_command, create_user_command):
+        app.cli.add_command(command)

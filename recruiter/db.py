@@ -1,0 +1,86 @@
+"""The SQLite connection: one per worker thread, reused across requests."""
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlite_utils import Database
+
+_local = threading.local()
+
+
+def connect(path, synchronous="FULL"):
+    """Open a connection with the pragmas every connection needs."""
+    conn = sqlite3.connect(path, timeout=5, check_same_thread=False)
+    db = Database(conn, execute_plugins=False)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 5000")
+    db.execute(f"PRAGMA synchronous = {_synchronous(synchronous)}")
+    return db
+
+
+def _synchronous(value):
+    """Only the known levels reach the PRAGMA, which cannot take a parameter."""
+    value = str(value).upper()
+    if value not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+        raise ValueError(f"bad SYNCHRONOUS setting: {value}")
+    return value
+
+
+def get_db():
+    """Return this thread's connection to the app's database, opening it once."""
+    path = current_app.config["DATABASE"]
+    connections = getattr(_local, "connections", None)
+    if connections is None:
+        connections = _local.connections = {}
+    db = connections.get(path)
+    if db is None:
+        db = connections[path] = connect(path, current_app.config["SYNCHRONOUS"])
+    return db
+
+
+def close_thread_connections():
+    """Close this thread's connections (tests and CLI commands call this)."""
+    for db in getattr(_local, "connections", {}).values():
+        db.close()
+    _local.connections = {}
+
+
+@contextmanager
+def immediate(db):
+    """A write transaction that takes the write lock before its first read."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    db.commit()
+
+
+def now():
+    """The current UTC time as ISO-8601 text, as every *_at column holds it."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def init_db():
+    """Apply every pending migration to the app's database."""
+    from .migrations import migrations
+
+    migrations.apply(get_db())
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Create the database or apply pending migrations; never drops data."""
+    init_db()
+    click.echo("Databasen är klar.")
+
+
+def init_app(app):
+    """Register the database CLI command."""
+    app.cli.add_command(init_db_command)

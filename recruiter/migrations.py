@@ -1,0 +1,108 @@
+"""Schema migrations: append-only, applied in order by `init-db`."""
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("recruiter")
+
+ROLES = ("member", "chair", "municipal_admin", "district_admin", "national_admin")
+PARTNER_KINDS = ("youth", "students", "women", "union", "faith", "lgbt", "other")
+
+
+@migrations(transactional=False)
+def m001_enable_wal(db):
+    db.enable_wal()
+
+
+@migrations()
+def m002_create_organisation(db):
+    db.table("districts").create(
+        {"id": int, "name": str, "code": str, "created_at": str},
+        pk="id", not_null={"name", "code", "created_at"},
+    )
+    db.table("districts").create_index(["code"], unique=True)
+    db.table("municipalities").create(
+        {"id": int, "district_id": int, "name": str, "code": str, "created_at": str},
+        pk="id", not_null={"district_id", "name", "code", "created_at"},
+        foreign_keys=[("district_id", "districts", "id")],
+    )
+    db.table("municipalities").create_index(["code"], unique=True)
+    db.table("municipalities").create_index(["district_id", "name"])
+    db.table("associations").create(
+        {"id": int, "municipality_id": int, "name": str, "code": str, "created_at": str},
+        pk="id", not_null={"municipality_id", "name", "code", "created_at"},
+        foreign_keys=[("municipality_id", "municipalities", "id")],
+    )
+    db.table("associations").create_index(["code"], unique=True)
+    db.table("associations").create_index(["municipality_id", "name"])
+    db.table("partner_organisations").create(
+        {"id": int, "name": str, "kind": str, "code": str, "created_at": str},
+        pk="id", not_null={"name", "kind", "code", "created_at"},
+    )
+    db.table("partner_organisations").create_index(["code"], unique=True)
+
+
+@migrations()
+def m003_create_accounts(db):
+    db.table("members").create(
+        {
+            "id": int, "email": str, "first_name": str, "last_name": str,
+            "password_hash": str, "association_id": int, "is_active": int,
+            "created_at": str, "deactivated_at": str,
+        },
+        pk="id",
+        not_null={"email", "first_name", "last_name", "password_hash",
+                  "is_active", "created_at"},
+        defaults={"is_active": 1},
+        foreign_keys=[("association_id", "associations", "id")],
+    )
+    db.table("members").create_index(["email"], unique=True)
+    db.table("members").create_index(["association_id", "last_name"])
+    # One row per role a member holds; unit_id points into the table the role's
+    # level names (associations, municipalities, districts; none for national).
+    db.table("roles").create(
+        {"id": int, "member_id": int, "role": str, "unit_id": int, "created_at": str},
+        pk="id", not_null={"member_id", "role", "created_at"},
+        foreign_keys=[("member_id", "members", "id")],
+    )
+    db.table("roles").create_index(["member_id", "role", "unit_id"], unique=True)
+    db.table("roles").create_index(["role", "unit_id"])
+    db.table("sessions").create(
+        {
+            "id": int, "token_hash": str, "member_id": int, "role_id": int,
+            "created_at": str, "last_seen_at": str, "expires_at": str,
+            "revoked_at": str, "user_agent": str,
+        },
+        pk="id",
+        not_null={"token_hash", "member_id", "role_id", "created_at", "expires_at"},
+        foreign_keys=[("member_id", "members", "id"), ("role_id", "roles", "id")],
+    )
+    db.table("sessions").create_index(["token_hash"], unique=True)
+    db.table("sessions").create_index(["member_id", "revoked_at"])
+
+
+@migrations()
+def m004_create_invitations_and_resets(db):
+    db.table("invitations").create(
+        {
+            "id": int, "association_id": int, "token_hash": str, "created_by": int,
+            "created_at": str, "expires_at": str, "max_uses": int, "uses": int,
+            "revoked_at": str,
+        },
+        pk="id",
+        not_null={"association_id", "token_hash", "created_by", "created_at",
+                  "expires_at", "max_uses", "uses"},
+        defaults={"max_uses": 1, "uses": 0},
+        foreign_keys=[("association_id", "associations", "id"),
+                      ("created_by", "members", "id")],
+    )
+    db.table("invitations").create_index(["token_hash"], unique=True)
+    db.table("invitations").create_index(["association_id", "created_at"])
+    db.table("password_resets").create(
+        {
+            "id": int, "member_id": int, "token_hash": str, "created_by": int,
+            "created_at": str, "expires_at": str, "used_at": str,
+        },
+        pk="id",
+        not_null={"member_id", "token_hash", "created_by", "created_at", "expires_at"},
+        foreign_keys=[("member_id", "members", "id"), ("created_by", "members", "id")],
+    )
+    db.table("password_resets").create_index(["token_hash"], unique=True)

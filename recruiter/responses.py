@@ -1,0 +1,61 @@
+"""What every response carries: error pages, security headers, filters."""
+from datetime import datetime
+
+from flask import render_template, request
+from flask_babel import format_datetime
+from flask_wtf.csrf import CSRFError
+from sqlite_utils.db import NotFoundError
+from werkzeug.exceptions import HTTPException
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+PUBLIC_CACHEABLE = ("/static/",)
+
+
+def error_page(error):
+    """One Swedish page for every HTTP error, with the right status."""
+    code = error.code if isinstance(error, HTTPException) else 500
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": code}, code
+    return render_template("errors/error.html", code=code), code
+
+
+def not_found(error):
+    """A missing row is a 404, not a crash."""
+    return render_template("errors/error.html", code=404), 404
+
+
+def csrf_error(error):
+    return render_template("errors/error.html", code=400, csrf=True), 400
+
+
+def security_headers(response):
+    """Headers for every response; personal data is never stored by caches."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.is_secure:
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+    if not request.path.startswith(PUBLIC_CACHEABLE):
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def local_time(value, format="short"):
+    """ISO-8601 UTC text shown in Swedish time."""
+    if not value:
+        return ""
+    return format_datetime(datetime.fromisoformat(value), format)
+
+
+def init_app(app):
+    """Register the handlers, the header hook and the filters."""
+    app.register_error_handler(HTTPException, error_page)
+    app.register_error_handler(500, error_page)
+    app.register_error_handler(NotFoundError, not_found)
+    app.register_error_handler(CSRFError, csrf_error)
+    app.after_request(security_headers)
+    app.add_template_filter(local_time)

@@ -1,0 +1,120 @@
+"""Server-side sessions: one row per logged-in device, revocable at any time.
+
+Flask-Login keeps only the random session token in its cookies; the table
+keeps its SHA-256. Logout, deactivation and an administrator can revoke a row,
+after which a copied cookie no longer logs anyone in.
+"""
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from flask import current_app, g, request
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, UserMixin
+
+from .db import get_db, now
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Logga in för att fortsätta.")
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"
+
+
+def token_hash(token):
+    """The SHA-256 of a random token, as stored in the database."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token():
+    """A random 256-bit token, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+@dataclass
+class User(UserMixin):
+    """The logged-in member, seen through the role their session has chosen."""
+
+    token: str
+    session_id: int
+    member_id: int
+    email: str
+    first_name: str
+    last_name: str
+    association_id: int | None
+    role: dict
+
+    def get_id(self):
+        return self.token
+
+    @property
+    def name(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+_LOAD_SQL = """
+select s.id as session_id, s.expires_at, m.id as member_id, m.email,
+       m.first_name, m.last_name, m.association_id,
+       r.id as role_id, r.role, r.unit_id
+from sessions s
+join members m on m.id = s.member_id
+join roles r on r.id = s.role_id
+where s.token_hash = ? and s.revoked_at is null and m.is_active = 1
+"""
+
+
+@login_manager.user_loader
+def load_user(token):
+    """Build the User for a session token; None if revoked, expired or unknown."""
+    rows = list(get_db().query(_LOAD_SQL, [token_hash(token)]))
+    if not rows or rows[0]["expires_at"] <= now():
+        g.session_ended = True
+        return None
+    row = rows[0]
+    role = {"id": row["role_id"], "role": row["role"], "unit_id": row["unit_id"]}
+    return User(token, row["session_id"], row["member_id"], row["email"],
+                row["first_name"], row["last_name"], row["association_id"], role)
+
+
+def start_session(db, member_id, role_id, remember):
+    """Create a session row and return its token."""
+    token = new_token()
+    lifetime = current_app.config[
+        "SESSION_LIFETIME_REMEMBER" if remember else "SESSION_LIFETIME"
+    ]
+    expires = (datetime.now(timezone.utc) + lifetime).isoformat(timespec="seconds")
+    db.table("sessions").insert({
+        "token_hash": token_hash(token), "member_id": member_id,
+        "role_id": role_id, "created_at": now(), "last_seen_at": now(),
+        "expires_at": expires,
+        "user_agent": request.user_agent.string[:120] if request else None,
+    })
+    return token
+
+
+def revoke_session(db, session_id):
+    """End one session on the server."""
+    db.execute(
+        "update sessions set revoked_at = ? where id = ? and revoked_at is null",
+        [now(), session_id],
+    )
+
+
+def revoke_member_sessions(db, member_id, keep_session_id=None):
+    """End every session of a member, except perhaps the current one."""
+    db.execute(
+        """update sessions set revoked_at = ?
+           where member_id = ? and revoked_at is null and id is not ?""",
+        [now(), member_id, keep_session_id],
+    )
+
+
+def switch_role(db, session_id, role_id):
+    """Point a session at another of its member's roles."""
+    db.execute("update sessions set role_id = ? where id = ?", [role_id, session_id])
+
+
+def init_app(app):
+    """Bind Flask-Login to the app."""
+    login_manager.init_app(app)

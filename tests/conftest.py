@@ -1,0 +1,59 @@
+import pytest
+
+from recruiter import accounts, create_app
+from recruiter.db import close_thread_connections, connect, init_db
+from recruiter.sessions import start_session
+
+FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "DATABASE": str(tmp_path / "test.db"),
+        "SECRET_KEY": "test",
+        "WTF_CSRF_ENABLED": False,
+        "ARGON2_PARAMS": FAST_ARGON2,
+    })
+    with app.app_context():
+        init_db()
+    yield app
+    close_thread_connections()
+
+
+@pytest.fixture
+def db(app):
+    """A connection of the test's own. No app context stays pushed, because
+    requests would share its `g` and Flask-Login caches the user there."""
+    connection = connect(app.config["DATABASE"])
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(app, db):
+    """Return a test client logged in as a member, through a real session row."""
+
+    def login(member, role=None, remember=False):
+        roles = accounts.member_roles(db, member["id"])
+        chosen = next(r for r in roles if role is None or r["role"] == role)
+        with app.test_request_context():
+            token = start_session(db, member["id"], chosen["id"], remember)
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = token
+            session["_fresh"] = True
+        return client
+
+    return login

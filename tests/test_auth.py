@@ -1,0 +1,213 @@
+import pytest
+
+from recruiter.auth import safe_next
+from tests.factories import PASSWORD, make_member
+
+# Django's bad URLs for url_has_allowed_host_and_scheme, plus the bypasses of
+# a bare netloc check (SECURITY.md §3.7).
+BAD_NEXT = [
+    "http://example.com", "http:///example.com", "https://example.com",
+    "ftp://example.com", r"\\example.com", r"\\\example.com", r"/\\/example.com",
+    r"\\\\example.com", r"\\//example.com", r"/\/example.com", r"\/example.com",
+    r"/\example.com", "http:///example.com", r"http:/\//example.com",
+    r"http:\/example.com", r"http:/\example.com", 'javascript:alert("XSS")',
+    "\njavascript:alert(x)", "java\nscript:alert(x)", "\x08//example.com",
+    r"http://otherserver\@example.com", r"http:\\testserver\@example.com",
+    r"http://testserver\me:pass@example.com", r"http://testserver\@example.com",
+    r"http:\\testserver\confirm\me@example.com", "http:999999999",
+    "ftp:9999999999", "\n", "http://[2001:cdba:0000:0000:0000:0000:3257:9652/",
+    "http://2001:cdba:0000:0000:0000:0000:3257:9652]/", "//evil.example",
+    "https:evil.example", "/\\evil.example", "///evil.example", "/\tevil",
+    "evil.example/path", "",
+]
+GOOD_NEXT = ["/", "/konto", "/forening/3/medlemmar?x=1", "/sök/å"]
+
+
+@pytest.mark.parametrize("value", BAD_NEXT)
+def test_safe_next_refuses_foreign_targets(value):
+    assert safe_next(value) is None
+
+
+@pytest.mark.parametrize("value", GOOD_NEXT)
+def test_safe_next_keeps_local_paths(value):
+    assert safe_next(value) == value
+
+
+def post_login(client, email, password, **extra):
+    return client.post("/logga-in", data={"email": email, "password": password, **extra})
+
+
+def test_login_and_reach_home(client, db):
+    member = make_member(db, first_name="Aisha")
+    response = post_login(client, member["email"], PASSWORD)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    page = client.get("/").get_data(as_text=True)
+    assert "Hej Aisha!" in page
+    assert db.table("sessions").count == 1
+    assert db.table("sessions").get(1)["token_hash"] != client.get_cookie("session").value
+
+
+def test_login_email_is_case_insensitive(client, db):
+    member = make_member(db, email="Kim@Example.org")
+    assert post_login(client, " KIM@example.org ", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("case", ["wrong_password", "unknown_email", "inactive"])
+def test_login_failures_give_one_message(client, db, case):
+    member = make_member(db)
+    email, password = member["email"], PASSWORD
+    if case == "wrong_password":
+        password = PASSWORD + "x"
+    elif case == "unknown_email":
+        email = "nobody@example.org"
+    else:
+        db.execute("update members set is_active = 0 where id = ?", [member["id"]])
+    response = post_login(client, email, password)
+    assert response.status_code == 401
+    body = response.get_data(as_text=True)
+    assert "Fel e-post eller lösenord." in body
+    assert email in body  # what the member typed stays in the form
+    assert db.table("sessions").count == 0
+
+
+def test_unknown_email_costs_a_hash_verification(client, db, monkeypatch):
+    from recruiter import auth
+
+    calls = []
+    monkeypatch.setattr(auth, "burn_time", lambda password: calls.append(password))
+    post_login(client, "nobody@example.org", "whatever-password")
+    assert calls == ["whatever-password"]
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "https:evil.example",
+                                    "/\\evil.example", "http://evil.example/"])
+def test_login_ignores_foreign_next(client, db, target):
+    member = make_member(db)
+    response = post_login(client, member["email"], PASSWORD, next=target)
+    assert response.headers["Location"] == "/"
+
+
+def test_login_follows_local_next(client, db):
+    member = make_member(db)
+    response = post_login(client, member["email"], PASSWORD, next="/konto")
+    assert response.headers["Location"] == "/konto"
+
+
+def test_anonymous_is_sent_to_login_with_next(client):
+    response = client.get("/konto")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/logga-in?next=/konto"
+
+
+def test_cookie_replayed_after_logout_gets_401(app, db):
+    member = make_member(db)
+    client = app.test_client()
+    post_login(client, member["email"], PASSWORD, remember="y")
+    stolen = {c.key: c.value for c in client._cookies.values()}
+    assert client.post("/logga-ut").status_code == 302
+    thief = app.test_client()
+    for key, value in stolen.items():
+        thief.set_cookie(key, value)
+    assert thief.get("/konto").status_code == 401
+    assert db.table("sessions").get(1)["revoked_at"] is not None
+
+
+def test_remember_me_sets_a_30_day_cookie(client, db):
+    member = make_member(db)
+    response = post_login(client, member["email"], PASSWORD, remember="y")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie")
+                  if c.startswith("remember_token="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    session = db.table("sessions").get(1)
+    assert session["expires_at"] > session["created_at"][:8]  # set
+    from datetime import datetime
+
+    length = datetime.fromisoformat(session["expires_at"]) - datetime.fromisoformat(session["created_at"])
+    assert length.days == 30
+
+
+def test_without_remember_the_session_lasts_12_hours(client, db):
+    member = make_member(db)
+    post_login(client, member["email"], PASSWORD)
+    from datetime import datetime
+
+    session = db.table("sessions").get(1)
+    length = datetime.fromisoformat(session["expires_at"]) - datetime.fromisoformat(session["created_at"])
+    assert length.total_seconds() == 12 * 3600
+
+
+def test_expired_session_gets_401(login_as, db):
+    member = make_member(db)
+    client = login_as(member)
+    db.execute("update sessions set expires_at = '2000-01-01T00:00:00+00:00'")
+    assert client.get("/konto").status_code == 401
+
+
+def test_password_change_needs_current_password(login_as, db):
+    member = make_member(db)
+    client = login_as(member)
+    response = client.post("/konto/losenord", data={
+        "current": "wrong-one-here", "password": "ny-fin-fras-2026",
+        "repeat": "ny-fin-fras-2026"})
+    assert response.status_code == 422
+    assert "Det nuvarande lösenordet stämmer inte." in response.get_data(as_text=True)
+    assert db.table("members").get(member["id"])["password_hash"] == member["password_hash"]
+
+
+def test_password_change_logs_out_other_devices(app, login_as, db):
+    member = make_member(db)
+    phone, laptop = login_as(member), login_as(member)
+    response = phone.post("/konto/losenord", data={
+        "current": PASSWORD, "password": "ny-fin-fras-2026", "repeat": "ny-fin-fras-2026",
+        "logout_others": "y"})
+    assert response.status_code == 302
+    assert phone.get("/konto").status_code == 200
+    assert laptop.get("/konto").status_code == 401
+    fresh = app.test_client()
+    assert post_login(fresh, member["email"], "ny-fin-fras-2026").status_code == 302
+
+
+@pytest.mark.parametrize("password,message", [
+    ("kort", "8–128 tecken"),
+    ("Socialdemokraterna2026", "för vanligt"),
+    ("password123", "för vanligt"),
+])
+def test_weak_new_passwords_are_refused(login_as, db, password, message):
+    client = login_as(make_member(db))
+    response = client.post("/konto/losenord", data={
+        "current": PASSWORD, "password": password, "repeat": password})
+    assert message in response.get_data(as_text=True)
+
+
+def test_passwords_are_argon2id_and_rehashed_when_parameters_change(app, client, db):
+    member = make_member(db)
+    assert member["password_hash"].startswith("$argon2id$")
+    app.config["ARGON2_PARAMS"] = {"time_cost": 2, "memory_cost": 2048, "parallelism": 1}
+    post_login(client, member["email"], PASSWORD)
+    new_hash = db.table("members").get(member["id"])["password_hash"]
+    assert new_hash != member["password_hash"] and "t=2" in new_hash
+
+
+def test_role_switch_changes_scope_label(login_as, db):
+    from tests.factories import make_association
+
+    association = make_association(db, name="S-föreningen Väster")
+    member = make_member(db, association=association, role="municipal_admin",
+                         unit={"id": association["municipality_id"]})
+    client = login_as(member, role="municipal_admin")
+    page = client.get("/").get_data(as_text=True)
+    assert "Väster" not in page.split("Du ser:")[1].split("</p>")[0]
+    member_role = next(r for r in db.table("roles").rows_where("member_id = ? and role = 'member'",
+                                                               [member["id"]]))
+    client.post("/roll", data={"role_id": member_role["id"]})
+    page = client.get("/").get_data(as_text=True)
+    assert "S-föreningen Väster" in page.split("Du ser:")[1].split("</p>")[0]
+
+
+def test_cannot_switch_to_someone_elses_role(login_as, db):
+    member, other = make_member(db), make_member(db, role="chair")
+    other_role = next(db.table("roles").rows_where("member_id = ? and role = 'chair'",
+                                                   [other["id"]]))
+    client = login_as(member)
+    assert client.post("/roll", data={"role_id": other_role["id"]}).status_code == 400
+    assert db.table("sessions").get(1)["role_id"] != other_role["id"]

@@ -1,0 +1,51 @@
+import sqlite3
+
+import pytest
+
+from recruiter.db import connect
+from recruiter.migrations import migrations
+
+EXPECTED_TABLES = {
+    "districts", "municipalities", "associations", "partner_organisations",
+    "members", "roles", "sessions", "invitations", "password_resets",
+}
+
+
+def test_migrations_build_schema_from_empty(tmp_path):
+    db = connect(str(tmp_path / "empty.db"))
+    migrations.apply(db)
+    assert EXPECTED_TABLES <= set(db.table_names())
+    assert db.table("members").columns_dict["email"] is str
+    assert any(i.unique and i.columns == ["email"] for i in db.table("members").indexes)
+    assert any(i.unique and i.columns == ["token_hash"] for i in db.table("sessions").indexes)
+    assert {fk.other_table for fk in db.table("associations").foreign_keys} == {"municipalities"}
+    assert db.journal_mode == "wal"
+    db.close()
+
+
+def test_migrations_reapply_as_noop(tmp_path):
+    path = str(tmp_path / "again.db")
+    db = connect(path)
+    migrations.apply(db)
+    schema = db.schema
+    applied = len(migrations.applied(db))
+    migrations.apply(db)
+    assert db.schema == schema
+    assert len(migrations.applied(db)) == applied
+    db.close()
+
+
+def test_every_connection_has_foreign_keys_and_full_sync(tmp_path):
+    db = connect(str(tmp_path / "fk.db"))
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    db.close()
+
+
+def test_foreign_keys_are_enforced(db):
+
+
+    with pytest.raises(sqlite3.IntegrityError):
+        db.table("associations").insert(
+            {"name": "X", "code": "X", "municipality_id": 999, "created_at": "now"})
