@@ -6,6 +6,7 @@ from flask import (Blueprint, abort, current_app, flash, g, redirect, render_tem
                    request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
 
 from . import accounts
 from .db import get_db
@@ -119,7 +120,7 @@ def switch():
     db = get_db()
     roles = accounts.member_roles(db, current_user.member_id)
     form = RoleSwitchForm()
-    form.role_id.choices = [(r["id"], "") for r in roles]
+    form.role_id.choices = [SelectChoice(r["id"]) for r in roles]
     if not form.validate_on_submit():
         abort(400)
     switch_role(db, current_user.session_id, form.role_id.data)

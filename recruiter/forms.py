@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
 from wtforms import (BooleanField, EmailField, HiddenField, IntegerField,
                      PasswordField, SelectField, StringField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (DataRequired, Email, EqualTo, Length, NumberRange,
                                 ValidationError)
 
@@ -119,4 +120,4 @@ PARTNER_KIND_NAMES = {
 class PartnerForm(FlaskForm):
     name = name_field(_l("Namn"))
     code = code_field()
-    kind = SelectField(_l("Slag"), choices=[(k, PARTNER_KIND_NAMES[k]) for k in PARTNER_KINDS])
+    kind = SelectField(_l("Slag"), choices=[SelectChoice(k, PARTNER_KIND_NAMES[k]) for k in PARTNER_KINDS])

@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from . import accounts
 from .auth import safe_next
@@ -32,7 +33,7 @@ def viewer():
     roles = accounts.member_roles(db, current_user.member_id)
     switch = RoleSwitchForm(role_id=role["id"])
     switch.role_id.choices = [
-        (r["id"], f"{ROLE_NAMES[r['role']]}: {scope_label(db, r['role'], r['unit_id'])}")
+        SelectChoice(r["id"], f"{ROLE_NAMES[r['role']]}: {scope_label(db, r['role'], r['unit_id'])}")
         for r in roles
     ]
     context.update(

@@ -1,0 +1,232 @@
+import re
+
+import pytest
+
+from tests.factories import PASSWORD, make_association, make_member
+
+
+def link_token(response, prefix):
+    match = re.search(rf'value="http://127.0.0.1:5000/{prefix}/([A-Za-z0-9_-]+)"',
+                      response.get_data(as_text=True))
+    return match.group(1)
+
+
+@pytest.fixture
+def chair(db):
+    return make_member(db, role="chair", first_name="Olle")
+
+
+def members_url(member):
+    return f"/forening/{member['association_id']}/medlemmar"
+
+
+def test_chair_sees_own_association_members(login_as, db, chair):
+    association = db.table("associations").get(chair["association_id"])
+    other = make_member(db, association=association, first_name="Selma")
+    page = login_as(chair, role="chair").get(members_url(chair)).get_data(as_text=True)
+    assert "Selma" in page and other["email"] in page
+
+
+def test_member_cannot_open_chair_pages(login_as, db, chair):
+    association = db.table("associations").get(chair["association_id"])
+    member = make_member(db, association=association)
+    client = login_as(member)
+    assert client.get(members_url(chair)).status_code == 403
+    assert client.post(members_url(chair).replace("medlemmar", "inbjudan")).status_code == 403
+
+
+def test_chair_gets_403_for_another_association(login_as, db, chair):
+    stranger = make_member(db, first_name="Främling")
+    response = login_as(chair, role="chair").get(members_url(stranger))
+    assert response.status_code == 403
+    assert stranger["email"] not in response.get_data(as_text=True)
+
+
+def test_chair_acting_as_member_loses_chair_rights(login_as, db, chair):
+    assert login_as(chair, role="member").get(members_url(chair)).status_code == 403
+
+
+def test_unknown_association_is_404(login_as, chair):
+    assert login_as(chair, role="chair").get("/forening/99999/medlemmar").status_code == 404
+
+
+def test_municipal_admin_sees_only_own_municipality(login_as, db):
+    inside = make_association(db)
+    outside = make_association(db)
+    admin = make_member(db, association=None, role="municipal_admin",
+                        unit={"id": inside["municipality_id"]})
+    client = login_as(admin)
+    assert client.get(f"/forening/{inside['id']}/medlemmar").status_code == 200
+    assert client.get(f"/forening/{outside['id']}/medlemmar").status_code == 403
+
+
+def test_district_admin_reaches_associations_below(login_as, db):
+    association = make_association(db)
+    district_id = db.table("municipalities").get(association["municipality_id"])["district_id"]
+    admin = make_member(db, association=None, role="district_admin", unit={"id": district_id})
+    assert login_as(admin).get(f"/forening/{association['id']}/medlemmar").status_code == 200
+    elsewhere = make_association(db)
+    assert login_as(admin).get(f"/forening/{elsewhere['id']}/medlemmar").status_code == 403
+
+
+def test_invitation_creates_account_in_the_right_association(app, login_as, db, chair):
+    response = login_as(chair, role="chair").post(
+        members_url(chair).replace("medlemmar", "inbjudan"), data={"max_uses": 1})
+    assert response.status_code == 200 and "<svg" in response.get_data(as_text=True)
+    token = link_token(response, "inbjudan")
+    newcomer = app.test_client()
+    assert newcomer.get(f"/inbjudan/{token}").status_code == 200
+    response = newcomer.post(f"/inbjudan/{token}", data={
+        "first_name": "Nora", "last_name": "Ny", "email": "nora@example.org",
+        "password": "min-egen-fras-99", "repeat": "min-egen-fras-99"})
+    assert response.status_code == 302
+    nora = next(db.table("members").rows_where("email = 'nora@example.org'"))
+    assert nora["association_id"] == chair["association_id"]
+    assert newcomer.get("/").status_code == 200
+    roles = [r["role"] for r in db.table("roles").rows_where("member_id = ?", [nora["id"]])]
+    assert roles == ["member"]
+
+
+def test_used_invitation_is_refused(app, login_as, db, chair):
+    response = login_as(chair, role="chair").post(
+        members_url(chair).replace("medlemmar", "inbjudan"), data={"max_uses": 1})
+    token = link_token(response, "inbjudan")
+    data = {"first_name": "A", "last_name": "B", "email": "a@example.org",
+            "password": "min-egen-fras-99", "repeat": "min-egen-fras-99"}
+    assert app.test_client().post(f"/inbjudan/{token}", data=data).status_code == 302
+    second = app.test_client().post(f"/inbjudan/{token}", data={**data, "email": "b@example.org"})
+    assert second.status_code == 410
+    assert "redan använd" in second.get_data(as_text=True)
+    assert db.table("members").count_where("email = 'b@example.org'") == 0
+
+
+def test_expired_and_forged_invitations_are_refused(app, login_as, db, chair):
+    response = login_as(chair, role="chair").post(
+        members_url(chair).replace("medlemmar", "inbjudan"), data={"max_uses": 5})
+    token = link_token(response, "inbjudan")
+    db.execute("update invitations set expires_at = '2000-01-01T00:00:00+00:00'")
+    assert app.test_client().get(f"/inbjudan/{token}").status_code == 410
+    assert app.test_client().get("/inbjudan/forged-token-value").status_code == 410
+
+
+def test_switched_off_invitation_is_refused(app, login_as, db, chair):
+    client = login_as(chair, role="chair")
+    token = link_token(client.post(members_url(chair).replace("medlemmar", "inbjudan"),
+                                   data={"max_uses": 3}), "inbjudan")
+    invitation = next(db.table("invitations").rows_where())
+    client.post(members_url(chair).replace("medlemmar", f"inbjudan/{invitation['id']}/stang"))
+    assert app.test_client().get(f"/inbjudan/{token}").status_code == 410
+
+
+def test_multi_use_invitation_counts_uses(app, login_as, db, chair):
+    token = link_token(login_as(chair, role="chair").post(
+        members_url(chair).replace("medlemmar", "inbjudan"), data={"max_uses": 2}), "inbjudan")
+    for n in range(3):
+        app.test_client().post(f"/inbjudan/{token}", data={
+            "first_name": "A", "last_name": "B", "email": f"x{n}@example.org",
+            "password": "min-egen-fras-99", "repeat": "min-egen-fras-99"})
+    assert db.table("members").count_where("email like 'x%@example.org'") == 2
+
+
+def test_invitation_with_taken_email_keeps_input_and_use(app, login_as, db, chair):
+    token = link_token(login_as(chair, role="chair").post(
+        members_url(chair).replace("medlemmar", "inbjudan"), data={"max_uses": 1}), "inbjudan")
+    response = app.test_client().post(f"/inbjudan/{token}", data={
+        "first_name": "Doris", "last_name": "Dubblett", "email": chair["email"],
+        "password": "min-egen-fras-99", "repeat": "min-egen-fras-99"})
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "finns redan ett konto" in body and "Doris" in body
+    assert next(db.table("invitations").rows_where())["uses"] == 0
+
+
+@pytest.mark.parametrize("max_uses", ["0", "101", "abc"])
+def test_invitation_form_rejects_bad_counts(login_as, db, chair, max_uses):
+    response = login_as(chair, role="chair").post(
+        members_url(chair).replace("medlemmar", "inbjudan"), data={"max_uses": max_uses},
+        follow_redirects=True)
+    assert "Ange ett antal" in response.get_data(as_text=True)
+    assert db.table("invitations").count == 0
+
+
+def test_deactivation_ends_sessions(login_as, db, chair):
+    association = db.table("associations").get(chair["association_id"])
+    member = make_member(db, association=association)
+    phone = login_as(member)
+    assert phone.get("/").status_code == 200
+    response = login_as(chair, role="chair").post(
+        f"{members_url(chair).replace('medlemmar', 'medlem')}/{member['id']}/inaktivera")
+    assert response.status_code == 302
+    assert phone.get("/").status_code == 401
+    assert db.table("members").get(member["id"])["is_active"] == 0
+
+
+def test_reactivation_lets_member_log_in_again(app, login_as, db, chair):
+    association = db.table("associations").get(chair["association_id"])
+    member = make_member(db, association=association)
+    client = login_as(chair, role="chair")
+    base = f"{members_url(chair).replace('medlemmar', 'medlem')}/{member['id']}"
+    client.post(f"{base}/inaktivera")
+    client.post(f"{base}/aktivera")
+    response = app.test_client().post("/logga-in", data={"email": member["email"],
+                                                         "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_chair_cannot_deactivate_another_associations_member(login_as, db, chair):
+    stranger = make_member(db)
+    response = login_as(chair, role="chair").post(
+        f"{members_url(chair).replace('medlemmar', 'medlem')}/{stranger['id']}/inaktivera")
+    assert response.status_code == 404
+    assert db.table("members").get(stranger["id"])["is_active"] == 1
+
+
+def test_chair_cannot_deactivate_self(login_as, db, chair):
+    login_as(chair, role="chair").post(
+        f"{members_url(chair).replace('medlemmar', 'medlem')}/{chair['id']}/inaktivera")
+    assert db.table("members").get(chair["id"])["is_active"] == 1
+
+
+def test_reset_link_works_once(app, login_as, db, chair):
+    association = db.table("associations").get(chair["association_id"])
+    member = make_member(db, association=association)
+    old_session = login_as(member)
+    response = login_as(chair, role="chair").post(
+        f"{members_url(chair).replace('medlemmar', 'medlem')}/{member['id']}/aterstallning")
+    token = link_token(response, "aterstall")
+    data = {"password": "helt-ny-fras-77", "repeat": "helt-ny-fras-77"}
+    assert app.test_client().post(f"/aterstall/{token}", data=data).status_code == 302
+    assert old_session.get("/").status_code == 401
+    login = app.test_client().post("/logga-in", data={"email": member["email"],
+                                                      "password": "helt-ny-fras-77"})
+    assert login.status_code == 302
+    assert app.test_client().post(f"/aterstall/{token}", data=data).status_code == 410
+
+
+def test_reset_link_is_emailed_when_smtp_is_configured(app, login_as, db, chair, monkeypatch):
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            sent.append(host)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self):
+            pass
+
+        def send_message(self, message):
+            sent.append(message["To"])
+
+    monkeypatch.setattr("recruiter.mail.smtplib.SMTP", FakeSMTP)
+    app.config.update(MAIL_SERVER="smtp.example.org", MAIL_FROM="varva@example.org")
+    association = db.table("associations").get(chair["association_id"])
+    member = make_member(db, association=association)
+    response = login_as(chair, role="chair").post(
+        f"{members_url(chair).replace('medlemmar', 'medlem')}/{member['id']}/aterstallning")
+    assert sent == ["smtp.example.org", member["email"]]
+    assert "skickats med e-post" in response.get_data(as_text=True)
