@@ -13,7 +13,7 @@ $(BIN)/activate: requirements.txt
 	touch $(BIN)/activate
 
 translations: $(BIN)/activate
-	$(BIN)/pybabel compile --use-fuzzy -q -d recruiter/translations
+	$(BIN)/pybabel compile --use-fuzzy --statistics -d recruiter/translations
 
 instance/config.py:
 	$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}\nDEMO = True')" > $@

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from . import accounts
 from .db import get_db
-from .forms import ConfirmForm, InvitationForm
+from .forms import InvitationForm
 from .mail import send_link
 from .qr import qr_svg
 from .scope import require_unit
@@ -38,7 +38,7 @@ def members(association_id):
         "association/members.html", unit=unit,
         members=accounts.association_members(db, association_id),
         invitations=accounts.association_invitations(db, association_id),
-        invitation_form=InvitationForm(), confirm_form=ConfirmForm(),
+        invitation_form=InvitationForm(),
     )
 
 

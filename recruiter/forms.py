@@ -40,10 +40,6 @@ def repeat_field():
     ], render_kw=NEW_PASSWORD_KW)
 
 
-class ConfirmForm(FlaskForm):
-    """An empty form: a POST button with a CSRF token."""
-
-
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-post"), validators=[
         DataRequired(_l("Fyll i din e-postadress.")), Length(max=254)], render_kw=EMAIL_KW)
@@ -68,14 +64,18 @@ class ResetForm(FlaskForm):
     repeat = repeat_field()
 
 
-def name_field(label):
-    return StringField(label, filters=[lambda v: v.strip() if v else v], validators=[
-        DataRequired(_l("Fyll i %(label)s.", label=label)), Length(max=100)])
+def strip(value):
+    return value.strip() if value else value
+
+
+def name_field(label, missing):
+    return StringField(label, filters=[strip], validators=[
+        DataRequired(missing), Length(max=100, message=_l("Högst 100 tecken."))])
 
 
 class RegisterForm(FlaskForm):
-    first_name = name_field(_l("Förnamn"))
-    last_name = name_field(_l("Efternamn"))
+    first_name = name_field(_l("Förnamn"), _l("Fyll i ditt förnamn."))
+    last_name = name_field(_l("Efternamn"), _l("Fyll i ditt efternamn."))
     email = EmailField(_l("E-post"), validators=[
         DataRequired(_l("Fyll i din e-postadress.")), Length(max=254),
         Email(_l("Det ser inte ut som en e-postadress."))], render_kw=EMAIL_KW)
@@ -106,7 +106,7 @@ def code_field():
 
 class UnitForm(FlaskForm):
     """A district, municipal organisation or association: name and code."""
-    name = name_field(_l("Namn"))
+    name = name_field(_l("Namn"), _l("Fyll i ett namn."))
     code = code_field()
 
 
@@ -118,6 +118,6 @@ PARTNER_KIND_NAMES = {
 
 
 class PartnerForm(FlaskForm):
-    name = name_field(_l("Namn"))
+    name = name_field(_l("Namn"), _l("Fyll i ett namn."))
     code = code_field()
     kind = SelectField(_l("Slag"), choices=[SelectChoice(k, PARTNER_KIND_NAMES[k]) for k in PARTNER_KINDS])

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from . import accounts
 from .auth import safe_next
 from .db import get_db
-from .forms import ConfirmForm, LanguageForm, RoleSwitchForm
+from .forms import LanguageForm, RoleSwitchForm
 from .i18n import LANG_COOKIE
 from .scope import ROLE_LEVEL, scope_label
 
@@ -25,7 +25,7 @@ ROLE_NAMES = {
 @bp.app_context_processor
 def viewer():
     """Whose data the page shows, and the forms the base layout needs."""
-    context = {"language_form": LanguageForm(), "role_names": ROLE_NAMES}
+    context = {"role_names": ROLE_NAMES}
     if not current_user.is_authenticated:
         return context
     db = get_db()
@@ -39,7 +39,6 @@ def viewer():
     context.update(
         viewing=scope_label(db, role["role"], role["unit_id"]),
         role_form=switch if len(roles) > 1 else None,
-        logout_form=ConfirmForm(),
         level=ROLE_LEVEL[role["role"]],
     )
     return context

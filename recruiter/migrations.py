@@ -1,4 +1,6 @@
 """Schema migrations: append-only, applied in order by `init-db`."""
+import hashlib
+
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("recruiter")
@@ -106,3 +108,73 @@ def m004_create_invitations_and_resets(db):
         foreign_keys=[("member_id", "members", "id"), ("created_by", "members", "id")],
     )
     db.table("password_resets").create_index(["token_hash"], unique=True)
+
+
+SIGNUP_SOURCES = ("link", "on_the_spot", "own_initiative")
+SIGNUP_STATUSES = ("registered", "invoiced", "paid", "cancelled")
+CONSENT_V1 = (
+    "Jag vill bli medlem och samtycker till att partiet behandlar de uppgifter jag "
+    "lämnar här (namn, kontaktuppgift, födelseår och postnummer), som visar att jag vill "
+    "bli medlem, för att hantera min ansökan och kontakta mig om medlemskapet. "
+    "Uppgifterna lämnas inte ut utanför partiet. Jag kan när som helst återkalla samtycket."
+)
+
+
+@migrations()
+def m005_create_links_and_signups(db):
+    db.table("campaigns").create(
+        {"id": int, "name": str, "starts_on": str, "ends_on": str, "goal": int,
+         "created_at": str},
+        pk="id", not_null={"name", "starts_on", "ends_on", "created_at"},
+    )
+    db.table("links").create(
+        {"id": int, "code": str, "member_id": int, "label": str, "campaign_id": int,
+         "is_personal": int, "created_at": str, "revoked_at": str},
+        pk="id", not_null={"code", "member_id", "is_personal", "created_at"},
+        defaults={"is_personal": 0},
+        foreign_keys=[("member_id", "members", "id"), ("campaign_id", "campaigns", "id")],
+    )
+    db.table("links").create_index(["code"], unique=True)
+    db.table("links").create_index(["member_id", "created_at"])
+    # Immutable: a sign-up points at the exact wording the person agreed to.
+    db.table("consent_texts").create(
+        {"id": int, "version": str, "lang": str, "body": str, "sha256": str,
+         "valid_from": str},
+        pk="id", not_null={"version", "lang", "body", "sha256", "valid_from"},
+    )
+    db.table("consent_texts").create_index(["version", "lang"], unique=True)
+    db.table("consent_texts").insert({
+        "version": "2026-1", "lang": "sv", "body": CONSENT_V1,
+        "sha256": hashlib.sha256(CONSENT_V1.encode()).hexdigest(),
+        "valid_from": "2026-01-01T00:00:00+00:00",
+    })
+    # source: link | on_the_spot | own_initiative;
+    # status: registered -> invoiced -> paid, or cancelled.
+    db.table("signups").create(
+        {"id": int, "submission_id": str, "source": str, "link_id": int,
+         "recruiter_id": int, "campaign_id": int, "association_id": int,
+         "municipality_id": int, "first_name": str, "last_name": str, "email": str,
+         "phone": str, "birth_year": int, "postcode": str, "consent_id": int,
+         "consent_at": str, "status": str, "status_at": str, "created_at": str},
+        pk="id",
+        not_null={"submission_id", "source", "first_name", "last_name", "birth_year",
+                  "postcode", "consent_id", "consent_at", "status", "status_at",
+                  "created_at"},
+        defaults={"status": "registered"},
+        foreign_keys=[("link_id", "links", "id"), ("recruiter_id", "members", "id"),
+                      ("campaign_id", "campaigns", "id"),
+                      ("association_id", "associations", "id"),
+                      ("municipality_id", "municipalities", "id"),
+                      ("consent_id", "consent_texts", "id")],
+    )
+    db.table("signups").create_index(["submission_id"], unique=True)
+    db.table("signups").create_index(["email", "created_at"])
+    db.table("signups").create_index(["phone", "created_at"])
+    db.table("signups").create_index(["recruiter_id", "created_at"])
+    db.table("signups").create_index(["association_id", "created_at"])
+    db.table("signups").create_index(["link_id"])
+    db.table("postcode_areas").create(
+        {"prefix": str, "municipality_id": int},
+        pk=("prefix", "municipality_id"),
+        foreign_keys=[("municipality_id", "municipalities", "id")],
+    )

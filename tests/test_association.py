@@ -230,3 +230,37 @@ def test_reset_link_is_emailed_when_smtp_is_configured(app, login_as, db, chair,
         f"{members_url(chair).replace('medlemmar', 'medlem')}/{member['id']}/aterstallning")
     assert sent == ["smtp.example.org", member["email"]]
     assert "skickats med e-post" in response.get_data(as_text=True)
+
+
+def test_racing_for_the_last_uses_of_an_invitation(app, db, chair):
+    """Eight phones accept a three-use link at once: exactly three accounts, no lock errors."""
+    import threading
+
+    from recruiter import accounts
+    from recruiter.db import connect
+
+    with app.app_context():
+        token = accounts.create_invitation(db, chair["association_id"], chair["id"],
+                                           app.config["INVITATION_LIFETIME"], max_uses=3)
+    results, errors = [], []
+
+    def accept(n):
+        connection = connect(app.config["DATABASE"])
+        try:
+            with app.app_context():
+                results.append(accounts.accept_invitation(
+                    connection, token, f"race{n}@example.org", "R", "S", "min-egen-fras-99"))
+        except Exception as error:  # recorded, asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len([r for r in results if r is not None]) == 3
+    assert db.table("members").count_where("email like 'race%'") == 3
+    assert next(db.table("invitations").rows_where())["uses"] == 3

@@ -1,0 +1,123 @@
+import pytest
+
+from recruiter import create_app
+from recruiter.db import close_thread_connections, init_db
+from tests.conftest import FAST_ARGON2
+from tests.factories import PASSWORD, make_association, make_member
+
+
+def test_every_page_says_whose_data_is_shown(login_as, db):
+    association = make_association(db, name="S-föreningen Väster")
+    municipality = db.table("municipalities").get(association["municipality_id"])
+    member = make_member(db, association=association)
+    page = login_as(member).get("/").get_data(as_text=True)
+    assert f"Du ser: <strong>S-föreningen Väster, {municipality['name']}</strong>" in page
+
+
+def test_national_admin_sees_the_whole_party(login_as, db):
+    admin = make_member(db, association=None, role="national_admin")
+    assert "Du ser: <strong>Hela partiet</strong>" in login_as(admin).get("/").get_data(as_text=True)
+
+
+def test_language_switch_to_english_and_back(client, db):
+    page = client.get("/logga-in").get_data(as_text=True)
+    assert '<html lang="sv">' in page and "Logga in" in page
+    response = client.post("/sprak", data={"lang": "en", "next": "/logga-in"})
+    assert response.headers["Location"] == "/logga-in"
+    page = client.get("/logga-in").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Log in" in page
+    client.post("/sprak", data={"lang": "sv", "next": "/logga-in"})
+    assert '<html lang="sv">' in client.get("/logga-in").get_data(as_text=True)
+
+
+def test_language_switch_ignores_unknown_language_and_foreign_next(client):
+    response = client.post("/sprak", data={"lang": "xx", "next": "//evil.example"})
+    assert response.headers["Location"] == "/"
+    assert '<html lang="sv">' in client.get("/logga-in").get_data(as_text=True)
+
+
+@pytest.fixture
+def csrf_app(tmp_path):
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "csrf.db"),
+                      "SECRET_KEY": "test", "ARGON2_PARAMS": FAST_ARGON2})
+    with app.app_context():
+        init_db()
+    yield app
+    close_thread_connections()
+
+
+def test_post_without_csrf_token_is_400(csrf_app):
+    from recruiter.db import connect
+
+    db = connect(csrf_app.config["DATABASE"])
+    member = make_member(db)
+    db.close()
+    client = csrf_app.test_client()
+    response = client.post("/logga-in", data={"email": member["email"], "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Formuläret hann gå ut" in response.get_data(as_text=True)
+
+
+def test_post_with_csrf_token_logs_in(csrf_app):
+    import re
+
+    from recruiter.db import connect
+
+    db = connect(csrf_app.config["DATABASE"])
+    member = make_member(db)
+    db.close()
+    client = csrf_app.test_client()
+    page = client.get("/logga-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/logga-in", data={"email": member["email"], "password": PASSWORD,
+                                              "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_security_headers_on_pages(client):
+    response = client.get("/logga-in")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_oversized_post_is_refused(client):
+    response = client.post("/logga-in", data={"email": "x" * 70_000, "password": "y"})
+    assert response.status_code == 413
+
+
+def test_unknown_page_is_a_swedish_404(client):
+    response = client.get("/finns-inte")
+    assert response.status_code == 404 and "Sidan finns inte" in response.get_data(as_text=True)
+
+
+PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.invitation", "auth.reset", "home.language"}
+
+
+def test_every_other_route_requires_login(app, client):
+    """A new route fails here until it is classified as public or protected."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        url = rule.build({arg: 1 for arg in rule.arguments} | (
+            {"level": "district"} if "level" in rule.arguments else {}) | (
+            {"action": "aktivera"} if "action" in rule.arguments else {}))[1]
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(url, method=method)
+        assert response.status_code == 302, (rule, response.status_code)
+        assert response.headers["Location"].startswith("/logga-in")
+
+
+def test_english_catalogue_is_complete():
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).parent.parent / "recruiter/translations/en/LC_MESSAGES/messages.po"
+    with path.open("rb") as f:
+        catalogue = read_po(f)
+    missing = [m.id for m in catalogue if m.id and (
+        "fuzzy" in m.flags or not all(m.string if isinstance(m.string, tuple) else [m.string]))]
+    assert missing == []
