@@ -3,6 +3,7 @@ import os
 from datetime import timedelta
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 DEV_SECRET = "dev"
 
@@ -35,6 +36,8 @@ def create_app(test_config=None):
         BABEL_TRANSLATION_DIRECTORIES="translations",
         LANGUAGES=["sv", "en"],
         MAIL_SERVER=None,
+        MIN_JOIN_AGE=13,
+        PROXIES=0,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env()
@@ -42,6 +45,10 @@ def create_app(test_config=None):
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     _refuse_insecure_config(app)
+    if app.config["PROXIES"]:
+        # Trust X-Forwarded-For/-Proto only from the known number of proxies.
+        hops = int(app.config["PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _init_extensions(app)
     _register_blueprints(app)
     return app
@@ -61,11 +68,12 @@ def _refuse_insecure_config(app):
 
 
 def _init_extensions(app):
-    from . import cli, db, i18n, responses, sessions
+    from . import cli, db, i18n, limits, responses, sessions
     from .forms import csrf
 
     db.init_app(app)
     csrf.init_app(app)
+    limits.init_app(app)
     i18n.init_app(app)
     sessions.init_app(app)
     cli.init_app(app)
@@ -73,7 +81,7 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from . import admin, association, auth, home
+    from . import admin, association, auth, home, join, links
 
-    for module in (auth, home, association, admin):
+    for module in (auth, home, association, admin, links, join):
         app.register_blueprint(module.bp)

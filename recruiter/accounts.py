@@ -2,6 +2,7 @@
 from datetime import datetime, timezone
 
 from .db import immediate, now
+from .links import create_link
 from .passwords import hash_password
 from .scope import ROLE_LEVEL, ROLE_RANK
 from .sessions import new_token, revoke_member_sessions, token_hash
@@ -38,6 +39,7 @@ def create_member(db, email, first_name, last_name, password_hash, association_i
         }).last_pk
         for role, unit_id in roles:
             add_role(db, member_id, role, unit_id if unit_id is not None else association_id)
+        create_link(db, member_id, is_personal=True)
     return member_id
 
 

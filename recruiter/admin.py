@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 
 from . import organisation
 from .db import get_db
-from .forms import PartnerForm, UnitForm
+from .db import now
+from .forms import CampaignForm, PartnerForm, UnitForm
 from .scope import ROLE_LEVEL, require_rank, require_unit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -63,6 +64,23 @@ def add_partner():
     return _render_unit("nation", 0, path, UnitForm(), form), 422
 
 
+@bp.route("/kampanj", methods=["POST"])
+@login_required
+def add_campaign():
+    """Add a recruiting campaign that members can tie their links to."""
+    path = _require("nation", 0)
+    form = CampaignForm(prefix="campaign")
+    if not form.validate_on_submit():
+        return _render_unit("nation", 0, path, UnitForm(), PartnerForm(prefix="partner"),
+                            form), 422
+    get_db().table("campaigns").insert({
+        "name": form.name.data, "starts_on": form.starts_on.data.isoformat(),
+        "ends_on": form.ends_on.data.isoformat(), "goal": form.goal.data,
+        "created_at": now()})
+    flash(_("%(name)s är tillagd.", name=form.name.data), "success")
+    return redirect(url_for(".unit", level="nation", unit_id=0))
+
+
 def _require(level, unit_id):
     """The unit's path, if the viewer may administer units under it."""
     needed = CHILD[level][1]
@@ -83,7 +101,7 @@ def _try_add(level, form, parent_id, kind=None):
     return True
 
 
-def _render_unit(level, unit_id, path, form, partner_form):
+def _render_unit(level, unit_id, path, form, partner_form, campaign_form=None):
     db = get_db()
     children = {
         "nation": lambda: organisation.districts(db),
@@ -95,4 +113,6 @@ def _render_unit(level, unit_id, path, form, partner_form):
         child_level=CHILD[level][0], children=children, form=form,
         partner_form=partner_form,
         partners=organisation.partners(db) if level == "nation" else None,
+        campaigns=list(db.table("campaigns").rows_where(order_by="starts_on desc")),
+        campaign_form=campaign_form or CampaignForm(prefix="campaign"),
     )

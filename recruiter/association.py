@@ -10,6 +10,7 @@ from .forms import InvitationForm
 from .mail import send_link
 from .qr import qr_svg
 from .scope import require_unit
+from .signups import association_signups
 
 bp = Blueprint("association", __name__, url_prefix="/forening")
 
@@ -104,3 +105,14 @@ def reset_link(association_id, member_id):
     mailed = send_link(member["email"], _("Välj ett nytt lösenord i Värva"), link)
     return render_template("association/link.html", unit=unit, link=link, qr=qr_svg(link),
                            kind="reset", member=member, mailed=mailed)
+
+
+@bp.route("/<int:association_id>/anmalningar")
+@login_required
+def signups(association_id):
+    """The people who chose this association: only its chair sees how to reach them."""
+    unit = require_unit("association", association_id, "chair")
+    if current_user.role["role"] != "chair":
+        abort(403)
+    return render_template("association/signups.html", unit=unit,
+                           signups=association_signups(get_db(), association_id))

@@ -1,5 +1,6 @@
 """A plausible fictional party for demonstrations, from a fixed random seed."""
 import random
+from datetime import datetime, timedelta, timezone
 
 from . import accounts
 from .db import now
@@ -44,6 +45,16 @@ LOGINS = {
     "kansli": ("national_admin", None, "Kim", "Kanslisson"),
 }
 HOME_ASSOCIATION = "A-MALMO-1"
+# municipal organisation -> the first three digits of its postcodes
+POSTCODES = {"K-MALMO": ["211", "212", "213", "214", "215", "216", "217"],
+             "K-LUND": ["222", "223", "224", "225", "226", "227"], "K-HBG": ["252", "253", "254"],
+             "K-GBG": ["411", "412", "413", "414", "415", "416", "417", "418"],
+             "K-BORAS": ["503", "504", "506"], "K-STHLM": ["111", "112", "113", "114", "116", "117"],
+             "K-SOLNA": ["169", "170", "171"]}
+CAMPAIGNS = [("Vårkampanjen 2026", "2026-03-01", "2026-05-31", 300),
+             ("Valrörelsen 2026", "2026-08-01", "2026-09-13", 1000),
+             ("Höstvärvning 2026", "2026-10-01", "2026-12-31", 400)]
+SIGNUPS_PER_YEAR = 600
 
 
 def demo_email(local):
@@ -64,6 +75,69 @@ def seed(db, seed_value=1889):
             member_id = _member(db, first, last, codes[HOME_ASSOCIATION], password_hash, local)
             unit_id = _unit_id(db, role, unit_code) if unit_code else codes[HOME_ASSOCIATION]
             accounts.add_role(db, member_id, role, unit_id)
+        _seed_postcodes(db)
+        if db.table("signups").count == 0:
+            _seed_signups(db, rng, _seed_campaigns(db))
+
+
+def _seed_postcodes(db):
+    for code, prefixes in POSTCODES.items():
+        municipality_id = _unit_id(db, "municipal_admin", code)
+        for prefix in prefixes:
+            db.execute("insert or ignore into postcode_areas values (?, ?)",
+                       [prefix, municipality_id])
+
+
+def _seed_campaigns(db):
+    return [_get_or_add_campaign(db, *campaign) for campaign in CAMPAIGNS]
+
+
+def _get_or_add_campaign(db, name, starts_on, ends_on, goal):
+    rows = list(db.table("campaigns").rows_where("name = ?", [name]))
+    if rows:
+        return rows[0]
+    row = {"name": name, "starts_on": starts_on, "ends_on": ends_on, "goal": goal,
+           "created_at": now()}
+    return db.table("campaigns").get(db.table("campaigns").insert(row).last_pk)
+
+
+def _seed_signups(db, rng, campaigns):
+    """A year of sign-ups: about half through members' links, the rest on their own."""
+    links = list(db.query(
+        """select l.id, l.member_id, m.association_id, a.municipality_id
+           from links l join members m on m.id = l.member_id
+           join associations a on a.id = m.association_id where l.is_personal = 1"""))
+    active = rng.sample(links, k=len(links) // 3)
+    consent_id = db.execute("select max(id) from consent_texts").fetchone()[0]
+    today = datetime.now(timezone.utc)
+    rows = []
+    for n in range(SIGNUPS_PER_YEAR):
+        at = (today - timedelta(days=rng.randrange(365), minutes=rng.randrange(1440)))
+        rows.append(_signup_row(rng, n, at, rng.random() < 0.45 and rng.choice(active),
+                                campaigns, consent_id))
+    db.table("signups").insert_all(rows)
+
+
+def _signup_row(rng, n, at, link, campaigns, consent_id):
+    stamp = at.isoformat(timespec="seconds")
+    day = stamp[:10]
+    campaign = next((c for c in campaigns if c["starts_on"] <= day <= c["ends_on"]), None)
+    source = "own_initiative" if not link else rng.choice(["link", "link", "on_the_spot"])
+    status = rng.choices(["registered", "invoiced", "paid", "cancelled"], [2, 3, 6, 1])[0]
+    return {
+        "submission_id": f"demo-{n}", "source": source,
+        "link_id": link["id"] if link else None,
+        "recruiter_id": link["member_id"] if link else None,
+        "campaign_id": campaign["id"] if campaign and link else None,
+        "association_id": link["association_id"] if link else None,
+        "municipality_id": link["municipality_id"] if link else None,
+        "first_name": rng.choice(FIRST), "last_name": rng.choice(LAST),
+        "email": f"anmalan{n}@{DEMO_DOMAIN}", "phone": None,
+        "birth_year": rng.choice(range(1950, 2009)),
+        "postcode": f"{rng.choice(sum(POSTCODES.values(), []))} {rng.randrange(100):02d}",
+        "consent_id": consent_id, "consent_at": stamp, "status": status,
+        "status_at": stamp, "created_at": stamp,
+    }
 
 
 def _seed_tree(db):

@@ -1,15 +1,19 @@
 """Every form of the app, with Swedish labels and server-side rules."""
+from datetime import date
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
-from wtforms import (BooleanField, EmailField, HiddenField, IntegerField,
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField,
                      PasswordField, SelectField, StringField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (DataRequired, Email, EqualTo, Length, NumberRange,
-                                ValidationError)
+                                Optional, ValidationError)
 
 from .migrations import PARTNER_KINDS
 from .passwords import MAX_LENGTH, MIN_LENGTH, is_too_common
+from .signups import normalise_phone, normalise_postcode
 
 csrf = CSRFProtect()
 
@@ -121,3 +125,81 @@ class PartnerForm(FlaskForm):
     name = name_field(_l("Namn"), _l("Fyll i ett namn."))
     code = code_field()
     kind = SelectField(_l("Slag"), choices=[SelectChoice(k, PARTNER_KIND_NAMES[k]) for k in PARTNER_KINDS])
+
+
+class LinkForm(FlaskForm):
+    label = StringField(_l("Vad är länken till?"), filters=[strip], validators=[
+        DataRequired(_l("Ge länken ett namn, t.ex. ”Torgmöte Stortorget 12/5”.")),
+        Length(max=60, message=_l("Högst 60 tecken."))])
+    campaign_id = SelectField(_l("Kampanj"), coerce=int, default=0)
+
+
+class FlyerForm(FlaskForm):
+    show_name = BooleanField(_l("Visa mitt förnamn på flygbladet"))
+
+
+def birth_year_check(form, field):
+    """A whole year from 1900 up to the year that gives the minimum age."""
+    latest = date.today().year - current_app.config["MIN_JOIN_AGE"]
+    text = (field.data or "").strip()
+    if not text.isdigit() or not 1900 <= int(text) <= latest:
+        raise ValidationError(_l("Skriv ditt födelseår med fyra siffror (1900–%(latest)d).",
+                                 latest=latest))
+
+
+def postcode_check(form, field):
+    if normalise_postcode(field.data) is None:
+        raise ValidationError(_l("Skriv postnumret med fem siffror, t.ex. 211 45."))
+
+
+def phone_check(form, field):
+    if field.data and normalise_phone(field.data) is None:
+        raise ValidationError(_l("Skriv ett mobilnummer, t.ex. 070-123 45 67."))
+
+
+class JoinForm(FlaskForm):
+    """The public sign-up form behind the QR codes and the plain join page."""
+    first_name = name_field(_l("Förnamn"), _l("Fyll i ditt förnamn."))
+    last_name = name_field(_l("Efternamn"), _l("Fyll i ditt efternamn."))
+    email = EmailField(_l("E-post"), filters=[strip], validators=[
+        Optional(), Length(max=254, message=_l("Högst 254 tecken.")),
+        Email(_l("Det ser inte ut som en e-postadress."))], render_kw=EMAIL_KW)
+    phone = StringField(_l("Mobilnummer"), filters=[strip], validators=[
+        Optional(), Length(max=30, message=_l("Högst 30 tecken.")), phone_check],
+        render_kw={"type": "tel", "autocomplete": "tel", "inputmode": "tel"})
+    birth_year = StringField(_l("Födelseår"), filters=[strip], validators=[
+        Length(max=10), birth_year_check],
+        render_kw={"inputmode": "numeric", "autocomplete": "bday-year", "maxlength": 4})
+    postcode = StringField(_l("Postnummer"), filters=[strip], validators=[
+        Length(max=10), postcode_check],
+        render_kw={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": 6})
+    association_id = SelectField(_l("Förening"), coerce=int, validate_choice=False, default=0)
+    recruiter_code = StringField(_l("Värvarkod (om någon har gett dig en)"), filters=[strip],
+                                 validators=[Optional(), Length(max=20)],
+                                 render_kw={"autocapitalize": "characters", "autocomplete": "off"})
+    consent = BooleanField(validators=[
+        DataRequired(_l("Kryssa i rutan för att bli medlem."))])
+    website = StringField(_l("Lämna tomt"), validators=[Length(max=200)],
+                          render_kw={"autocomplete": "off", "tabindex": "-1"})
+    submission_id = HiddenField(validators=[Length(max=64)])
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if not self.email.data and not self.phone.data:
+            self.email.errors = list(self.email.errors) + [
+                _l("Fyll i e-post eller mobilnummer, så att vi kan nå dig.")]
+            ok = False
+        return ok
+
+
+class CampaignForm(FlaskForm):
+    name = name_field(_l("Namn"), _l("Fyll i ett namn."))
+    starts_on = DateField(_l("Börjar"), validators=[DataRequired(_l("Ange ett datum."))])
+    ends_on = DateField(_l("Slutar"), validators=[DataRequired(_l("Ange ett datum."))])
+    goal = IntegerField(_l("Mål (antal anmälningar)"), validators=[
+        Optional(), NumberRange(1, 1_000_000, _l("Ange ett antal från 1 till 1 000 000."))],
+        render_kw={"inputmode": "numeric"})
+
+    def validate_ends_on(self, field):
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("Kampanjen kan inte sluta innan den börjar."))

@@ -1,5 +1,8 @@
 """QR codes as SVG, made on the server."""
+import io
+
 import qrcode
+import qrcode.image.pil
 import qrcode.image.svg
 from markupsafe import Markup
 
@@ -14,3 +17,14 @@ def qr_svg(url):
     code.add_data(url)
     code.make(fit=True)
     return Markup(code.make_image().to_string(encoding="unicode"))
+
+
+def qr_png(url, box_size=20):
+    """A large PNG QR code for url, for print shops."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4,
+                         box_size=box_size, image_factory=qrcode.image.pil.PilImage)
+    code.add_data(url)
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image().save(buffer, format="PNG")
+    return buffer.getvalue()

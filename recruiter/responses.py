@@ -31,7 +31,8 @@ def csrf_error(error):
 
 
 def security_headers(response):
-    """Headers for every response; personal data is never stored by caches."""
+    """Headers for every response; pages are never stored by caches unless a
+    view chose a lifetime (QR images, which hold no personal data)."""
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
     headers["X-Content-Type-Options"] = "nosniff"
@@ -39,7 +40,7 @@ def security_headers(response):
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000"
-    if not request.path.startswith(PUBLIC_CACHEABLE):
+    if not request.path.startswith(PUBLIC_CACHEABLE) and not response.cache_control.max_age:
         headers["Cache-Control"] = "no-store"
     return response
 

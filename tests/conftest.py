@@ -15,6 +15,7 @@ def app(tmp_path):
         "SECRET_KEY": "test",
         "WTF_CSRF_ENABLED": False,
         "ARGON2_PARAMS": FAST_ARGON2,
+        "RATELIMIT_ENABLED": False,
     })
     with app.app_context():
         init_db()

@@ -53,3 +53,22 @@ def make_member(db, association=None, role="member", unit=None, password=PASSWOR
         overrides.get("first_name", f"Förnamn{n}"), overrides.get("last_name", f"Efternamn{n}"),
         _hasher.hash(password), association_id, roles)
     return db.table("members").get(member_id)
+
+
+def make_campaign(db, **overrides):
+    n = _n()
+    row = {"name": f"Kampanj {n}", "starts_on": "2026-01-01", "ends_on": "2099-12-31",
+           "created_at": now(), **overrides}
+    return db.table("campaigns").get(db.table("campaigns").insert(row).last_pk)
+
+
+def personal_link(db, member):
+    return next(db.table("links").rows_where(
+        "member_id = ? and is_personal = 1 and revoked_at is null", [member["id"]]))
+
+
+def make_link(db, member, **overrides):
+    from recruiter.links import create_link
+
+    link = create_link(db, member["id"], overrides.pop("label", "Extra"), **overrides)
+    return link

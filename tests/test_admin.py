@@ -81,3 +81,31 @@ def test_district_admin_cannot_add_partner(login_as, db):
     response = client.post("/admin/partner", data={"partner-name": "X", "partner-code": "X",
                                                    "partner-kind": "youth"})
     assert response.status_code == 403
+
+
+def test_national_admin_adds_a_campaign(login_as, db):
+    client = login_as(national(db))
+    response = client.post("/admin/kampanj", data={
+        "campaign-name": "Valrörelsen 2026", "campaign-starts_on": "2026-08-01",
+        "campaign-ends_on": "2026-09-13", "campaign-goal": "1000"})
+    assert response.status_code == 302
+    row = next(db.table("campaigns").rows_where())
+    assert (row["name"], row["starts_on"], row["ends_on"], row["goal"]) == (
+        "Valrörelsen 2026", "2026-08-01", "2026-09-13", 1000)
+
+
+def test_campaign_cannot_end_before_it_starts(login_as, db):
+    response = login_as(national(db)).post("/admin/kampanj", data={
+        "campaign-name": "Baklänges", "campaign-starts_on": "2026-09-01",
+        "campaign-ends_on": "2026-08-01"})
+    assert response.status_code == 422
+    assert "sluta innan den börjar" in response.get_data(as_text=True)
+    assert db.table("campaigns").count == 0
+
+
+def test_only_national_admins_add_campaigns(login_as, db):
+    district = make_district(db)
+    client = login_as(make_member(db, association=None, role="district_admin", unit=district))
+    response = client.post("/admin/kampanj", data={
+        "campaign-name": "X", "campaign-starts_on": "2026-08-01", "campaign-ends_on": "2026-09-01"})
+    assert response.status_code == 403

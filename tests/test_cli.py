@@ -23,6 +23,12 @@ def test_seed_demo_makes_a_party_and_prints_logins(runner, db):
     assert db.table("members").count > 50
     roles = {r["role"] for r in db.table("roles").rows_where()}
     assert roles == {"member", "chair", "municipal_admin", "district_admin", "national_admin"}
+    sources = {r["source"]: r["n"] for r in db.query(
+        "select source, count(*) as n from signups group by source")}
+    assert set(sources) == {"link", "on_the_spot", "own_initiative"}
+    recruited = sources["link"] + sources["on_the_spot"]
+    assert 0.3 < recruited / sum(sources.values()) < 0.6
+    assert db.table("campaigns").count == 3 and db.table("postcode_areas").count > 20
 
 
 def test_seed_demo_is_deterministic(tmp_path):

@@ -93,7 +93,8 @@ def test_unknown_page_is_a_swedish_404(client):
     assert response.status_code == 404 and "Sidan finns inte" in response.get_data(as_text=True)
 
 
-PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.invitation", "auth.reset", "home.language"}
+PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.invitation", "auth.reset", "home.language",
+                    "join.via_link", "join.plain", "join.thanks"}
 
 
 def test_every_other_route_requires_login(app, client):
@@ -121,3 +122,13 @@ def test_english_catalogue_is_complete():
     missing = [m.id for m in catalogue if m.id and (
         "fuzzy" in m.flags or not all(m.string if isinstance(m.string, tuple) else [m.string]))]
     assert missing == []
+
+
+def test_language_switch_after_a_post_goes_to_a_page_that_answers_get(login_as, db):
+    chair = make_member(db, role="chair")
+    client = login_as(chair, role="chair")
+    page = client.post(f"/forening/{chair['association_id']}/inbjudan",
+                       data={"max_uses": 1}).get_data(as_text=True)
+    assert '<input type="hidden" name="next" value="">' in page
+    response = client.post("/sprak", data={"lang": "en", "next": ""})
+    assert client.get(response.headers["Location"]).status_code == 200

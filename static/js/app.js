@@ -1,21 +1,21 @@
 // Progressive enhancement only: every page works without this file.
 function shareOrCopy(button) {
-  const input = document.querySelector(button.dataset.share);
+  const url = button.dataset.url;
   const status = button.parentElement.querySelector(".share-status");
   if (navigator.share) {
-    navigator.share({ url: input.value }).catch(() => {});
+    navigator.share({ url }).catch(() => {});
     return;
   }
-  navigator.clipboard.writeText(input.value).then(() => {
+  navigator.clipboard.writeText(url).then(() => {
     status.textContent = button.dataset.copied;
-  }, () => input.select());
+  }, () => { status.textContent = url; });
 }
 
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("input.copy").forEach((input) => {
     input.addEventListener("focus", () => input.select());
   });
-  document.querySelectorAll("[data-share]").forEach((button) => {
+  document.querySelectorAll("[data-url]").forEach((button) => {
     button.parentElement.hidden = false;
     button.addEventListener("click", () => shareOrCopy(button));
   });

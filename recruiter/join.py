@@ -1,0 +1,138 @@
+"""Joining the party: behind a member's QR code, on the plain join page, or
+signed up on the spot on a member's phone. No login needed but for the last."""
+import uuid
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from . import links
+from .db import get_db
+from .forms import JoinForm, csrf
+from .limits import limiter
+from .signups import current_consent, normalise_phone, normalise_postcode, record_signup
+
+bp = Blueprint("join", __name__)
+
+PUBLIC_LIMIT = "20 per minute; 200 per hour"
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+@csrf.exempt
+@limiter.limit(PUBLIC_LIMIT, methods=["POST"])
+def via_link(code):
+    """The page a member's QR code opens; a dead link still takes the sign-up."""
+    link = links.active_link(get_db(), code)
+    return _join(link, "link" if link else "own_initiative")
+
+
+@bp.route("/bli-medlem", methods=["GET", "POST"])
+@csrf.exempt
+@limiter.limit(PUBLIC_LIMIT, methods=["POST"])
+def plain():
+    """The plain join page: own initiative, unless a recruiter code is typed."""
+    return _join(None, "own_initiative")
+
+
+@bp.route("/varva/pa-plats", methods=["GET", "POST"])
+@csrf.exempt
+@login_required
+@limiter.limit("30 per minute", methods=["POST"], key_func=lambda: f"m{current_user.member_id}")
+def on_the_spot():
+    """A member signs up the person in front of them on their own phone."""
+    db = get_db()
+    link = links.personal_link(db, current_user.member_id)
+    return _join(links.active_link(db, link["code"]), "on_the_spot")
+
+
+@bp.route("/tack")
+def thanks():
+    """The same page for everyone, so it tells nobody who is a member already."""
+    return render_template("join/thanks.html", again=request.args.get("igen") == "1")
+
+
+def _join(link, source):
+    db = get_db()
+    form = JoinForm()
+    _offer_associations(db, form, link)
+    if request.method == "GET":
+        form.submission_id.data = uuid.uuid4().hex
+        return _render(form, link, source)
+    if not form.validate_on_submit():
+        return _render(form, link, source, csrf_expired="csrf_token" in form.errors)
+    if form.website.data:
+        current_app.logger.info("join honeypot filled; nothing stored")
+        return redirect(url_for(".thanks"))
+    attribution = _attribution(db, form, link, source)
+    if attribution is None:
+        form.recruiter_code.errors.append(_("Vi hittar ingen värvare med den koden. "
+                                            "Kontrollera den eller lämna fältet tomt."))
+        return _render(form, link, source)
+    record_signup(db, _person(db, form), attribution)
+    if source == "on_the_spot":
+        return redirect(url_for(".thanks", igen=1))
+    return redirect(url_for(".thanks"))
+
+
+def _offer_associations(db, form, link):
+    """Let the person pick an association of the recruiter's municipality."""
+    if link is None or link["municipality_id"] is None:
+        del form.association_id
+        return
+    rows = db.table("associations").rows_where(
+        "municipality_id = ?", [link["municipality_id"]], order_by="name")
+    form.association_id.choices = [SelectChoice(r["id"], r["name"]) for r in rows]
+    if request.method == "GET":
+        form.association_id.data = link["association_id"]
+
+
+def _attribution(db, form, link, source):
+    """Who gets the credit; None when a typed recruiter code matches no link."""
+    if link is None and form.recruiter_code.data:
+        link = links.active_link(db, form.recruiter_code.data)
+        if link is None:
+            return None
+        source = "link"
+    if link is None:
+        return {"source": "own_initiative", "link_id": None, "recruiter_id": None,
+                "campaign_id": None, "association_id": None}
+    chosen = form.association_id.data if "association_id" in form else None
+    valid = {choice.value for choice in form.association_id.choices} if chosen else set()
+    return {"source": source, "link_id": link["id"], "recruiter_id": link["member_id"],
+            "campaign_id": link["campaign_id"],
+            "association_id": chosen if chosen in valid else link["association_id"]}
+
+
+def _person(db, form):
+    """The fields stored about the person: the minimum the party needs."""
+    return {
+        "submission_id": form.submission_id.data or uuid.uuid4().hex,
+        "first_name": form.first_name.data, "last_name": form.last_name.data,
+        "email": form.email.data.lower() if form.email.data else None,
+        "phone": normalise_phone(form.phone.data) if form.phone.data else None,
+        "birth_year": int(form.birth_year.data),
+        "postcode": normalise_postcode(form.postcode.data),
+        "consent_id": current_consent(db)["id"],
+    }
+
+
+def _render(form, link, source, csrf_expired=False, status=None):
+    """The join form; errors are shown beside their fields with a 200, as
+    browsers and screen readers expect of a form page."""
+    return render_template(
+        "join/form.html", form=form, link=link, source=source,
+        consent=current_consent(get_db()), csrf_expired=csrf_expired,
+        rate_limited=status == 429), status or 200
+
+
+@bp.errorhandler(429)
+def too_many(error):
+    """Keep what the person typed and ask them to send again in a minute."""
+    link = None
+    if request.view_args and "code" in request.view_args:
+        link = links.active_link(get_db(), request.view_args["code"])
+    form = JoinForm()
+    _offer_associations(get_db(), form, link)
+    return _render(form, link, "link" if link else "own_initiative", status=429)
+

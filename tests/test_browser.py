@@ -1,0 +1,291 @@
+"""The app in a real browser: Debian's chromium on a phone-sized screen.
+
+One live server with the demo data and one chromium serve the whole module;
+every test gets a fresh browser context (cookies, storage) of its own. CSRF
+protection stays on: the browser posts the tokens the pages carry.
+"""
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect, sync_playwright
+
+from recruiter import create_app, demo
+from recruiter.db import close_thread_connections, get_db, init_db
+from tests.browser_support import (CHROMIUM_ARGS, CHROMIUM_MISSING, MIN_TAP, NARROW, PHONE,
+                                   TIMEOUT_MS, LiveServer, chromium_path,
+                                   horizontal_overflow, login, path_is, tap_targets)
+from tests.conftest import FAST_ARGON2
+
+pytestmark = pytest.mark.browser
+
+HOME_ASSOCIATION_NAME = "S-föreningen Väster"
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The app with the demo organisation, served on a free local port."""
+    app = create_app({
+        "TESTING": True,
+        "DATABASE": str(tmp_path_factory.mktemp("browser") / "browser.db"),
+        "SECRET_KEY": "test",
+        "ARGON2_PARAMS": FAST_ARGON2,
+        # Every test logs in from 127.0.0.1; rate limits have tests of their own.
+        "RATELIMIT_ENABLED": False,
+    })
+    with app.app_context():
+        init_db()
+        db = get_db()
+        demo.seed(db)
+        home = next(db.table("associations").rows_where("code = ?", [demo.HOME_ASSOCIATION]))
+    close_thread_connections()
+    server = LiveServer(app).start()
+    server.association_id = home["id"]
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(live_server):
+    """One headless chromium for the module (after the server, so closed before it)."""
+    executable = chromium_path()
+    if executable is None:
+        pytest.fail(CHROMIUM_MISSING, pytrace=False)
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def login_state(browser, live_server):
+    """Cookies of a demo login, made once per account through the login form."""
+    states = {}
+
+    def state(local):
+        if local not in states:
+            context = browser.new_context(base_url=live_server.url, **PHONE)
+            context.set_default_timeout(TIMEOUT_MS)
+            login(context.new_page(), local)
+            states[local] = context.storage_state()
+            context.close()
+        return states[local]
+
+    return state
+
+
+@pytest.fixture
+def open_page(browser, live_server, login_state):
+    """Open a page in a new phone-sized context, anonymous or as a demo account."""
+    contexts = []
+
+    def open_page(as_local=None):
+        context = browser.new_context(
+            base_url=live_server.url, **PHONE,
+            storage_state=login_state(as_local) if as_local else None)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def test_chromium_is_installed():
+    """Fails (never skips) where chromium is missing, saying how to get it."""
+    if chromium_path() is None:
+        pytest.fail(CHROMIUM_MISSING, pytrace=False)
+
+
+# --- a. the chair finds the association's members -------------------------------
+
+def test_chair_logs_in_and_opens_the_member_list(open_page, live_server):
+    page = open_page()
+    login(page, "ordforande")
+
+    page.get_by_role("navigation").get_by_role("link", name="Föreningen").click()
+
+    expect(page).to_have_url(path_is(f"/forening/{live_server.association_id}/medlemmar"))
+    nav = page.get_by_role("navigation").bounding_box()
+    assert abs(nav["y"] + nav["height"] - PHONE["viewport"]["height"]) <= 1, (
+        f"the navigation is not at the bottom of the screen: {nav}")
+    viewing = page.get_by_test_id("viewing")
+    expect(viewing).to_contain_text("Du ser:")
+    expect(viewing).to_contain_text(HOME_ASSOCIATION_NAME)
+    members = page.get_by_test_id("members").locator("li")
+    expect(members.first).to_be_visible()
+    assert members.count() >= len(demo.LOGINS)
+    expect(page.get_by_test_id("members")).to_contain_text("Olle Ordförande")
+
+
+# --- b. logging out ---------------------------------------------------------------
+
+def test_logout_ends_the_session_in_the_browser(open_page):
+    page = open_page()
+    login(page, "medlem")  # a login of its own: logging out revokes it
+    page.goto("/konto")
+
+    page.get_by_role("button", name="Logga ut").click()
+
+    expect(page).to_have_url(path_is("/logga-in"))
+    expect(page.get_by_role("status")).to_contain_text("Du är utloggad.")
+    page.goto("/konto")
+    page.reload()
+    expect(page).to_have_url(re.compile(r"/logga-in\?next=/konto$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logga in")
+    expect(page.get_by_role("navigation")).to_have_count(0)
+
+
+# --- c. and d. every main page: axe-core, and no sideways scrolling at 360 px -----
+
+def _goto(page, path, status=200, heading=None):
+    response = page.goto(path)
+    assert response is not None and response.status == status, (
+        f"{path}: HTTP {response and response.status}, expected {status} at {page.url}")
+    if heading:
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+
+
+def _members_path(server):
+    return f"/forening/{server.association_id}/medlemmar"
+
+
+def _create_invitation(page, server):
+    _goto(page, _members_path(server), heading=HOME_ASSOCIATION_NAME)
+    page.get_by_role("button", name="Skapa inbjudningslänk").click()
+    expect(page).to_have_url(path_is(f"/forening/{server.association_id}/inbjudan"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        f"Inbjudan till {HOME_ASSOCIATION_NAME}")
+
+
+def _invitation_acceptance(page, server):
+    _create_invitation(page, server)
+    link = page.get_by_test_id("link").input_value()
+    assert link.startswith(f"{server.url}/inbjudan/"), link
+    page.context.clear_cookies()  # the new member has no account yet
+    _goto(page, urlsplit(link).path, heading="Skapa ditt konto")
+
+
+# name -> (demo account or None for anonymous, how to get there)
+PAGES = {
+    "login": (None, lambda page, s: _goto(page, "/logga-in", heading="Logga in")),
+    "home": ("medlem", lambda page, s: _goto(page, "/", heading="Hej Maja!")),
+    "account": ("medlem", lambda page, s: _goto(page, "/konto", heading="Ditt konto")),
+    "password": ("medlem", lambda page, s: _goto(page, "/konto/losenord",
+                                                 heading="Byt lösenord")),
+    "members": ("ordforande", lambda page, s: _goto(page, _members_path(s),
+                                                    heading=HOME_ASSOCIATION_NAME)),
+    "invitation-created": ("ordforande", _create_invitation),
+    "invitation-accept": ("ordforande", _invitation_acceptance),
+    "admin-national": ("kansli", lambda page, s: _goto(page, "/admin/",
+                                                       heading="Hela partiet")),
+    "admin-municipal": ("kommun", lambda page, s: _goto(page, "/admin/",
+                                                        heading="Malmö arbetarekommun")),
+    "error-404": ("ordforande", lambda page, s: _goto(page, "/forening/999999/medlemmar",
+                                                      status=404, heading="Sidan finns inte")),
+    "varva": ("medlem", lambda page, s: _goto(page, "/varva", heading="Värva")),
+    "on-the-spot": ("medlem", lambda page, s: _goto(page, "/varva/pa-plats",
+                                                    heading="Bli medlem")),
+    "join-plain": (None, lambda page, s: _goto(page, "/bli-medlem", heading="Bli medlem")),
+    "join-errors": (None, lambda page, s: _join_with_errors(page)),
+    "thanks": (None, lambda page, s: _goto(page, "/tack", heading="Tack")),
+    "flyer": ("medlem", lambda page, s: _open_flyer(page)),
+    "chair-signups": ("ordforande", lambda page, s: _goto(
+        page, _members_path(s).replace("medlemmar", "anmalningar"), heading="Nya anmälningar")),
+}
+
+
+def _join_with_errors(page):
+    _goto(page, "/bli-medlem", heading="Bli medlem")
+    page.get_by_label("Förnamn").fill("Nora")
+    page.get_by_role("button", name="Skicka anmälan").click()
+    expect(page.get_by_role("alert")).to_contain_text("Något behöver rättas")
+    expect(page.get_by_label("Förnamn")).to_have_value("Nora")
+
+
+def _open_flyer(page):
+    _goto(page, "/varva", heading="Värva")
+    page.get_by_role("link", name=re.compile("^Flygblad")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Flygblad att skriva ut")
+
+axe = Axe()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_passes_axe_and_does_not_scroll_sideways(open_page, live_server, name):
+    """axe-core finds nothing at 390 px, and at 360 px nothing sticks out sideways."""
+    account, go = PAGES[name]
+    page = open_page(account)
+    go(page, live_server)
+
+    results = axe.run(page)
+    page.set_viewport_size(NARROW)
+    overflow = horizontal_overflow(page, NARROW["width"])
+
+    problems = []
+    if results.violations_count:
+        problems.append(f"axe-core found {results.violations_count} violation(s):\n"
+                        + results.generate_report())
+    if overflow:
+        problems.append(f"at {NARROW['width']} px the page scrolls sideways: {overflow}")
+    assert not problems, f"{name} ({page.url}):\n" + "\n".join(problems)
+
+
+# --- e. tap targets ---------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["login", "members"])
+def test_buttons_and_links_are_big_enough_to_tap(open_page, live_server, name):
+    account, go = PAGES[name]
+    page = open_page(account)
+    go(page, live_server)
+
+    targets = tap_targets(page)
+    small = [f"{t['target']}: {t['height']:.0f}px high" for t in targets
+             if t["height"] < MIN_TAP]
+
+    assert targets, f"no buttons or links found in nav/form on {name}"
+    assert not small, f"tap targets under {MIN_TAP}px on {name}:\n" + "\n".join(small)
+
+
+# --- f. the language switch -------------------------------------------------------
+
+def test_language_switch_turns_the_page_english(open_page):
+    page = open_page()
+    _goto(page, "/logga-in")
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+
+    page.get_by_role("contentinfo").get_by_role("button", name="In English").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url(path_is("/logga-in"))
+    expect(page.get_by_role("button", name="På svenska")).to_be_visible()
+
+
+# --- the heart of the mission: a QR link brings in a recruit ------------------------
+
+def test_member_link_signs_up_a_recruit_and_the_count_goes_up(open_page, browser, live_server):
+    member = open_page("medlem")
+    _goto(member, "/varva", heading="Värva")
+    before = int(member.get_by_test_id("recruit-count").inner_text())
+    link = "http://" + member.get_by_test_id("short-url").inner_text()
+
+    stranger = open_page()  # a second context: the person on the bus, no account
+    _goto(stranger, urlsplit(link).path, heading="Bli medlem")
+    expect(stranger.get_by_text("Inbjuden av Maja.")).to_be_visible()
+    stranger.get_by_label("Förnamn").fill("Bussresenär")
+    stranger.get_by_label("Efternamn").fill("Testsson")
+    stranger.get_by_label("Mobilnummer").fill("070-111 22 33")
+    stranger.get_by_label("Födelseår", exact=True).fill("1999")
+    stranger.get_by_label("Postnummer", exact=True).fill("21145")
+    stranger.get_by_role("checkbox").check()
+    stranger.get_by_role("button", name="Skicka anmälan").click()
+    expect(stranger.get_by_role("heading", level=1)).to_have_text("Tack för din anmälan!")
+
+    member.reload()
+    expect(member.get_by_test_id("recruit-count")).to_have_text(str(before + 1))
+    expect(member.locator("main")).to_contain_text("Bussresenär")
+    expect(member.locator("main")).not_to_contain_text("Testsson")

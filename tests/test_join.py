@@ -1,0 +1,272 @@
+import re
+from datetime import date
+
+import pytest
+
+from tests.factories import (make_association, make_campaign, make_link, make_member,
+                             make_municipality, personal_link)
+
+THIS_YEAR = date.today().year
+
+
+def person(**overrides):
+    return {"first_name": "Nora", "last_name": "Nyman", "email": "nora@example.org",
+            "phone": "", "birth_year": "1995", "postcode": "211 45", "consent": "y",
+            **overrides}
+
+
+def signups(db):
+    return list(db.table("signups").rows_where(order_by="id"))
+
+
+def test_join_page_is_small_and_needs_no_javascript(client):
+    response = client.get("/bli-medlem")
+    body = response.get_data()
+    assert response.status_code == 200
+    css = client.get("/static/css/app.css")
+    assert len(body) + len(css.get_data()) < 30_000
+    css.close()
+    assert b'<form method="post"' in body
+
+
+def test_signup_via_link_is_recruited_by_its_member_and_campaign(client, db):
+    recruiter = make_member(db, first_name="Rut", last_name="Hemligsson")
+    campaign = make_campaign(db, name="Valrörelsen 2026")
+    link = make_link(db, recruiter, campaign_id=campaign["id"])
+    page = client.get(f"/j/{link['code']}").get_data(as_text=True)
+    assert "Inbjuden av Rut." in page and "Hemligsson" not in page and recruiter["email"] not in page
+    response = client.post(f"/j/{link['code']}", data=person())
+    assert response.status_code == 302 and response.headers["Location"] == "/tack"
+    [row] = signups(db)
+    assert (row["source"], row["recruiter_id"], row["link_id"], row["campaign_id"]) == (
+        "link", recruiter["id"], link["id"], campaign["id"])
+    assert row["association_id"] == recruiter["association_id"]
+    assert row["consent_id"] == 1 and row["consent_at"] and row["status"] == "registered"
+
+
+def test_code_is_case_insensitive(client, db):
+    link = personal_link(db, make_member(db))
+    client.post(f"/j/{link['code'].lower()}", data=person())
+    assert signups(db)[0]["link_id"] == link["id"]
+
+
+def test_plain_join_page_is_own_initiative(client, db):
+    assert client.post("/bli-medlem", data=person()).status_code == 302
+    [row] = signups(db)
+    assert (row["source"], row["recruiter_id"], row["link_id"]) == ("own_initiative", None, None)
+
+
+def test_switched_off_link_still_takes_the_signup_as_own_initiative(login_as, client, db):
+    recruiter = make_member(db)
+    link = make_link(db, recruiter)
+    login_as(recruiter).post(f"/lankar/{link['id']}/stang")
+    page = client.get(f"/j/{link['code']}").get_data(as_text=True)
+    assert "Inbjuden av" not in page and "Värvarkod" in page
+    assert client.post(f"/j/{link['code']}", data=person()).status_code == 302
+    assert signups(db)[0]["source"] == "own_initiative"
+    assert signups(db)[0]["recruiter_id"] is None
+
+
+def test_unknown_code_shows_the_plain_form(client, db):
+    assert client.get("/j/NOSUCH22").status_code == 200
+    client.post("/j/NOSUCH22", data=person())
+    assert signups(db)[0]["source"] == "own_initiative"
+
+
+def test_typed_recruiter_code_gives_the_same_attribution(client, db):
+    recruiter = make_member(db)
+    link = personal_link(db, recruiter)
+    spaced = f"{link['code'][:4].lower()} {link['code'][4:]}"
+    client.post("/bli-medlem", data=person(recruiter_code=spaced))
+    [row] = signups(db)
+    assert (row["source"], row["recruiter_id"], row["link_id"]) == ("link", recruiter["id"], link["id"])
+
+
+def test_unknown_recruiter_code_keeps_input_and_stores_nothing(client, db):
+    response = client.post("/bli-medlem", data=person(recruiter_code="WRONG123"))
+    body = response.get_data(as_text=True)
+    assert "Vi hittar ingen värvare med den koden" in body and "Nyman" in body
+    assert signups(db) == []
+
+
+def test_on_the_spot_is_recruited_by_the_logged_in_member(login_as, db):
+    recruiter = make_member(db)
+    client = login_as(recruiter)
+    assert client.get("/varva/pa-plats").status_code == 200
+    response = client.post("/varva/pa-plats", data=person())
+    assert response.headers["Location"] == "/tack?igen=1"
+    [row] = signups(db)
+    assert (row["source"], row["recruiter_id"]) == ("on_the_spot", recruiter["id"])
+
+
+def test_on_the_spot_needs_login(client):
+    assert client.get("/varva/pa-plats").status_code == 302
+
+
+def test_person_picks_another_association_of_the_municipality(client, db):
+    municipality = make_municipality(db)
+    home = make_association(db, municipality=municipality)
+    other = make_association(db, municipality=municipality, name="S-föreningen Annan")
+    elsewhere = make_association(db)
+    link = personal_link(db, make_member(db, association=home))
+    page = client.get(f"/j/{link['code']}").get_data(as_text=True)
+    assert "S-föreningen Annan" in page
+    client.post(f"/j/{link['code']}", data=person(association_id=other["id"]))
+    client.post(f"/j/{link['code']}", data=person(email="b@example.org",
+                                                   association_id=elsewhere["id"]))
+    assert [r["association_id"] for r in signups(db)] == [other["id"], home["id"]]
+
+
+def test_duplicate_within_90_days_keeps_the_first_recruiter(client, db):
+    first, second = make_member(db), make_member(db)
+    client.post(f"/j/{personal_link(db, first)['code']}", data=person(phone="0701234567"))
+    again = client.post(f"/j/{personal_link(db, second)['code']}",
+                        data=person(email="", phone="+46 70 123 45 67"))
+    assert again.headers["Location"] == "/tack"
+    [row] = signups(db)
+    assert row["recruiter_id"] == first["id"] and row["phone"] == "+46701234567"
+
+
+def test_same_person_after_90_days_is_a_new_signup(client, db):
+    client.post("/bli-medlem", data=person())
+    db.execute("update signups set created_at = '2000-01-01T00:00:00+00:00'")
+    client.post("/bli-medlem", data=person())
+    assert len(signups(db)) == 2
+
+
+def test_double_tap_with_the_same_submission_id_stores_one_row(client, db):
+    page = client.get("/bli-medlem").get_data(as_text=True)
+    submission = re.search(r'name="submission_id" type="hidden" value="([0-9a-f]+)"', page).group(1)
+    client.post("/bli-medlem", data=person(submission_id=submission))
+    client.post("/bli-medlem", data=person(submission_id=submission, email="other@example.org"))
+    assert len(signups(db)) == 1
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("email", "", "Fyll i e-post eller mobilnummer"),
+    ("birth_year", "1890", "födelseår"),
+    ("birth_year", str(THIS_YEAR + 1), "födelseår"),
+    ("birth_year", "19x0", "födelseår"),
+    ("postcode", "1234", "postnumret"),
+    ("postcode", "ABC DE", "postnumret"),
+    ("email", "nora-at-example.org", "inte ut som en e-postadress"),
+    ("phone", "070-12", "mobilnummer"),
+    ("first_name", "N" * 101, "Högst 100 tecken"),
+    ("first_name", "   ", "Fyll i ditt förnamn"),
+    ("consent", "", "Kryssa i rutan"),
+])
+def test_bad_input_keeps_what_was_typed_and_stores_nothing(client, db, field, value, message):
+    data = person(**{field: value})
+    if field == "consent":
+        del data["consent"]
+    response = client.post("/bli-medlem", data=data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in body
+    for name in ("last_name", "postcode", "birth_year", field):
+        if name != "consent" and data[name].strip():
+            assert f'value="{data[name]}"' in body, name
+    assert signups(db) == []
+
+
+def test_phone_only_is_enough(client, db):
+    client.post("/bli-medlem", data=person(email="", phone="070-123 45 67"))
+    assert signups(db)[0]["phone"] == "+46701234567" and signups(db)[0]["email"] is None
+
+
+def test_honeypot_stores_nothing_but_thanks_the_same(client, db):
+    response = client.post("/bli-medlem", data=person(website="http://spam.example"))
+    assert response.headers["Location"] == "/tack"
+    assert signups(db) == []
+
+
+def test_thank_you_page_is_the_same_for_new_and_known_people(client, db):
+    first = client.post("/bli-medlem", data=person(), follow_redirects=True)
+    second = client.post("/bli-medlem", data=person(), follow_redirects=True)
+    assert first.get_data() == second.get_data()
+    assert "avi" in first.get_data(as_text=True)
+
+
+def test_postcode_places_own_initiative_in_its_municipality(client, db):
+    municipality = make_municipality(db)
+    db.table("postcode_areas").insert({"prefix": "211", "municipality_id": municipality["id"]})
+    client.post("/bli-medlem", data=person(postcode="21145"))
+    assert signups(db)[0]["municipality_id"] == municipality["id"]
+    assert signups(db)[0]["postcode"] == "211 45"
+
+
+def test_signup_stores_no_ip_or_user_agent(client, db):
+    client.post("/bli-medlem", data=person(), environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert "203.0.113.9" not in str(signups(db)[0])
+
+
+def test_rate_limit_keeps_the_typed_values(app, db):
+    app.config["RATELIMIT_ENABLED"] = True
+    from recruiter.limits import limiter
+
+    limiter.init_app(app)
+    limiter.reset()
+    client = app.test_client()
+    for n in range(20):
+        client.post("/bli-medlem", data=person(email=f"p{n}@example.org"))
+    response = client.post("/bli-medlem", data=person(email="late@example.org"))
+    assert response.status_code == 429
+    body = response.get_data(as_text=True)
+    assert "Vänta en minut" in body and 'value="late@example.org"' in body
+    assert len(signups(db)) == 20
+    other = app.test_client()
+    ok = other.post("/bli-medlem", data=person(email="x@example.org"),
+                    environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert ok.status_code == 302
+    limiter.reset()
+
+
+def test_expired_csrf_token_keeps_the_typed_values(tmp_path):
+    from recruiter import create_app
+    from recruiter.db import close_thread_connections, connect, init_db
+    from tests.conftest import FAST_ARGON2
+
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "c.db"), "SECRET_KEY": "t",
+                      "ARGON2_PARAMS": FAST_ARGON2, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        init_db()
+    client = app.test_client()
+    client.get("/bli-medlem")
+    response = client.post("/bli-medlem", data=person(csrf_token="expired-or-forged"))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Sidan har varit öppen länge" in body and 'value="Nyman"' in body
+    token = re.search(r'name="csrf_token" value="([^"]+)"', body).group(1)
+    assert client.post("/bli-medlem", data=person(csrf_token=token)).status_code == 302
+    db = connect(app.config["DATABASE"])
+    assert db.table("signups").count == 1
+    db.close()
+    close_thread_connections()
+
+
+def test_forged_forwarded_for_does_not_dodge_the_rate_limit(app, db):
+    app.config["RATELIMIT_ENABLED"] = True
+    from recruiter.limits import limiter
+
+    limiter.init_app(app)
+    limiter.reset()
+    client = app.test_client()
+    statuses = [client.post("/bli-medlem", data=person(email=f"f{n}@example.org"),
+                            headers={"X-Forwarded-For": f"10.0.0.{n}"}).status_code
+                for n in range(21)]
+    assert statuses[-1] == 429
+    limiter.reset()
+
+
+def test_with_one_proxy_the_forwarded_address_is_used(tmp_path):
+    from recruiter import create_app
+
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "p.db"), "PROXIES": 1})
+
+    @app.route("/_ip")
+    def _ip():
+        from flask import request
+        return request.remote_addr
+
+    response = app.test_client().get("/_ip", headers={"X-Forwarded-For": "198.51.100.1"})
+    assert response.get_data(as_text=True) == "198.51.100.1"
