@@ -81,7 +81,7 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from . import admin, association, auth, home, join, links
+    from . import admin, association, auth, home, join, links, pwa, shifts
 
-    for module in (auth, home, association, admin, links, join):
+    for module in (auth, home, association, admin, links, join, shifts, pwa):
         app.register_blueprint(module.bp)

@@ -1,5 +1,6 @@
 """A plausible fictional party for demonstrations, from a fixed random seed."""
 import random
+import uuid
 from datetime import datetime, timedelta, timezone
 
 from . import accounts
@@ -55,6 +56,9 @@ CAMPAIGNS = [("Vårkampanjen 2026", "2026-03-01", "2026-05-31", 300),
              ("Valrörelsen 2026", "2026-08-01", "2026-09-13", 1000),
              ("Höstvärvning 2026", "2026-10-01", "2026-12-31", 400)]
 SIGNUPS_PER_YEAR = 600
+SHIFTS_PER_YEAR = 1500
+PLACES = ["Centrum", "Stortorget", "Södra förstaden", "Norra hamnen", "Vårdcentralen",
+          "Biblioteket", "Folkets park", "Stationen", "Köpcentret", "Skolgatan"]
 
 
 def demo_email(local):
@@ -77,7 +81,9 @@ def seed(db, seed_value=1889):
             accounts.add_role(db, member_id, role, unit_id)
         _seed_postcodes(db)
         if db.table("signups").count == 0:
-            _seed_signups(db, rng, _seed_campaigns(db))
+            campaigns = _seed_campaigns(db)
+            active = _seed_signups(db, rng, campaigns)
+            _seed_shifts(db, rng, active, campaigns)
 
 
 def _seed_postcodes(db):
@@ -116,6 +122,34 @@ def _seed_signups(db, rng, campaigns):
         rows.append(_signup_row(rng, n, at, rng.random() < 0.45 and rng.choice(active),
                                 campaigns, consent_id))
     db.table("signups").insert_all(rows)
+    return active
+
+
+def _seed_shifts(db, rng, active, campaigns):
+    """A year of shifts by the active recruiters, counts only."""
+    today = datetime.now(timezone.utc)
+    rows = []
+    for _ in range(SHIFTS_PER_YEAR):
+        link = rng.choice(active)
+        start = today - timedelta(days=rng.randrange(1, 365), hours=rng.randrange(8, 14))
+        kind = rng.choice(["door_knocking", "door_knocking", "street", "phone", "workplace"])
+        knocked = rng.randrange(10, 80) if kind == "door_knocking" else 0
+        day = start.date().isoformat()
+        campaign = next((c for c in campaigns if c["starts_on"] <= day <= c["ends_on"]), None)
+        rows.append({
+            "client_uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "member_id": link["member_id"], "association_id": link["association_id"],
+            "kind": kind, "place": rng.choice(PLACES), "municipality_id": link["municipality_id"],
+            "campaign_id": campaign["id"] if campaign else None,
+            "doors_knocked": knocked, "doors_opened": knocked * rng.randrange(25, 60) // 100,
+            "conversations": rng.randrange(2, 25), "paper_signups": rng.randrange(0, 3),
+            "interested": rng.randrange(0, 5), "note": None,
+            "started_at": start.isoformat(timespec="seconds"),
+            "ended_at": (start + timedelta(minutes=rng.randrange(45, 180))).isoformat(timespec="seconds"),
+            "created_at": start.isoformat(timespec="seconds"),
+            "updated_at": start.isoformat(timespec="seconds"),
+        })
+    db.table("shifts").insert_all(rows)
 
 
 def _signup_row(rng, n, at, link, campaigns, consent_id):

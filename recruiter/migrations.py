@@ -178,3 +178,32 @@ def m005_create_links_and_signups(db):
         pk=("prefix", "municipality_id"),
         foreign_keys=[("municipality_id", "municipalities", "id")],
     )
+
+
+SHIFT_KINDS = ("door_knocking", "street", "phone", "workplace", "event", "digital")
+SHIFT_COUNTS = ("doors_knocked", "doors_opened", "conversations", "paper_signups", "interested")
+
+
+@migrations()
+def m006_create_shifts(db):
+    # Counts and places only: nothing about the people met (SECURITY.md §2.2).
+    db.table("shifts").create(
+        {"id": int, "client_uuid": str, "member_id": int, "association_id": int,
+         "kind": str, "place": str, "municipality_id": int, "campaign_id": int,
+         **{name: int for name in SHIFT_COUNTS}, "note": str,
+         "started_at": str, "ended_at": str, "created_at": str, "updated_at": str},
+        pk="id",
+        not_null={"client_uuid", "member_id", "kind", "place", *SHIFT_COUNTS,
+                  "started_at", "ended_at", "created_at", "updated_at"},
+        defaults={name: 0 for name in SHIFT_COUNTS},
+        foreign_keys=[("member_id", "members", "id"), ("association_id", "associations", "id"),
+                      ("municipality_id", "municipalities", "id"),
+                      ("campaign_id", "campaigns", "id")],
+    )
+    db.table("shifts").create_index(["client_uuid"], unique=True)
+    db.table("shifts").create_index(["member_id", "started_at"])
+    db.table("shifts").create_index(["association_id", "started_at"])
+    db.table("shift_companions").create(
+        {"shift_id": int, "member_id": int}, pk=("shift_id", "member_id"),
+        foreign_keys=[("shift_id", "shifts", "id"), ("member_id", "members", "id")],
+    )

@@ -7,10 +7,8 @@ from flask_wtf.csrf import CSRFError
 from sqlite_utils.db import NotFoundError
 from werkzeug.exceptions import HTTPException
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-
-PUBLIC_CACHEABLE = ("/static/",)
 
 
 def error_page(error):
@@ -31,8 +29,8 @@ def csrf_error(error):
 
 
 def security_headers(response):
-    """Headers for every response; pages are never stored by caches unless a
-    view chose a lifetime (QR images, which hold no personal data)."""
+    """Headers for every response. Pages are never stored by caches unless a
+    view chose otherwise (static files, QR images, the service worker)."""
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
     headers["X-Content-Type-Options"] = "nosniff"
@@ -40,7 +38,7 @@ def security_headers(response):
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000"
-    if not request.path.startswith(PUBLIC_CACHEABLE) and not response.cache_control.max_age:
+    if "Cache-Control" not in headers:
         headers["Cache-Control"] = "no-store"
     return response
 

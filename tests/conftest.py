@@ -58,3 +58,15 @@ def login_as(app, db):
         return client
 
     return login
+
+
+@pytest.fixture
+def csrf_app(tmp_path):
+    """An app with CSRF protection on, as in production."""
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "csrf.db"),
+                      "SECRET_KEY": "test", "ARGON2_PARAMS": FAST_ARGON2,
+                      "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        init_db()
+    yield app
+    close_thread_connections()

@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
 from recruiter import create_app, demo
-from recruiter.db import close_thread_connections, get_db, init_db
+from recruiter.db import close_thread_connections, connect, get_db, init_db
 from tests.browser_support import (CHROMIUM_ARGS, CHROMIUM_MISSING, MIN_TAP, NARROW, PHONE,
                                    TIMEOUT_MS, LiveServer, chromium_path,
                                    horizontal_overflow, login, path_is, tap_targets)
@@ -107,7 +107,7 @@ def test_chair_logs_in_and_opens_the_member_list(open_page, live_server):
     page = open_page()
     login(page, "ordforande")
 
-    page.get_by_role("navigation").get_by_role("link", name="Föreningen").click()
+    page.get_by_role("link", name=re.compile("^Föreningens medlemmar")).click()
 
     expect(page).to_have_url(path_is(f"/forening/{live_server.association_id}/medlemmar"))
     nav = page.get_by_role("navigation").bounding_box()
@@ -194,9 +194,21 @@ PAGES = {
     "join-errors": (None, lambda page, s: _join_with_errors(page)),
     "thanks": (None, lambda page, s: _goto(page, "/tack", heading="Tack")),
     "flyer": ("medlem", lambda page, s: _open_flyer(page)),
+    "shift-start": ("medlem", lambda page, s: _goto(page, "/pass", heading="Starta ett pass")),
+    "shift-counting": ("medlem", lambda page, s: _start_counting(page)),
+    "shift-history": ("medlem", lambda page, s: _goto(page, "/pass/historik", heading="Mina pass")),
+    "offline": (None, lambda page, s: _goto(page, "/offline", heading="Ingen uppkoppling")),
     "chair-signups": ("ordforande", lambda page, s: _goto(
         page, _members_path(s).replace("medlemmar", "anmalningar"), heading="Nya anmälningar")),
 }
+
+
+def _start_counting(page):
+    _goto(page, "/pass", heading="Starta ett pass")
+    page.get_by_label("Område eller gata").fill("Centrum")
+    page.get_by_role("button", name="Starta pass").click()
+    page.get_by_role("button", name="Ståndläge").click()
+    expect(page.get_by_role("button", name="Avsluta pass")).to_be_visible()
 
 
 def _join_with_errors(page):
@@ -289,3 +301,90 @@ def test_member_link_signs_up_a_recruit_and_the_count_goes_up(open_page, browser
     expect(member.get_by_test_id("recruit-count")).to_have_text(str(before + 1))
     expect(member.locator("main")).to_contain_text("Bussresenär")
     expect(member.locator("main")).not_to_contain_text("Testsson")
+
+
+# --- offline-first shifts: nothing recorded is ever lost ------------------------------
+
+def _wait_until(page, script):
+    """Poll a JavaScript condition (wait_for_function would need CSP's unsafe-eval)."""
+    for _ in range(TIMEOUT_MS // 100):
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still false after {TIMEOUT_MS} ms: {script}")
+
+
+def _controlled_by_service_worker(page):
+    page.goto("/pass")
+    _wait_until(page, "() => navigator.serviceWorker.controller !== null")
+    # The phone has fetched the member's details (for stand mode and the selects).
+    _wait_until(page, "() => document.querySelectorAll('#municipality option').length > 1")
+
+
+def _tap(page, name, times):
+    for _ in range(times):
+        page.get_by_test_id(f"count-{name}").click()
+
+
+def test_shift_logged_offline_survives_a_reload_and_arrives_once(open_page, live_server):
+    page = open_page("medlem")
+    _controlled_by_service_worker(page)
+    page.get_by_text("Vi är fler (valfritt)").click()
+    page.locator("input[name=companion]").first.check()  # listed while online
+    page.context.set_offline(True)
+
+    page.get_by_label("Dörrknackning").check()
+    page.get_by_label("Område eller gata").fill("Trappuppgång Möllan")
+    page.get_by_role("button", name="Starta pass").click()
+    _tap(page, "doors_knocked", 5)
+    _tap(page, "doors_opened", 3)
+    _tap(page, "conversations", 2)
+    _tap(page, "paper_signups", 1)
+    _tap(page, "interested", 2)
+    page.get_by_role("button", name="Ångra senaste").click()
+    expect(page.get_by_test_id("count-interested")).to_contain_text("1")
+    page.get_by_role("button", name="Avsluta pass").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sammanfattning")
+    page.get_by_role("button", name="Spara passet").click()
+    expect(page.locator("#saved-status")).to_contain_text("Sparat på telefonen")
+
+    page.reload()  # still offline: the shell comes from the service worker's cache
+    expect(page.get_by_role("heading", name="Starta ett pass")).to_be_visible()
+    expect(page.get_by_test_id("queue")).to_contain_text("1 pass väntar")
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.get_by_test_id("queue")).to_contain_text("Allt är skickat")
+
+    assert page.locator("#failed").is_hidden(), page.locator("#failed").inner_text()
+    db = connect(live_server.app.config["DATABASE"])
+    rows = list(db.table("shifts").rows_where("place = ?", ["Trappuppgång Möllan"]))
+    db.close()
+    assert len(rows) == 1
+    counts = {k: rows[0][k] for k in ("doors_knocked", "doors_opened", "conversations",
+                                      "paper_signups", "interested")}
+    assert counts == {"doors_knocked": 5, "doors_opened": 3, "conversations": 2,
+                      "paper_signups": 1, "interested": 1}
+    assert rows[0]["kind"] == "door_knocking"
+    db = connect(live_server.app.config["DATABASE"])
+    assert db.table("shift_companions").count_where("shift_id = ?", [rows[0]["id"]]) == 1
+    db.close()
+
+
+def test_service_worker_caches_nothing_personal(open_page):
+    page = open_page("medlem")
+    _controlled_by_service_worker(page)
+    page.goto("/varva")
+    page.goto("/")
+    cached = page.evaluate("""async () => {
+        const urls = [];
+        for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            for (const request of await cache.keys()) urls.push(new URL(request.url).pathname);
+        }
+        return urls;
+    }""")
+    assert "/pass" in cached and "/offline" in cached
+    personal = [u for u in cached if u.startswith(("/api/", "/varva", "/j/", "/konto", "/forening"))
+                or u == "/"]
+    assert personal == []

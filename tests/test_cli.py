@@ -29,6 +29,8 @@ def test_seed_demo_makes_a_party_and_prints_logins(runner, db):
     recruited = sources["link"] + sources["on_the_spot"]
     assert 0.3 < recruited / sum(sources.values()) < 0.6
     assert db.table("campaigns").count == 3 and db.table("postcode_areas").count > 20
+    assert db.table("shifts").count == 1500
+    assert db.table("shifts").count_where("doors_opened > doors_knocked") == 0
 
 
 def test_seed_demo_is_deterministic(tmp_path):

@@ -36,14 +36,21 @@ def test_language_switch_ignores_unknown_language_and_foreign_next(client):
     assert '<html lang="sv">' in client.get("/logga-in").get_data(as_text=True)
 
 
-@pytest.fixture
-def csrf_app(tmp_path):
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "csrf.db"),
-                      "SECRET_KEY": "test", "ARGON2_PARAMS": FAST_ARGON2})
-    with app.app_context():
-        init_db()
-    yield app
-    close_thread_connections()
+def login_with_token(app, member):
+    """A client logged in through a session row, on an app with CSRF switched on."""
+    from recruiter import accounts
+    from recruiter.db import connect
+    from recruiter.sessions import start_session
+
+    db = connect(app.config["DATABASE"])
+    role = accounts.member_roles(db, member["id"])[0]
+    with app.test_request_context():
+        token = start_session(db, member["id"], role["id"], False)
+    db.close()
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = token
+    return client
 
 
 def test_post_without_csrf_token_is_400(csrf_app):
@@ -94,7 +101,8 @@ def test_unknown_page_is_a_swedish_404(client):
 
 
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.invitation", "auth.reset", "home.language",
-                    "join.via_link", "join.plain", "join.thanks"}
+                    "join.via_link", "join.plain", "join.thanks", "shifts.shell",
+                    "pwa.service_worker", "pwa.manifest", "pwa.offline"}
 
 
 def test_every_other_route_requires_login(app, client):
@@ -132,3 +140,29 @@ def test_language_switch_after_a_post_goes_to_a_page_that_answers_get(login_as, 
     assert '<input type="hidden" name="next" value="">' in page
     response = client.post("/sprak", data={"lang": "en", "next": ""})
     assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_service_worker_is_served_from_the_root_uncached(client):
+    with client.get("/sw.js") as response:
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "no-cache"
+        assert response.mimetype == "text/javascript"
+        body = response.get_data(as_text=True)
+    assert "__VERSION__" not in body and 'const CACHE = "varva-' in body
+
+
+def test_manifest_is_valid_json_with_what_chrome_needs(client):
+    import json
+
+    with client.get("/manifest.webmanifest") as response:
+        manifest = json.loads(response.get_data(as_text=True))
+        assert response.mimetype == "application/manifest+json"
+    for key in ("name", "short_name", "start_url", "display", "icons", "theme_color"):
+        assert manifest[key]
+    assert manifest["display"] == "standalone"
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    assert any(icon.get("purpose") == "maskable" for icon in manifest["icons"])
+    for icon in manifest["icons"]:
+        with client.get(icon["src"]) as image:
+            assert image.status_code == 200 and image.mimetype == "image/png"

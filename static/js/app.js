@@ -20,3 +20,10 @@ document.addEventListener("DOMContentLoaded", () => {
     button.addEventListener("click", () => shareOrCopy(button));
   });
 });
+
+// The service worker makes the app installable and the shift screen work offline.
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register("/sw.js").catch(() => {});
+  });
+}

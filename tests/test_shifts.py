@@ -1,0 +1,231 @@
+import json
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.factories import make_campaign, make_member
+
+NOW = datetime.now(timezone.utc)
+
+
+def shift(**overrides):
+    body = {"client_uuid": str(uuid.uuid4()), "kind": "door_knocking", "place": "Rosengård",
+            "started_at": (NOW - timedelta(hours=2)).isoformat(),
+            "ended_at": (NOW - timedelta(minutes=5)).isoformat(),
+            "doors_knocked": 40, "doors_opened": 18, "conversations": 12, "paper_signups": 2,
+            "interested": 3, "note": None}
+    body.update(overrides)
+    return body
+
+
+def post(client, body):
+    return client.post("/api/shifts", data=json.dumps(body), content_type="application/json",
+                       headers={"Accept": "application/json"})
+
+
+def test_same_uuid_twice_is_stored_once(login_as, db):
+    member = make_member(db)
+    client = login_as(member)
+    body = shift()
+    first, second = post(client, body), post(client, body)
+    assert first.status_code == 201 and second.status_code == 200
+    assert first.json["id"] == second.json["id"]
+    assert db.table("shifts").count == 1
+    row = next(db.table("shifts").rows_where())
+    assert (row["member_id"], row["association_id"], row["doors_knocked"], row["doors_opened"]) == (
+        member["id"], member["association_id"], 40, 18)
+
+
+def test_same_uuid_with_other_counts_is_a_conflict(login_as, db):
+    client = login_as(make_member(db))
+    body = shift()
+    post(client, body)
+    assert post(client, {**body, "doors_knocked": 41}).status_code == 409
+    assert next(db.table("shifts").rows_where())["doors_knocked"] == 40
+
+
+def test_nulls_as_the_phone_sends_them_are_accepted(login_as, db):
+    member = make_member(db)
+    body = shift(member_id=member["id"], municipality_id=None, campaign_id=None, note=None)
+    assert post(login_as(member), body).status_code == 201
+    row = next(db.table("shifts").rows_where())
+    assert row["municipality_id"] is None and row["note"] is None
+
+
+def test_uuid_of_another_members_shift_is_a_conflict(login_as, db):
+    body = shift()
+    post(login_as(make_member(db)), body)
+    assert post(login_as(make_member(db)), body).status_code == 409
+    assert db.table("shifts").count == 1
+
+
+def test_record_made_by_another_member_on_this_phone_is_refused(login_as, db):
+    member, other = make_member(db), make_member(db)
+    response = post(login_as(member), shift(member_id=other["id"]))
+    assert response.status_code == 409 and db.table("shifts").count == 0
+
+
+@pytest.mark.parametrize("overrides,field", [
+    ({"doors_knocked": -1}, "doors_knocked"),
+    ({"doors_knocked": 5001}, "doors_knocked"),
+    ({"doors_knocked": 1.5}, "doors_knocked"),
+    ({"doors_knocked": "12"}, "doors_knocked"),
+    ({"doors_knocked": True}, "doors_knocked"),
+    ({"doors_opened": 41}, "doors_opened"),
+    ({"ended_at": (NOW - timedelta(hours=3)).isoformat()}, "ended_at"),
+    ({"started_at": (NOW - timedelta(hours=20)).isoformat()}, "ended_at"),
+    ({"started_at": (NOW + timedelta(hours=1)).isoformat(),
+      "ended_at": (NOW + timedelta(hours=2)).isoformat()}, "started_at"),
+    ({"started_at": "igår"}, "started_at"),
+    ({"started_at": "2026-01-01T10:00:00"}, "started_at"),
+    ({"place": ""}, "place"),
+    ({"place": "x" * 61}, "place"),
+    ({"place": "Storgatan 5, lgh 1102"}, "place"),
+    ({"place": "Storgatan 5 3 tr"}, "place"),
+    ({"kind": "smuggling"}, "kind"),
+    ({"client_uuid": "not-a-uuid"}, "client_uuid"),
+    ({"note": "x" * 501}, "note"),
+    ({"municipality_id": 9999}, "municipality_id"),
+    ({"companions": [9999]}, "companions"),
+    ({"surprise": 1}, "_"),
+])
+def test_invalid_shifts_get_field_errors_and_nothing_is_stored(login_as, db, overrides, field):
+    response = post(login_as(make_member(db)), shift(**overrides))
+    assert response.status_code == 422
+    assert field in response.json["errors"]
+    assert db.table("shifts").count == 0
+
+
+def test_error_messages_are_swedish(login_as, db):
+    response = post(login_as(make_member(db)), shift(doors_opened=99))
+    assert response.json["errors"]["doors_opened"] == ["Fler öppnade än knackade dörrar."]
+
+
+def test_json_that_is_not_an_object_is_refused(login_as, db):
+    client = login_as(make_member(db))
+    response = client.post("/api/shifts", data="[1, 2]", content_type="application/json")
+    assert response.status_code == 422 and db.table("shifts").count == 0
+
+
+def test_companions_and_campaign_are_stored(login_as, db):
+    member = make_member(db)
+    association = db.table("associations").get(member["association_id"])
+    friend = make_member(db, association=association)
+    campaign = make_campaign(db)
+    response = post(login_as(member), shift(companions=[friend["id"]], campaign_id=campaign["id"]))
+    assert response.status_code == 201
+    assert [r["member_id"] for r in db.table("shift_companions").rows_where()] == [friend["id"]]
+    assert next(db.table("shifts").rows_where())["campaign_id"] == campaign["id"]
+
+
+def test_companion_from_another_association_is_refused(login_as, db):
+    member, stranger = make_member(db), make_member(db)
+    response = post(login_as(member), shift(companions=[stranger["id"]]))
+    assert response.status_code == 422 and db.table("shifts").count == 0
+
+
+def test_api_needs_login_and_answers_401_json(client):
+    response = client.post("/api/shifts", data=json.dumps(shift()),
+                           content_type="application/json", headers={"Accept": "application/json"})
+    assert response.status_code == 401
+
+
+def test_api_needs_csrf_token(csrf_app):
+    from recruiter.db import connect
+    from tests.test_home import login_with_token
+
+    db = connect(csrf_app.config["DATABASE"])
+    member = make_member(db)
+    client = login_with_token(csrf_app, member)
+    without = post(client, shift())
+    assert without.status_code == 400
+    token = client.get("/api/csrf").json["token"]
+    with_token = client.post("/api/shifts", data=json.dumps(shift()),
+                             content_type="application/json", headers={"X-CSRFToken": token})
+    assert with_token.status_code == 201
+    db.close()
+
+
+def store(login_as, member, **overrides):
+    return post(login_as(member), shift(**overrides)).json["id"]
+
+
+def test_member_corrects_own_shift_within_seven_days(login_as, db):
+    member = make_member(db)
+    shift_id = store(login_as, member)
+    response = login_as(member).post(f"/pass/{shift_id}/andra", data={
+        "doors_knocked": 45, "doors_opened": 20, "conversations": 12, "paper_signups": 2,
+        "interested": 3})
+    assert response.status_code == 302
+    assert db.table("shifts").get(shift_id)["doors_knocked"] == 45
+
+
+def test_correction_keeps_the_same_rules(login_as, db):
+    member = make_member(db)
+    shift_id = store(login_as, member)
+    response = login_as(member).post(f"/pass/{shift_id}/andra", data={
+        "doors_knocked": 5, "doors_opened": 6})
+    assert response.status_code == 422
+    assert "Fler öppnade än knackade dörrar." in response.get_data(as_text=True)
+    assert 'value="6"' in response.get_data(as_text=True)
+    assert db.table("shifts").get(shift_id)["doors_knocked"] == 40
+
+
+def test_another_member_cannot_edit_your_shift(login_as, db):
+    owner = make_member(db)
+    association = db.table("associations").get(owner["association_id"])
+    shift_id = store(login_as, owner)
+    other = login_as(make_member(db, association=association))
+    assert other.get(f"/pass/{shift_id}/andra").status_code == 403
+    assert other.post(f"/pass/{shift_id}/andra", data={"doors_knocked": 1}).status_code == 403
+    assert db.table("shifts").get(shift_id)["doors_knocked"] == 40
+
+
+def test_edits_after_seven_days_are_refused(login_as, db):
+    member = make_member(db)
+    shift_id = store(login_as, member)
+    old = (NOW - timedelta(days=7, minutes=1)).isoformat(timespec="seconds")
+    db.execute("update shifts set ended_at = ? where id = ?", [old, shift_id])
+    response = login_as(member).post(f"/pass/{shift_id}/andra", data={"doors_knocked": 99})
+    assert response.status_code == 302
+    assert db.table("shifts").get(shift_id)["doors_knocked"] == 40
+
+
+def test_history_shows_own_shifts_and_totals(login_as, db):
+    member, other = make_member(db), make_member(db)
+    store(login_as, member, place="Möllan")
+    store(login_as, member, place="Värnhem", doors_knocked=10, doors_opened=5)
+    store(login_as, other, place="Hemligt ställe")
+    page = login_as(member).get("/pass/historik").get_data(as_text=True)
+    assert "Möllan" in page and "Värnhem" in page and "Hemligt ställe" not in page
+    assert "<dd>50</dd>" in page  # doors knocked, 40 + 10
+
+
+def test_shell_holds_nothing_personal(login_as, db):
+    member = make_member(db, first_name="Unikt", last_name="Namnsson")
+    page = login_as(member).get("/pass").get_data(as_text=True)
+    assert "Unikt" not in page and "Namnsson" not in page and member["email"] not in page
+    assert "csrf" not in page.lower().replace("x-csrftoken", "")
+    assert "Du ser:" not in page
+
+
+def test_me_gives_the_phone_its_link_and_choices(login_as, db):
+    member = make_member(db)
+    campaign = make_campaign(db, name="Höst")
+    data = login_as(member).get("/api/me").json
+    assert data["member_id"] == member["id"]
+    assert data["qr_url"].endswith("/qr.svg") and "/j/" in data["short_url"]
+    assert {"id": campaign["id"], "name": "Höst"} in data["campaigns"]
+
+
+def test_companion_list_is_own_association_only(login_as, db):
+    member = make_member(db)
+    association = db.table("associations").get(member["association_id"])
+    friend = make_member(db, association=association, first_name="Vän")
+    stranger = make_member(db, first_name="Främling")
+    names = [m["name"] for m in login_as(member).get("/api/companions").json["members"]]
+    assert any(n.startswith("Vän") for n in names)
+    assert not any(n.startswith("Främling") for n in names)
+    assert member["first_name"] not in " ".join(names)
+    assert friend and stranger
