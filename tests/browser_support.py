@@ -39,12 +39,29 @@ class QuietHandler(WSGIRequestHandler):
             "%s %s", self.address_string(), message % args)
 
 
+def buffered(app):
+    """Read each response whole and close it before sending.
+
+    Werkzeug's dev server skips closing a response (an open static file) when
+    the browser drops the connection mid-way, as a service worker or a
+    navigation away does; the ResourceWarning then fails a later test.
+    """
+    def wrapper(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return wrapper
+
+
 class LiveServer:
     """A Flask app served by werkzeug on a free port in a daemon thread."""
 
     def __init__(self, app):
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True,
+        self.server = make_server("127.0.0.1", 0, buffered(app), threaded=True,
                                   request_handler=QuietHandler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         # Invitation and reset links are built from PUBLIC_BASE_URL.
