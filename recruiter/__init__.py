@@ -38,6 +38,7 @@ def create_app(test_config=None):
         MAIL_SERVER=None,
         MIN_JOIN_AGE=13,
         PROXIES=0,
+        ROLLUP_CACHE_SECONDS=300,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env()
@@ -81,7 +82,9 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from . import admin, association, auth, home, join, links, pwa, shifts
+    from . import (admin, association, auth, dashboard, home, join, leaderboard, links, pwa,
+                   shifts)
 
-    for module in (auth, home, association, admin, links, join, shifts, pwa):
+    for module in (auth, home, association, admin, links, join, shifts, pwa, leaderboard,
+                   dashboard):
         app.register_blueprint(module.bp)

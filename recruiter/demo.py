@@ -3,7 +3,7 @@ import random
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from . import accounts
+from . import accounts, signups
 from .db import now
 from .passwords import hash_password
 
@@ -119,10 +119,18 @@ def _seed_signups(db, rng, campaigns):
     rows = []
     for n in range(SIGNUPS_PER_YEAR):
         at = (today - timedelta(days=rng.randrange(365), minutes=rng.randrange(1440)))
-        rows.append(_signup_row(rng, n, at, rng.random() < 0.45 and rng.choice(active),
-                                campaigns, consent_id))
+        row = _signup_row(rng, n, at, rng.random() < 0.45 and rng.choice(active),
+                          campaigns, consent_id)
+        rows.append(row if row["source"] != "own_initiative" else _placed(db, row))
     db.table("signups").insert_all(rows)
     return active
+
+
+def _placed(db, row):
+    """An own-initiative sign-up placed by its postcode, as the join form does."""
+    municipality_id = signups.municipality_for_postcode(db, row["postcode"])
+    return {**row, "municipality_id": municipality_id,
+            "association_id": signups.association_for_municipality(db, municipality_id)}
 
 
 def _seed_shifts(db, rng, active, campaigns):

@@ -5,7 +5,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
-from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField,
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField, RadioField,
                      PasswordField, SelectField, StringField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (DataRequired, Email, EqualTo, Length, NumberRange,
@@ -203,3 +203,11 @@ class CampaignForm(FlaskForm):
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
             raise ValidationError(_l("Kampanjen kan inte sluta innan den börjar."))
+
+
+class VisibilityForm(FlaskForm):
+    leaderboard_name = RadioField(_l("Så här syns jag på topplistan"), choices=[
+        SelectChoice("initial", _l("Förnamn och initial (t.ex. Anna A.)")),
+        SelectChoice("full", _l("Hela namnet")),
+        SelectChoice("hidden", _l("Dold: ”En medlem” (räknas ändå i summorna)")),
+    ])

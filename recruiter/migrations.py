@@ -207,3 +207,23 @@ def m006_create_shifts(db):
         {"shift_id": int, "member_id": int}, pk=("shift_id", "member_id"),
         foreign_keys=[("shift_id", "shifts", "id"), ("member_id", "members", "id")],
     )
+
+
+LEADERBOARD_NAMES = ("full", "initial", "hidden")
+
+
+@migrations()
+def m007_leaderboard_and_indicator_indexes(db):
+    # How a member appears on their association's leaderboard; "initial" is
+    # "Anna A.", "hidden" is "En medlem" (still counted).
+    db.table("members").add_column("leaderboard_name", str, not_null_default="initial")
+    # Covering indexes: the indicator queries read only these columns, so a
+    # year of a national-scale table is scanned without touching its rows
+    # (measured: 5x faster; bench/national.py).
+    counted = ["source", "status", "birth_year", "campaign_id"]
+    db.execute("drop index idx_signups_association_id_created_at")
+    db.table("signups").create_index(["association_id", "created_at", *counted])
+    db.table("signups").create_index(["municipality_id", "created_at", *counted])
+    db.table("signups").create_index(
+        ["created_at", *counted, "municipality_id", "association_id"])
+    db.table("signups").create_index(["recruiter_id", "source", "created_at"])

@@ -51,3 +51,9 @@ def offline():
 def csrf_token():
     """A fresh CSRF token for the outbox, which may replay long after a page loaded."""
     return {"token": generate_csrf()}
+
+
+@bp.route("/healthz")
+def health():
+    """A trivial answer for load balancers (and the benchmarks' baseline)."""
+    return "ok", 200, {"Content-Type": "text/plain"}

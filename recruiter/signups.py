@@ -2,6 +2,7 @@
 import re
 from datetime import datetime, timedelta, timezone
 
+from . import cache
 from .db import immediate, now
 
 DUPLICATE_WINDOW = timedelta(days=90)
@@ -38,6 +39,15 @@ def current_consent(db, lang="sv"):
     return rows[0]
 
 
+def association_for_municipality(db, municipality_id):
+    """The association of a municipal organisation that has only one."""
+    if municipality_id is None:
+        return None
+    rows = list(db.query("select id from associations where municipality_id = ? limit 2",
+                         [municipality_id]))
+    return rows[0]["id"] if len(rows) == 1 else None
+
+
 def municipality_for_postcode(db, postcode):
     """The municipal organisation a postcode belongs to, when exactly one claims it."""
     rows = list(db.query(
@@ -58,14 +68,24 @@ def record_signup(db, person, attribution):
         earlier = _earlier_signup(db, person, since)
         if earlier is not None:
             return earlier
-        municipality_id = attribution.get("municipality_id") or municipality_for_postcode(
-            db, person["postcode"])
+        municipality_id = _municipality_of(db, attribution.get("association_id")) or \
+            municipality_for_postcode(db, person["postcode"])
+        if attribution.get("association_id") is None:
+            attribution = {**attribution,
+                           "association_id": association_for_municipality(db, municipality_id)}
         stamp = now()
+        cache.invalidate()
         return db.table("signups").insert({
             **person, **attribution, "municipality_id": municipality_id,
             "consent_at": stamp, "status": "registered", "status_at": stamp,
             "created_at": stamp,
         }).last_pk
+
+
+def _municipality_of(db, association_id):
+    if association_id is None:
+        return None
+    return db.table("associations").get(association_id)["municipality_id"]
 
 
 def _earlier_signup(db, person, since):

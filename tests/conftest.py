@@ -16,6 +16,7 @@ def app(tmp_path):
         "WTF_CSRF_ENABLED": False,
         "ARGON2_PARAMS": FAST_ARGON2,
         "RATELIMIT_ENABLED": False,
+        "ROLLUP_CACHE_SECONDS": 0,  # tests change rows behind the app's back
     })
     with app.app_context():
         init_db()

@@ -72,3 +72,35 @@ def make_link(db, member, **overrides):
 
     link = create_link(db, member["id"], overrides.pop("label", "Extra"), **overrides)
     return link
+
+
+def make_signup(db, recruiter=None, association=None, created_at=None, **overrides):
+    """A sign-up; recruited (source link) when a recruiter is given, else own initiative."""
+    n = _n()
+    association = association or (
+        db.table("associations").get(recruiter["association_id"]) if recruiter else None)
+    stamp = created_at or now()
+    row = {
+        "submission_id": f"s{n}", "source": "link" if recruiter else "own_initiative",
+        "recruiter_id": recruiter["id"] if recruiter else None,
+        "association_id": association["id"] if association else None,
+        "municipality_id": association["municipality_id"] if association else None,
+        "first_name": f"Ny{n}", "last_name": f"Person{n}", "email": f"ny{n}@example.org",
+        "birth_year": 1990, "postcode": "211 45", "consent_id": 1, "consent_at": stamp,
+        "status": "registered", "status_at": stamp, "created_at": stamp, **overrides}
+    return db.table("signups").get(db.table("signups").insert(row).last_pk)
+
+
+def make_shift(db, member, started_at, minutes=60, **overrides):
+    """A shift of `member` starting at an ISO time."""
+    from datetime import datetime, timedelta
+
+    start = datetime.fromisoformat(started_at)
+    row = {
+        "client_uuid": f"00000000-0000-4000-8000-{_n():012d}", "member_id": member["id"],
+        "association_id": member["association_id"], "kind": "door_knocking", "place": "Centrum",
+        "doors_knocked": 10, "doors_opened": 5, "conversations": 3, "paper_signups": 0,
+        "interested": 0, "started_at": start.isoformat(timespec="seconds"),
+        "ended_at": (start + timedelta(minutes=minutes)).isoformat(timespec="seconds"),
+        "created_at": now(), "updated_at": now(), **overrides}
+    return db.table("shifts").get(db.table("shifts").insert(row).last_pk)

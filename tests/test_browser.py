@@ -198,6 +198,16 @@ PAGES = {
     "shift-counting": ("medlem", lambda page, s: _start_counting(page)),
     "shift-history": ("medlem", lambda page, s: _goto(page, "/pass/historik", heading="Mina pass")),
     "offline": (None, lambda page, s: _goto(page, "/offline", heading="Ingen uppkoppling")),
+    "leaderboard": ("medlem", lambda page, s: _goto(page, "/topplista/?period=year",
+                                                    heading="Topplista")),
+    "visibility": ("medlem", lambda page, s: _goto(page, "/topplista/synlighet",
+                                                   heading="Så syns du")),
+    "team": ("ordforande", lambda page, s: _goto(page, _members_path(s).replace(
+        "medlemmar", "team"), heading="Team")),
+    "overview-national": ("kansli", lambda page, s: _goto(page, "/oversikt/nation/0",
+                                                          heading="Översikt")),
+    "overview-municipal": ("kommun", lambda page, s: _goto(page, "/oversikt",
+                                                           heading="Översikt")),
     "chair-signups": ("ordforande", lambda page, s: _goto(
         page, _members_path(s).replace("medlemmar", "anmalningar"), heading="Nya anmälningar")),
 }
@@ -388,3 +398,18 @@ def test_service_worker_caches_nothing_personal(open_page):
     personal = [u for u in cached if u.startswith(("/api/", "/varva", "/j/", "/konto", "/forening"))
                 or u == "/"]
     assert personal == []
+
+
+# --- the chair's team view ------------------------------------------------------------
+
+def test_chair_opens_team_view_and_sees_chart_and_table(open_page, live_server):
+    page = open_page("ordforande")
+    _goto(page, "/")
+    page.get_by_role("link", name=re.compile("^Teamet")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Team")
+    chart = page.get_by_role("img", name="Anmälningar per tvåmånadersperiod, varav värvade")
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box["width"] <= PHONE["viewport"]["width"] and box["height"] > 100
+    expect(page.get_by_test_id("trend-table").locator("tbody tr")).to_have_count(6)
+    expect(page.get_by_test_id("team-table")).to_contain_text("Olle Ordförande")

@@ -270,3 +270,24 @@ def test_with_one_proxy_the_forwarded_address_is_used(tmp_path):
 
     response = app.test_client().get("/_ip", headers={"X-Forwarded-For": "198.51.100.1"})
     assert response.get_data(as_text=True) == "198.51.100.1"
+
+
+def test_signup_for_an_association_belongs_to_its_municipality(client, db):
+    recruiter = make_member(db)
+    association = db.table("associations").get(recruiter["association_id"])
+    client.post(f"/j/{personal_link(db, recruiter)['code']}", data=person(postcode="999 99"))
+    assert signups(db)[0]["municipality_id"] == association["municipality_id"]
+
+
+def test_own_initiative_joins_the_only_association_of_its_municipality(client, db):
+    only = make_association(db)
+    db.table("postcode_areas").insert({"prefix": "252", "municipality_id": only["municipality_id"]})
+    crowded = make_municipality(db)
+    make_association(db, municipality=crowded)
+    make_association(db, municipality=crowded)
+    db.table("postcode_areas").insert({"prefix": "411", "municipality_id": crowded["id"]})
+    client.post("/bli-medlem", data=person(postcode="252 20"))
+    client.post("/bli-medlem", data=person(email="b@example.org", postcode="411 01"))
+    first, second = signups(db)
+    assert (first["association_id"], first["source"]) == (only["id"], "own_initiative")
+    assert (second["association_id"], second["municipality_id"]) == (None, crowded["id"])

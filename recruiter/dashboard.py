@@ -1,0 +1,157 @@
+"""Team views for chairs and roll-ups for municipal, district and national roles."""
+import csv
+import io
+
+from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from . import cache, scoring
+from .db import get_db
+from .links import campaigns_running
+from .periods import last_bimonths, period_for, today, year
+from .scope import ROLE_LEVEL, require_rank, require_unit
+
+bp = Blueprint("dashboard", __name__)
+
+# level -> the least role that may see its overview
+OVERVIEW_RANK = {"association": "chair", "municipality": "municipal_admin",
+                 "district": "district_admin", "nation": "national_admin"}
+CHILD_LEVEL = {"nation": "district", "district": "municipality", "municipality": "association"}
+SORTS = ("name", "signups", "recruited", "share", "invoiced")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def require_overview(level, unit_id):
+    """The unit's path if the viewer's role may see its numbers; 403/404 otherwise."""
+    if level == "nation":
+        require_rank(OVERVIEW_RANK["nation"])
+        return {"level": "nation", "district_id": None}
+    return require_unit(level, unit_id, OVERVIEW_RANK[level])
+
+
+def unit_numbers(db, level, unit_id, period):
+    """Everything the overview and the JSON endpoint show for one unit.
+
+    Above the association they are cached for ROLLUP_CACHE_SECONDS (cache.py).
+    """
+    seconds = 0 if level == "association" else current_app.config["ROLLUP_CACHE_SECONDS"]
+    key = (current_app.config["DATABASE"], "numbers", level, unit_id, period, today())
+    return cache.remember(key, lambda: _count_numbers(db, level, unit_id, period), seconds)
+
+
+def cached_children(db, level, unit_id, period):
+    """The units one level down, cached like unit_numbers."""
+    key = (current_app.config["DATABASE"], "children", level, unit_id, period)
+    return cache.remember(
+        key, lambda: scoring.children(db, level, None if level == "nation" else unit_id,
+                                      period.since, period.until),
+        current_app.config["ROLLUP_CACHE_SECONDS"])
+
+
+def _count_numbers(db, level, unit_id, period):
+    unit = None if level == "nation" else unit_id
+    return {
+        "period": {"key": period.key, "label": period.label, "since": period.since,
+                   "until": period.until},
+        "indicators": scoring.indicators(db, level, unit, period.since, period.until),
+        "by_source": scoring.by_source(db, level, unit, period.since, period.until),
+        "by_campaign": scoring.by_campaign(db, level, unit, period.since, period.until),
+        "per_month": scoring.per_month(db, level, unit, period.since, period.until),
+        "trend": scoring.trend(db, level, unit, last_bimonths(6)),
+        "register": None,  # members, share under 45, resignations: no register import yet
+    }
+
+
+@bp.route("/forening/<int:association_id>/team")
+@login_required
+def team(association_id):
+    """The chair's team view: per member, the trend, sources and campaigns."""
+    unit = require_overview("association", association_id)
+    db = get_db()
+    period = period_for(request.args.get("period"), db)
+    return render_template(
+        "dashboard/team.html", unit=unit, period=period, campaigns=campaigns_running(db),
+        members=scoring.team_table(db, association_id, period.since, period.until),
+        numbers=unit_numbers(db, "association", association_id, period),
+        goal=scoring.GOAL_RECRUITED_SHARE)
+
+
+def csv_cell(value):
+    """A cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+@bp.route("/forening/<int:association_id>/team.csv")
+@login_required
+def team_csv(association_id):
+    """The team table as CSV: names and counts, no contact details."""
+    require_overview("association", association_id)
+    db = get_db()
+    period = period_for(request.args.get("period"), db)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Förnamn"), _("Efternamn"), _("Pass"), _("Dörrar"), _("Samtal"),
+                     _("Värvade"), _("Betalande")])
+    for row in scoring.team_table(db, association_id, period.since, period.until):
+        writer.writerow([csv_cell(row[k]) for k in ("first_name", "last_name", "shifts", "doors",
+                                                     "conversations", "recruited", "paid")])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=team-{association_id}-{period.key}.csv"})
+
+
+@bp.route("/oversikt")
+@login_required
+def overview_home():
+    """Send each role to the top of what it may see."""
+    role = current_user.role
+    level = ROLE_LEVEL[role["role"]]
+    if role["role"] == "chair":
+        return redirect(url_for(".team", association_id=role["unit_id"]))
+    if level == "association":
+        abort(403)
+    return redirect(url_for(".overview", level=level, unit_id=role["unit_id"] or 0))
+
+
+@bp.route("/oversikt/<any(nation,district,municipality):level>/<int:unit_id>")
+@login_required
+def overview(level, unit_id):
+    """Indicators for a unit, with the units below side by side."""
+    path = require_overview(level, unit_id)
+    db = get_db()
+    period = period_for(request.args.get("period"), db)
+    rows = [dict(r) for r in cached_children(db, level, unit_id, period)]
+    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "name"
+    rows.sort(key=lambda r: (r[sort] is None, r[sort]) if sort == "name"
+              else (r[sort] is None, -(r[sort] or 0)))
+    return render_template(
+        "dashboard/overview.html", level=level, unit_id=unit_id, path=path, period=period,
+        campaigns=campaigns_running(db), rows=rows, sort=sort, child_level=CHILD_LEVEL[level],
+        numbers=unit_numbers(db, level, unit_id, period), goal=scoring.GOAL_RECRUITED_SHARE,
+        national=cache.remember((current_app.config["DATABASE"], "goals", today()),
+                                lambda: _national_goals(db),
+                                current_app.config["ROLLUP_CACHE_SECONDS"])
+        if level == "nation" else None,
+        unplaced=scoring.unplaced(db, unit_id, period.since, period.until)
+        if level == "municipality" else None)
+
+
+def _national_goals(db):
+    this_year = year(today())
+    numbers = scoring.indicators(db, "nation", None, this_year.since, this_year.until)
+    return {"year": this_year.label, "signups": numbers["signups"],
+            "signups_goal": scoring.GOAL_SIGNUPS_PER_YEAR, "share": numbers["share"],
+            **scoring.target_groups(db, today().year, this_year.since, this_year.until)}
+
+
+@bp.route("/api/indikatorer/<any(nation,district,municipality,association):level>/<int:unit_id>")
+@login_required
+def indicators_json(level, unit_id):
+    """The same numbers as the pages, read-only, scoped like them."""
+    require_overview(level, unit_id)
+    db = get_db()
+    period = period_for(request.args.get("period"), db)
+    return {"level": level, "unit_id": None if level == "nation" else unit_id,
+            **unit_numbers(db, level, unit_id, period)}

@@ -1,0 +1,266 @@
+"""Every count the leaderboards, team views and indicators show.
+
+Each function is one named query over a half-open period [since, until) of
+UTC ISO text (see periods.py). "Recruited" means a sign-up that came through
+a member: source `link` or `on_the_spot`; the rest is own initiative.
+"""
+from datetime import date, timedelta
+
+RECRUITED = "source in ('link', 'on_the_spot')"
+INVOICED = "status in ('invoiced', 'paid')"
+GOAL_SIGNUPS_PER_YEAR = 10_000
+GOAL_RECRUITED_SHARE = 0.5
+
+
+def share(part, whole):
+    """part / whole, or None when there is nothing to divide."""
+    return part / whole if whole else None
+
+
+STANDINGS_SQL = f"""
+with recruits as (
+  select s.recruiter_id as member_id, count(*) as recruited, max(s.created_at) as reached_at
+  from signups s join members m on m.id = s.recruiter_id
+  where m.association_id = :association and s.{RECRUITED}
+    and s.created_at >= :since and s.created_at < :until
+    and (:campaign is null or s.campaign_id = :campaign)
+  group by s.recruiter_id),
+work as (
+  select member_id, count(*) as shifts, sum(conversations) as conversations,
+         sum(doors_knocked) as doors
+  from shifts where association_id = :association
+    and started_at >= :since and started_at < :until
+    and (:campaign is null or campaign_id = :campaign)
+  group by member_id)
+select m.id, m.first_name, m.last_name, m.leaderboard_name,
+       coalesce(r.recruited, 0) as recruited, r.reached_at,
+       coalesce(w.shifts, 0) as shifts, coalesce(w.conversations, 0) as conversations,
+       coalesce(w.doors, 0) as doors,
+       rank() over (order by coalesce(r.recruited, 0) desc) as place
+from members m
+left join recruits r on r.member_id = m.id
+left join work w on w.member_id = m.id
+where m.association_id = :association and m.is_active = 1
+order by recruited desc, r.reached_at is null, r.reached_at, m.id
+"""
+
+
+def recruiter_standings(db, association_id, since, until, campaign_id=None):
+    """The association's active members ranked by recruited sign-ups.
+
+    Equal counts share a place (SQL rank()); within a place the earlier
+    achiever, whose last counted sign-up came first, is listed first.
+    Conversations and doors knocked come from shifts in the same period.
+    """
+    return list(db.query(STANDINGS_SQL, {"association": association_id, "since": since,
+                                         "until": until, "campaign": campaign_id}))
+
+
+def first_recruits(db, association_id):
+    """member id -> the time of their first recruited sign-up ever."""
+    rows = db.query(
+        f"""select s.recruiter_id, min(s.created_at) as first_at
+            from signups s join members m on m.id = s.recruiter_id
+            where m.association_id = ? and s.{RECRUITED} group by s.recruiter_id""",
+        [association_id])
+    return {r["recruiter_id"]: r["first_at"] for r in rows}
+
+
+def shift_weeks(db, association_id, since):
+    """member id -> the set of week numbers (Monday weeks, UTC) with a shift."""
+    rows = db.query(
+        """select distinct member_id,
+                  cast((julianday(started_at) - julianday('2000-01-03')) / 7 as integer) as week
+           from shifts where association_id = ? and started_at >= ?""",
+        [association_id, since])
+    weeks = {}
+    for row in rows:
+        weeks.setdefault(row["member_id"], set()).add(row["week"])
+    return weeks
+
+
+def week_number(day):
+    """The week index shift_weeks uses, for a date."""
+    return (day - date(2000, 1, 3)).days // 7
+
+
+def streak(weeks, current_week):
+    """Weeks in a row with a shift, ending this week or, if none yet, last week."""
+    week = current_week if current_week in weeks else current_week - 1
+    count = 0
+    while week in weeks:
+        count += 1
+        week -= 1
+    return count
+
+
+def streaks(db, association_id, day):
+    """member id -> current streak of weeks with a shift (looking back a year)."""
+    since = (day - timedelta(days=366)).isoformat()
+    current = week_number(day)
+    return {member: streak(weeks, current)
+            for member, weeks in shift_weeks(db, association_id, since).items()}
+
+
+def association_totals(db, association_id, since, until):
+    """Sign-ups that chose the association in the period, and how many were recruited."""
+    row = next(db.query(
+        f"""select count(*) as signups, coalesce(sum({RECRUITED}), 0) as recruited
+            from signups where association_id = ? and created_at >= ? and created_at < ?""",
+        [association_id, since, until]))
+    return {**row, "share": share(row["recruited"], row["signups"])}
+
+
+TEAM_SQL = f"""
+with recruits as (
+  select s.recruiter_id as member_id, count(*) as recruited,
+         sum(s.status = 'paid') as paid
+  from signups s join members m on m.id = s.recruiter_id
+  where m.association_id = :association and s.{RECRUITED}
+    and s.created_at >= :since and s.created_at < :until
+  group by s.recruiter_id),
+work as (
+  select member_id, count(*) as shifts, sum(doors_knocked) as doors,
+         sum(conversations) as conversations
+  from shifts where association_id = :association
+    and started_at >= :since and started_at < :until
+  group by member_id)
+select m.id, m.first_name, m.last_name,
+       coalesce(w.shifts, 0) as shifts, coalesce(w.doors, 0) as doors,
+       coalesce(w.conversations, 0) as conversations,
+       coalesce(r.recruited, 0) as recruited, coalesce(r.paid, 0) as paid
+from members m
+left join recruits r on r.member_id = m.id
+left join work w on w.member_id = m.id
+where m.association_id = :association and m.is_active = 1
+order by recruited desc, shifts desc, m.first_name, m.last_name
+"""
+
+
+def team_table(db, association_id, since, until):
+    """Per active member: shifts, doors, conversations, recruited and paid."""
+    return list(db.query(TEAM_SQL, {"association": association_id, "since": since,
+                                    "until": until}))
+
+
+# Which sign-ups belong to a unit: an association by its choice, a
+# municipality or district by the sign-up's municipal organisation.
+UNIT_FILTER = {
+    "association": "s.association_id = :unit",
+    "municipality": "s.municipality_id = :unit",
+    "district": "s.municipality_id in (select id from municipalities where district_id = :unit)",
+    "nation": ":unit is null or 1",
+}
+
+
+def indicators(db, level, unit_id, since, until):
+    """The strategy's indicators from the app's own data for one unit and period.
+
+    signups (1), under_45 (2), recruited and share (5), invoiced (8: an invoice
+    has gone out), paid; age is counted by birth year at sign-up.
+    """
+    row = next(db.query(
+        f"""select count(*) as signups,
+                   coalesce(sum(cast(substr(s.created_at, 1, 4) as integer) - s.birth_year < 45), 0)
+                     as under_45,
+                   coalesce(sum(s.{RECRUITED}), 0) as recruited,
+                   coalesce(sum(s.{INVOICED}), 0) as invoiced,
+                   coalesce(sum(s.status = 'paid'), 0) as paid
+            from signups s
+            where ({UNIT_FILTER[level]}) and s.created_at >= :since and s.created_at < :until""",
+        {"unit": unit_id, "since": since, "until": until}))
+    return {**row, "share": share(row["recruited"], row["signups"])}
+
+
+# Sign-ups are summed per municipal organisation first, from the covering
+# index, and only then joined to the units above.
+BY_MUNICIPALITY = """
+with counted as (
+  select municipality_id, count(*) as signups, sum({recruited}) as recruited,
+         sum({invoiced}) as invoiced
+  from signups where created_at >= :since and created_at < :until
+  group by municipality_id)"""
+CHILDREN_SQL = {
+    "nation": BY_MUNICIPALITY + """
+        select d.id, d.name, coalesce(sum(c.signups), 0) as signups,
+               coalesce(sum(c.recruited), 0) as recruited,
+               coalesce(sum(c.invoiced), 0) as invoiced
+        from districts d
+        left join municipalities m on m.district_id = d.id
+        left join counted c on c.municipality_id = m.id
+        group by d.id order by d.name""",
+    "district": """select m.id, m.name, count(s.id) as signups,
+                          coalesce(sum(s.{recruited}), 0) as recruited,
+                          coalesce(sum(s.{invoiced}), 0) as invoiced
+                   from municipalities m
+                   left join signups s on s.municipality_id = m.id
+                     and s.created_at >= :since and s.created_at < :until
+                   where m.district_id = :unit group by m.id order by m.name""",
+    "municipality": """select a.id, a.name, count(s.id) as signups,
+                              coalesce(sum(s.{recruited}), 0) as recruited,
+                              coalesce(sum(s.{invoiced}), 0) as invoiced
+                       from associations a
+                       left join signups s on s.association_id = a.id
+                         and s.created_at >= :since and s.created_at < :until
+                       where a.municipality_id = :unit group by a.id order by a.name""",
+}
+CHILDREN_SQL = {k: v.format(recruited=RECRUITED, invoiced=INVOICED) for k, v in CHILDREN_SQL.items()}
+
+
+def children(db, level, unit_id, since, until):
+    """The units one level down, side by side, with their sign-ups and recruited share."""
+    rows = db.query(CHILDREN_SQL[level], {"unit": unit_id, "since": since, "until": until})
+    return [{**r, "share": share(r["recruited"], r["signups"])} for r in rows]
+
+
+def unplaced(db, municipality_id, since, until):
+    """Sign-ups in a municipality that have no association yet (own initiative)."""
+    return db.execute(
+        """select count(*) from signups where municipality_id = ? and association_id is null
+           and created_at >= ? and created_at < ?""",
+        [municipality_id, since, until]).fetchone()[0]
+
+
+def by_source(db, level, unit_id, since, until):
+    """source -> number of sign-ups (link, on the spot, own initiative)."""
+    rows = db.query(
+        f"""select s.source, count(*) as n from signups s
+            where ({UNIT_FILTER[level]}) and s.created_at >= :since and s.created_at < :until
+            group by s.source""",
+        {"unit": unit_id, "since": since, "until": until})
+    return {r["source"]: r["n"] for r in rows}
+
+
+def by_campaign(db, level, unit_id, since, until):
+    """Sign-ups per campaign (recruited ones carry their link's campaign)."""
+    return list(db.query(
+        f"""select c.name, count(*) as signups from signups s join campaigns c on c.id = s.campaign_id
+            where ({UNIT_FILTER[level]}) and s.created_at >= :since and s.created_at < :until
+            group by c.id order by signups desc""",
+        {"unit": unit_id, "since": since, "until": until}))
+
+
+def trend(db, level, unit_id, periods):
+    """Sign-ups and recruited ones for each period given (oldest first)."""
+    return [{"label": p.label, **indicators(db, level, unit_id, p.since, p.until)}
+            for p in periods]
+
+
+def per_month(db, level, unit_id, since, until):
+    """Indicator 8: sign-ups against invoices sent, per calendar month (UTC)."""
+    return list(db.query(
+        f"""select substr(s.created_at, 1, 7) as month, count(*) as signups,
+                   coalesce(sum(s.{INVOICED}), 0) as invoiced
+            from signups s
+            where ({UNIT_FILTER[level]}) and s.created_at >= :since and s.created_at < :until
+            group by month order by month""",
+        {"unit": unit_id, "since": since, "until": until}))
+
+
+def target_groups(db, year, since, until):
+    """Sign-ups in the target groups 17–30 and 30–45 (age = year - birth year)."""
+    return next(db.query(
+        """select coalesce(sum(:year - birth_year between 17 and 29), 0) as age_17_30,
+                  coalesce(sum(:year - birth_year between 30 and 44), 0) as age_30_45
+           from signups where created_at >= :since and created_at < :until""",
+        {"year": year, "since": since, "until": until}))

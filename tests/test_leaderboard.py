@@ -1,0 +1,52 @@
+import re
+
+from tests.factories import make_member
+from tests.test_scoring import world  # noqa: F401  (the hand-made data set)
+
+
+def board(client):
+    page = client.get("/topplista/?period=all").get_data(as_text=True)
+    return page.split('data-testid="board"')[1].split("</table>")[0]
+
+
+def names(html):
+    return re.findall(r'<th scope="row">([^<]+?)\s*(?:<span|</th>)', html)
+
+
+def test_board_shows_chosen_names_and_own_row(login_as, db, world):
+    html = board(login_as(world["dan"]))
+    assert names(html) == ["Anna E.", "Bo A.", "En medlem", "Du"]
+    assert "Cia" not in html and "Dold" not in html
+    assert re.search(r'<tr class="me" aria-current="true">\s*<td>4</td>', html)
+
+
+def test_hidden_member_is_counted_in_the_totals(login_as, db, world):
+    page = login_as(world["dan"]).get("/topplista/?period=all").get_data(as_text=True)
+    assert "8 nya anmälningar" in page and "7 värvade" in page  # all time: two more of Anna's
+
+
+def test_member_of_another_association_never_appears(login_as, db, world):
+    assert "Eve" not in board(login_as(world["dan"]))
+    assert "Anna" not in board(login_as(world["eve"]))
+
+
+def test_member_chooses_full_name(login_as, db, world):
+    response = login_as(world["anna"]).post("/topplista/synlighet", data={"leaderboard_name": "full"})
+    assert response.status_code == 302
+    assert "Anna Ek" in board(login_as(world["dan"]))
+
+
+def test_unknown_visibility_choice_is_refused(login_as, db, world):
+    login_as(world["anna"]).post("/topplista/synlighet", data={"leaderboard_name": "everyone"})
+    assert db.table("members").get(world["anna"]["id"])["leaderboard_name"] == "initial"
+
+
+def test_first_recruit_is_recognised(login_as, db, world):
+    html = board(login_as(world["dan"]))
+    assert html.count("Första värvningen!") == 3  # Anna, Bo and Cia, all time
+
+
+def test_account_without_association_has_no_board(login_as, db):
+    admin = make_member(db, association=None, role="national_admin")
+    page = login_as(admin).get("/topplista/").get_data(as_text=True)
+    assert "hör inte till någon förening" in page
