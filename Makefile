@@ -30,6 +30,7 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
 	  { echo "Install Debian's chromium (apt-get install chromium) for the browser tests."; exit 1; }
 
-## test: install, then run the whole test suite (browser tests included)
+## test: install, then bandit and the whole test suite (browser tests included)
 test: $(BIN)/activate translations browser
+	$(BIN)/bandit -q -r recruiter -ll -ii
 	$(BIN)/pytest -q

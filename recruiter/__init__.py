@@ -39,6 +39,9 @@ def create_app(test_config=None):
         MIN_JOIN_AGE=13,
         PROXIES=0,
         ROLLUP_CACHE_SECONDS=300,
+        SIGNUP_RETENTION_DAYS=180,
+        CONTROLLER="Partiet (partistyrelsen), se instance/config.py",
+        DPO_CONTACT="dataskyddsombud@parti.example",
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env()
@@ -82,9 +85,9 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from . import (admin, association, auth, dashboard, home, join, leaderboard, links, pwa,
-                   shifts)
+    from . import (admin, association, auth, dashboard, home, join, leaderboard, links, office,
+                   pwa, shifts)
 
     for module in (auth, home, association, admin, links, join, shifts, pwa, leaderboard,
-                   dashboard):
+                   dashboard, office):
         app.register_blueprint(module.bp)

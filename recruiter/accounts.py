@@ -61,6 +61,16 @@ def member_roles(db, member_id):
     return sorted(rows, key=lambda r: (-ROLE_RANK[r["role"]], r["id"]))
 
 
+def highest_ranks(db, association_id):
+    """member id -> the rank of the highest role each member of the association holds."""
+    ranks = {}
+    for row in db.query(
+            """select r.member_id, r.role from roles r join members m on m.id = r.member_id
+               where m.association_id = ?""", [association_id]):
+        ranks[row["member_id"]] = max(ranks.get(row["member_id"], 0), ROLE_RANK[row["role"]])
+    return ranks
+
+
 def set_password(db, member_id, password_hash):
     """Store a new password hash for a member."""
     db.execute("update members set password_hash = ? where id = ?",

@@ -4,12 +4,12 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import accounts
+from . import accounts, audit
 from .db import get_db
 from .forms import InvitationForm
 from .mail import send_link
 from .qr import qr_svg
-from .scope import require_unit
+from .scope import ROLE_RANK, require_unit
 from .signups import association_signups
 
 bp = Blueprint("association", __name__, url_prefix="/forening")
@@ -22,10 +22,18 @@ def public_url(endpoint, **values):
 
 
 def get_association_member(db, association_id, member_id):
-    """A member of the association, or 404 (also for members of other ones)."""
+    """A member of the association whom the current role may manage.
+
+    404 for members of other associations; 403 for anyone holding a role as
+    high as the viewer's own, so a chair cannot reset or switch off the
+    national administrator who happens to belong to the same association.
+    """
     member = db.table("members").get(member_id)
     if member["association_id"] != association_id:
         abort(404)
+    own_rank = ROLE_RANK[current_user.role["role"]]
+    if any(ROLE_RANK[r["role"]] >= own_rank for r in accounts.member_roles(db, member_id)):
+        abort(403)
     return member
 
 
@@ -35,9 +43,12 @@ def members(association_id):
     """The association's accounts and invitation links."""
     unit = require_unit("association", association_id, "chair")
     db = get_db()
+    own_rank = ROLE_RANK[current_user.role["role"]]
+    ranks = accounts.highest_ranks(db, association_id)
     return render_template(
         "association/members.html", unit=unit,
         members=accounts.association_members(db, association_id),
+        manageable={m for m, rank in ranks.items() if rank < own_rank},
         invitations=accounts.association_invitations(db, association_id),
         invitation_form=InvitationForm(),
     )
@@ -83,12 +94,11 @@ def set_active(association_id, member_id, action):
     require_unit("association", association_id, "chair")
     db = get_db()
     member = get_association_member(db, association_id, member_id)
-    if member["id"] == current_user.member_id:
-        flash(_("Du kan inte stänga av ditt eget konto."), "error")
-    else:
-        accounts.set_active(db, member["id"], action == "aktivera")
-        flash(_("%(name)s är avstängd.", name=member["first_name"]) if action == "inaktivera"
-              else _("%(name)s kan logga in igen.", name=member["first_name"]), "success")
+    accounts.set_active(db, member["id"], action == "aktivera")
+    audit.record(db, "reactivate" if action == "aktivera" else "deactivate",
+                 current_user.member_id, "member", member["id"])
+    flash(_("%(name)s är avstängd.", name=member["first_name"]) if action == "inaktivera"
+          else _("%(name)s kan logga in igen.", name=member["first_name"]), "success")
     return redirect(url_for(".members", association_id=association_id))
 
 

@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from . import accounts
+from . import accounts, audit
 from .db import get_db
 from .forms import LoginForm, PasswordChangeForm, RegisterForm, ResetForm, RoleSwitchForm
+from .limits import limiter
 from .passwords import burn_time, hash_password, needs_rehash, verify_password
 from .sessions import (load_user, login_manager, revoke_member_sessions,
                        revoke_session, start_session, switch_role)
@@ -63,7 +64,15 @@ def check_credentials(db, email, password):
     return member
 
 
+def account_key():
+    """The rate-limit key for one account, known or not (same treatment for both)."""
+    return "login:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+
+
 @bp.route("/logga-in", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=account_key,
+               deduct_when=lambda response: response.status_code == 401)
 def login():
     """The login form."""
     if current_user.is_authenticated:
@@ -75,11 +84,13 @@ def login():
         if member is None:
             form.password.errors.append(_("Fel e-post eller lösenord."))
             current_app.logger.info("login failed")
+            audit.record(db, "login_failed", outcome="refused")
             return render_template("auth/login.html", form=form), 401
         role_id = accounts.member_roles(db, member["id"])[0]["id"]
         token = start_session(db, member["id"], role_id, form.remember.data)
         login_user(load_user(token), remember=form.remember.data)
         current_app.logger.info("login ok member=%s", member["id"])
+        audit.record(db, "login", member["id"])
         return redirect(safe_next(form.next.data) or url_for("home.index"))
     return render_template("auth/login.html", form=form)
 
@@ -88,7 +99,9 @@ def login():
 @login_required
 def logout():
     """End this device's session on the server and in the browser."""
-    revoke_session(get_db(), current_user.session_id)
+    db = get_db()
+    revoke_session(db, current_user.session_id)
+    audit.record(db, "logout", current_user.member_id)
     logout_user()
     flash(_("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))
@@ -124,6 +137,7 @@ def switch():
     if not form.validate_on_submit():
         abort(400)
     switch_role(db, current_user.session_id, form.role_id.data)
+    audit.record(db, "role_switch", current_user.member_id, "role", form.role_id.data)
     return redirect(url_for("home.index"))
 
 
@@ -174,3 +188,11 @@ def reset(token):
 def account():
     """The member's own account: role, password, logging out."""
     return render_template("auth/account.html")
+
+
+@bp.errorhandler(429)
+def too_many_attempts(error):
+    """A soft lock: the form again, with what was typed, and a time to wait."""
+    form = LoginForm()
+    form.password.errors = [_("För många inloggningsförsök. Vänta en kvart och försök igen.")]
+    return render_template("auth/login.html", form=form), 429

@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import accounts, demo, organisation
+from . import accounts, audit, demo, organisation, privacy
 from .db import get_db, init_db
 from .migrations import PARTNER_KINDS, ROLES
 from .passwords import MIN_LENGTH, hash_password, is_too_common
@@ -99,7 +99,33 @@ def _code_to_id(db, level, code):
     return rows[0]["id"]
 
 
+@click.command("purge-expired")
+@click.option("--yes", is_flag=True, help="Erase and delete for real (without: a dry run).")
+@with_appcontext
+def purge_expired_command(yes):
+    """Erase sign-ups that never became members after SIGNUP_RETENTION_DAYS, and
+    delete sessions that ended over 30 days ago. Shows what would go first."""
+    db = get_db()
+    days = current_app.config["SIGNUP_RETENTION_DAYS"]
+    signups = privacy.expired_signups(db, days)
+    sessions = privacy.expired_sessions(db)
+    click.echo(f"{len(signups)} anmälningar äldre än {days} dagar som aldrig blev medlemmar "
+               f"raderas (anonyma rader med datum och källa finns kvar för indikatorerna).")
+    for row in signups[:20]:
+        click.echo(f"  anmälan {row['id']}, {row['created_at'][:10]}, status {row['status']}")
+    if len(signups) > 20:
+        click.echo(f"  … och {len(signups) - 20} till")
+    click.echo(f"{len(sessions)} avslutade sessioner tas bort.")
+    if not yes:
+        click.echo("Torrkörning: inget är ändrat. Kör med --yes för att radera.")
+        return
+    privacy.purge(db, [r["id"] for r in signups], sessions)
+    audit.record(db, "purge", outcome=f"{len(signups)}+{len(sessions)}")
+    click.echo("Klart.")
+
+
 def init_app(app):
     """Register the commands."""
-    for command in (seed_demo_command, import_org_command, create_user_command):
+    for command in (seed_demo_command, import_org_command, create_user_command,
+                    purge_expired_command):
         app.cli.add_command(command)

@@ -19,6 +19,8 @@ def connect(path, synchronous="FULL"):
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 5000")
     db.execute(f"PRAGMA synchronous = {_synchronous(synchronous)}")
+    # Erased personal data is overwritten on disk, not just unlinked.
+    db.execute("PRAGMA secure_delete = ON")
     return db
 
 

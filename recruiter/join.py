@@ -136,3 +136,11 @@ def too_many(error):
     _offer_associations(get_db(), form, link)
     return _render(form, link, "link" if link else "own_initiative", status=429)
 
+
+
+@bp.route("/integritet")
+def privacy_notice():
+    """Who handles the sign-up, why, for how long, and the person's rights (GDPR art. 13)."""
+    config = current_app.config
+    return render_template("join/privacy.html", controller=config["CONTROLLER"],
+                           dpo=config["DPO_CONTACT"], days=config["SIGNUP_RETENTION_DAYS"])

@@ -227,3 +227,19 @@ def m007_leaderboard_and_indicator_indexes(db):
     db.table("signups").create_index(
         ["created_at", *counted, "municipality_id", "association_id"])
     db.table("signups").create_index(["recruiter_id", "source", "created_at"])
+
+
+AUDIT_ACTIONS = ("login", "login_failed", "logout", "role_switch", "role_added", "deactivate",
+                 "reactivate", "export", "erase", "purge")
+
+
+@migrations()
+def m008_audit_and_erasure(db):
+    # Who did what, when: ids and outcomes only, never names or contact data.
+    db.table("audit_log").create(
+        {"id": int, "at": str, "actor_id": int, "action": str, "object_type": str,
+         "object_id": int, "outcome": str},
+        pk="id", not_null={"at", "action", "outcome"},
+    )
+    db.table("audit_log").create_index(["at"])
+    db.table("signups").add_column("erased_at", str)

@@ -24,6 +24,11 @@ def not_found(error):
     return render_template("errors/error.html", code=404), 404
 
 
+def number_too_big(error):
+    """An id past SQLite's 64 bits (say /pass/99999999999999999999) matches nothing."""
+    return render_template("errors/error.html", code=404), 404
+
+
 def csrf_error(error):
     return render_template("errors/error.html", code=400, csrf=True), 400
 
@@ -56,5 +61,6 @@ def init_app(app):
     app.register_error_handler(500, error_page)
     app.register_error_handler(NotFoundError, not_found)
     app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(OverflowError, number_too_big)
     app.after_request(security_headers)
     app.add_template_filter(local_time)

@@ -15,6 +15,7 @@ from .shift_forms import COUNT_NAMES, KIND_NAMES, SHIFT_JSON_KEYS, ShiftCountsFo
 bp = Blueprint("shifts", __name__)
 
 EDIT_WINDOW = timedelta(days=7)
+STRING_KEYS = ("client_uuid", "kind", "place", "started_at", "ended_at", "note")
 PAYLOAD_FIELDS = ("kind", "place", "municipality_id", "campaign_id", "started_at", "ended_at",
                   "note", *SHIFT_COUNTS)
 
@@ -26,13 +27,15 @@ class Conflict(Exception):
 def store_shift(db, member_id, association_id, shift, companions):
     """Store a shift once per client_uuid; returns (id, created).
 
-    A replay of the same record answers with the stored id. The same uuid
-    with other contents, or from another member, raises Conflict.
+    A replay by the same member answers with the stored id, even when the
+    shift was corrected on the server since; the uuid of another member's
+    shift raises Conflict.
     """
     with immediate(db):
         rows = list(db.table("shifts").rows_where("client_uuid = ?", [shift["client_uuid"]]))
         if rows:
-            if rows[0]["member_id"] != member_id or _payload(rows[0]) != _payload(shift):
+            # The member's own replay: the server has it, perhaps corrected since.
+            if rows[0]["member_id"] != member_id:
                 raise Conflict()
             return rows[0]["id"], False
         stamp = now()
@@ -42,10 +45,6 @@ def store_shift(db, member_id, association_id, shift, companions):
         db.table("shift_companions").insert_all(
             {"shift_id": shift_id, "member_id": m} for m in companions)
         return shift_id, True
-
-
-def _payload(row):
-    return {key: row.get(key) for key in PAYLOAD_FIELDS}
 
 
 def valid_companions(db, association_id, ids):
@@ -103,10 +102,17 @@ def _json_errors(payload):
     unknown = set(payload) - SHIFT_JSON_KEYS
     if unknown:
         return {"_": [_("Okända fält: %(fields)s", fields=", ".join(sorted(unknown)))]}
-    wrong = [k for k in (*SHIFT_COUNTS, "municipality_id", "campaign_id")
-             if k in payload and payload[k] is not None
-             and (not isinstance(payload[k], int) or isinstance(payload[k], bool))]
-    return {k: [_("Ett heltal.")] for k in wrong}
+    errors = {k: [_("Ett heltal.")] for k in (*SHIFT_COUNTS, "municipality_id", "campaign_id")
+              if payload.get(k) is not None and not _small_int(payload[k])}
+    errors.update({k: [_("En text.")] for k in STRING_KEYS
+                   if payload.get(k) is not None and not isinstance(payload[k], str)})
+    if not isinstance(payload.get("member_id"), int):
+        errors["member_id"] = [_("Passet saknar medlem. Ladda om sidan när du har nät.")]
+    return errors
+
+
+def _small_int(value):
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**53
 
 
 @bp.route("/api/shifts", methods=["POST"])
@@ -122,7 +128,7 @@ def api_create():
         {k: v for k, v in payload.items() if v is not None and k != "companions"}))
     if not form.validate():
         return {"errors": form.errors}, 422
-    if payload.get("member_id") not in (None, current_user.member_id):
+    if payload["member_id"] != current_user.member_id:
         return {"errors": {"member_id": [_("Passet loggades av någon annan på den här "
                                            "telefonen. Logga in som den personen.")]}}, 409
     db = get_db()

@@ -56,6 +56,7 @@ def login_as(app, db):
         with client.session_transaction() as session:
             session["_user_id"] = token
             session["_fresh"] = True
+        client.member_id = member["id"]
         return client
 
     return login

@@ -264,3 +264,28 @@ def test_racing_for_the_last_uses_of_an_invitation(app, db, chair):
     assert len([r for r in results if r is not None]) == 3
     assert db.table("members").count_where("email like 'race%'") == 3
     assert next(db.table("invitations").rows_where())["uses"] == 3
+
+
+@pytest.mark.parametrize("target_role", ["national_admin", "municipal_admin", "chair"])
+def test_chair_cannot_take_over_an_account_with_an_equal_or_higher_role(login_as, db, chair,
+                                                                        target_role):
+    association = db.table("associations").get(chair["association_id"])
+    unit = {"id": association["municipality_id"]} if target_role == "municipal_admin" else None
+    boss = make_member(db, association=association, role=target_role, unit=unit)
+    client = login_as(chair, role="chair")
+    base = f"{members_url(chair).replace('medlemmar', 'medlem')}/{boss['id']}"
+    assert client.post(f"{base}/aterstallning").status_code == 403
+    assert client.post(f"{base}/inaktivera").status_code == 403
+    assert db.table("password_resets").count == 0
+    assert db.table("members").get(boss["id"])["is_active"] == 1
+    page = client.get(members_url(chair)).get_data(as_text=True)
+    assert f"/medlem/{boss['id']}/" not in page
+
+
+def test_municipal_admin_manages_a_chair_below(login_as, db, chair):
+    association = db.table("associations").get(chair["association_id"])
+    admin = make_member(db, association=None, role="municipal_admin",
+                        unit={"id": association["municipality_id"]})
+    response = login_as(admin).post(
+        f"{members_url(chair).replace('medlemmar', 'medlem')}/{chair['id']}/aterstallning")
+    assert response.status_code == 200 and db.table("password_resets").count == 1

@@ -211,3 +211,47 @@ def test_cannot_switch_to_someone_elses_role(login_as, db):
     client = login_as(member)
     assert client.post("/roll", data={"role_id": other_role["id"]}).status_code == 400
     assert db.table("sessions").get(1)["role_id"] != other_role["id"]
+
+
+@pytest.fixture
+def limited(app):
+    from recruiter.limits import limiter
+
+    app.config["RATELIMIT_ENABLED"] = True
+    limiter.init_app(app)
+    limiter.reset()
+    yield limiter
+    limiter.reset()
+
+
+def test_eleventh_login_in_a_minute_from_one_address_is_refused(app, db, limited):
+    client = app.test_client()
+    statuses = [post_login(client, f"nobody{n}@example.org", "fel-lösenord").status_code
+                for n in range(11)]
+    assert statuses[:10] == [401] * 10 and statuses[10] == 429
+    assert "För många inloggningsförsök" in post_login(client, "x@example.org", "y").get_data(as_text=True)
+
+
+def test_failures_on_one_account_from_many_addresses_lock_it_softly(app, db, limited):
+    member = make_member(db)
+    for n in range(10):
+        response = app.test_client().post(
+            "/logga-in", data={"email": member["email"], "password": "fel-lösenord"},
+            environ_base={"REMOTE_ADDR": f"198.51.100.{n}"})
+        assert response.status_code == 401
+    locked = app.test_client().post("/logga-in", data={"email": member["email"], "password": PASSWORD},
+                                    environ_base={"REMOTE_ADDR": "203.0.113.50"})
+    assert locked.status_code == 429
+    other = make_member(db)
+    assert post_login(app.test_client(), other["email"], PASSWORD).status_code == 302
+    limited.reset()  # the window has passed: the lock was never permanent
+    assert post_login(app.test_client(), member["email"], PASSWORD).status_code == 302
+
+
+def test_successful_logins_do_not_count_toward_the_account_lock(app, db, limited):
+    member = make_member(db)
+    for n in range(10):
+        client = app.test_client()
+        response = client.post("/logga-in", data={"email": member["email"], "password": PASSWORD},
+                               environ_base={"REMOTE_ADDR": f"198.51.100.{n}"})
+        assert response.status_code == 302

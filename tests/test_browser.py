@@ -127,12 +127,17 @@ def test_chair_logs_in_and_opens_the_member_list(open_page, live_server):
 def test_logout_ends_the_session_in_the_browser(open_page):
     page = open_page()
     login(page, "medlem")  # a login of its own: logging out revokes it
+    page.goto("/pass")
+    _wait_until(page, "async () => (await VarvaOutbox.getState('profile')) != null")
     page.goto("/konto")
 
     page.get_by_role("button", name="Logga ut").click()
 
     expect(page).to_have_url(path_is("/logga-in"))
     expect(page.get_by_role("status")).to_contain_text("Du är utloggad.")
+    # The next person on this phone must not get the member's QR code.
+    assert page.evaluate("async () => [await VarvaOutbox.getState('profile'), "
+                         "await VarvaOutbox.getState('qr')]") == [None, None]
     page.goto("/konto")
     page.reload()
     expect(page).to_have_url(re.compile(r"/logga-in\?next=/konto$"))
@@ -208,6 +213,11 @@ PAGES = {
                                                           heading="Översikt")),
     "overview-municipal": ("kommun", lambda page, s: _goto(page, "/oversikt",
                                                            heading="Översikt")),
+    "privacy-notice": (None, lambda page, s: _goto(page, "/integritet",
+                                                   heading="Så behandlar vi")),
+    "office-people": ("kansli", lambda page, s: _goto(page, "/kansli/personer?q=anmalan1@demo.example",
+                                                      heading="En persons uppgifter")),
+    "office-log": ("kansli", lambda page, s: _goto(page, "/kansli/logg", heading="Granskningslogg")),
     "chair-signups": ("ordforande", lambda page, s: _goto(
         page, _members_path(s).replace("medlemmar", "anmalningar"), heading="Nya anmälningar")),
 }

@@ -113,7 +113,7 @@ def test_every_cli_command_has_help_and_is_in_the_readme(app):
     from pathlib import Path
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    ours = {"init-db", "seed-demo", "import-org", "create-user"}
+    ours = {"init-db", "seed-demo", "import-org", "create-user", "purge-expired"}
     assert ours <= set(app.cli.list_commands(None))
     for name in ours:
         assert app.cli.get_command(None, name).help

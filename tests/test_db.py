@@ -40,6 +40,8 @@ def test_every_connection_has_foreign_keys_and_full_sync(tmp_path):
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    # Debian's SQLite is built with SECURE_DELETE on; other builds need the pragma.
+    assert db.execute("PRAGMA secure_delete").fetchone()[0] == 1
     db.close()
 
 

@@ -50,6 +50,7 @@ def login_with_token(app, member):
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = token
+    client.member_id = member["id"]
     return client
 
 
@@ -102,7 +103,8 @@ def test_unknown_page_is_a_swedish_404(client):
 
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.invitation", "auth.reset", "home.language",
                     "join.via_link", "join.plain", "join.thanks", "shifts.shell",
-                    "pwa.service_worker", "pwa.manifest", "pwa.offline", "pwa.health"}
+                    "pwa.service_worker", "pwa.manifest", "pwa.offline", "pwa.health",
+                    "join.privacy_notice"}
 
 
 def test_every_other_route_requires_login(app, client):
@@ -166,3 +168,10 @@ def test_manifest_is_valid_json_with_what_chrome_needs(client):
     for icon in manifest["icons"]:
         with client.get(icon["src"]) as image:
             assert image.status_code == 200 and image.mimetype == "image/png"
+
+
+def test_ids_past_64_bits_are_404_not_500(login_as, db):
+    client = login_as(make_member(db))
+    for url in ("/pass/99999999999999999999/andra", "/forening/99999999999999999999/team",
+                "/topplista/?period=campaign-99999999999999999999"):
+        assert client.get(url).status_code in (200, 404), url

@@ -291,3 +291,10 @@ def test_own_initiative_joins_the_only_association_of_its_municipality(client, d
     first, second = signups(db)
     assert (first["association_id"], first["source"]) == (only["id"], "own_initiative")
     assert (second["association_id"], second["municipality_id"]) == (None, crowded["id"])
+
+
+def test_privacy_notice_is_linked_from_the_form_and_names_the_essentials(client, app):
+    assert 'href="/integritet"' in client.get("/bli-medlem").get_data(as_text=True)
+    page = client.get("/integritet").get_data(as_text=True)
+    for words in (app.config["DPO_CONTACT"], "art. 9.2 a", "180 dagar", "IMY", "återkalla"):
+        assert words in page

@@ -20,6 +20,9 @@ def shift(**overrides):
 
 
 def post(client, body):
+    """POST a shift as the phone does: with the logged-in member's id unless given."""
+    if "member_id" not in body:
+        body = {**body, "member_id": client.member_id}
     return client.post("/api/shifts", data=json.dumps(body), content_type="application/json",
                        headers={"Accept": "application/json"})
 
@@ -37,12 +40,15 @@ def test_same_uuid_twice_is_stored_once(login_as, db):
         member["id"], member["association_id"], 40, 18)
 
 
-def test_same_uuid_with_other_counts_is_a_conflict(login_as, db):
-    client = login_as(make_member(db))
+def test_replay_after_a_correction_is_answered_with_success(login_as, db):
+    member = make_member(db)
+    client = login_as(member)
     body = shift()
-    post(client, body)
-    assert post(client, {**body, "doors_knocked": 41}).status_code == 409
-    assert next(db.table("shifts").rows_where())["doors_knocked"] == 40
+    shift_id = post(client, body).json["id"]
+    client.post(f"/pass/{shift_id}/andra", data={"doors_knocked": 45, "doors_opened": 18})
+    replay = post(client, body)
+    assert replay.status_code == 200 and replay.json["id"] == shift_id
+    assert db.table("shifts").get(shift_id)["doors_knocked"] == 45
 
 
 def test_nulls_as_the_phone_sends_them_are_accepted(login_as, db):
@@ -89,6 +95,11 @@ def test_record_made_by_another_member_on_this_phone_is_refused(login_as, db):
     ({"municipality_id": 9999}, "municipality_id"),
     ({"companions": [9999]}, "companions"),
     ({"surprise": 1}, "_"),
+    ({"place": 5}, "place"),
+    ({"client_uuid": 12345}, "client_uuid"),
+    ({"note": 5}, "note"),
+    ({"municipality_id": 2**63}, "municipality_id"),
+    ({"member_id": None}, "member_id"),
 ])
 def test_invalid_shifts_get_field_errors_and_nothing_is_stored(login_as, db, overrides, field):
     response = post(login_as(make_member(db)), shift(**overrides))
@@ -141,7 +152,7 @@ def test_api_needs_csrf_token(csrf_app):
     without = post(client, shift())
     assert without.status_code == 400
     token = client.get("/api/csrf").json["token"]
-    with_token = client.post("/api/shifts", data=json.dumps(shift()),
+    with_token = client.post("/api/shifts", data=json.dumps(shift(member_id=member["id"])),
                              content_type="application/json", headers={"X-CSRFToken": token})
     assert with_token.status_code == 201
     db.close()

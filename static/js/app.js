@@ -15,6 +15,18 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("input.copy").forEach((input) => {
     input.addEventListener("focus", () => input.select());
   });
+  // Logging out forgets the member's details on this phone (the next person
+  // must not get their QR code), but never the outbox of unsent shifts.
+  document.querySelectorAll("form[data-logout]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (typeof VarvaOutbox === "undefined" || form.dataset.cleared) return;
+      event.preventDefault();
+      form.dataset.cleared = "1";
+      const clear = Promise.all([VarvaOutbox.setState("profile", null), VarvaOutbox.setState("qr", null)]);
+      Promise.race([clear, new Promise((resolve) => setTimeout(resolve, 1500))])
+        .finally(() => form.submit());
+    });
+  });
   document.querySelectorAll("[data-url]").forEach((button) => {
     button.parentElement.hidden = false;
     button.addEventListener("click", () => shareOrCopy(button));

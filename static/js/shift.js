@@ -73,7 +73,7 @@
     $("start-error").hidden = true;
     const counts = Object.fromEntries(COUNTS.map((name) => [name, 0]));
     active = {
-      client_uuid: crypto.randomUUID(), member_id: app.dataset.memberId ? Number(app.dataset.memberId) : null,
+      client_uuid: crypto.randomUUID(), member_id: Number(app.dataset.memberId),
       kind: form.kind.value, kind_label: form.querySelector("input[name=kind]:checked").parentElement.textContent.trim(),
       place, municipality_id: Number(form.municipality.value) || null,
       campaign_id: Number(form.campaign.value) || null,
@@ -278,8 +278,14 @@
     if (active && active.ended_at) showSummary();
     else if (active) showCounting();
     else show("start");
+    const startButton = $("start-form").querySelector("button");
+    startButton.disabled = true;
     const profile = await loadProfile();
-    if (profile) {
+    if (!profile) {
+      $("start-error").textContent = text("tNeedProfile");
+      $("start-error").hidden = false;
+    } else {
+      startButton.disabled = false;
       app.dataset.memberId = profile.member_id;
       fillSelect($("municipality"), profile.municipalities, profile.municipality_id);
       fillSelect($("campaign"), profile.campaigns, null);

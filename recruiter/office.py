@@ -1,0 +1,56 @@
+"""The national office's pages: a person's data exported or erased, the audit log."""
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from . import audit, privacy
+from .db import get_db
+from .scope import require_rank
+
+bp = Blueprint("office", __name__, url_prefix="/kansli")
+
+
+@bp.before_request
+@login_required
+def national_office_only():
+    """Every page here is for national administrators."""
+    require_rank("national_admin")
+
+
+@bp.route("/personer")
+def people():
+    """Find a person's sign-ups by their exact e-mail address or mobile number."""
+    query = request.args.get("q", "").strip()[:254]
+    found = privacy.find_signups(get_db(), query) if query else []
+    return render_template("office/people.html", query=query, found=found)
+
+
+@bp.route("/personer/<int:signup_id>/export")
+def export(signup_id):
+    """Everything stored about the person, as a JSON file (logged)."""
+    db = get_db()
+    data = privacy.export_signup(db, signup_id)
+    audit.record(db, "export", current_user.member_id, "signup", signup_id)
+    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
+                    headers={"Content-Disposition": f"attachment; filename=person-{signup_id}.json"})
+
+
+@bp.route("/personer/<int:signup_id>/radera", methods=["POST"])
+def erase(signup_id):
+    """Erase the person's details, keeping the anonymous row for the indicators."""
+    db = get_db()
+    db.table("signups").get(signup_id)
+    erased = privacy.erase_signup(db, signup_id)
+    audit.record(db, "erase", current_user.member_id, "signup", signup_id,
+                 "ok" if erased else "already")
+    flash(_("Uppgifterna är raderade.") if erased else _("Uppgifterna var redan raderade."),
+          "success")
+    return redirect(url_for(".people"))
+
+
+@bp.route("/logg")
+def log():
+    """The audit log, newest first."""
+    return render_template("office/log.html", events=audit.recent(get_db()))

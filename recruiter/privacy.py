@@ -1,0 +1,76 @@
+"""The rights of the people in the register: export, erasure, retention.
+
+Erasure keeps an anonymous row (date, source, recruiter, campaign, association,
+municipality, birth year, status) so that the indicators do not change; the
+name, contact details and postcode are overwritten on disk (secure_delete)
+and the WAL is checkpointed so the old values leave the -wal file too.
+"""
+import json
+from datetime import datetime, timedelta, timezone
+
+from . import cache
+from .db import immediate, now
+from .signups import normalise_phone
+
+def find_signups(db, query):
+    """Sign-ups whose e-mail or mobile number is exactly the one searched for."""
+    phone = normalise_phone(query)
+    return list(db.query(
+        """select id, first_name, last_name, created_at, status, association_id
+           from signups where erased_at is null and (email = ? or phone = ?)
+           order by created_at desc""", [query.strip().lower(), phone]))
+
+
+def export_signup(db, signup_id):
+    """Everything stored about the person behind one sign-up, as a dict for JSON."""
+    signup = db.table("signups").get(signup_id)
+    consent = db.table("consent_texts").get(signup["consent_id"])
+    recruiter = db.table("members").get(signup["recruiter_id"]) if signup["recruiter_id"] else None
+    association = (db.table("associations").get(signup["association_id"])
+                   if signup["association_id"] else None)
+    return {
+        "signup": {k: v for k, v in signup.items() if k != "submission_id"},
+        "consent": {k: consent[k] for k in ("version", "lang", "body", "valid_from")},
+        "recruited_by": f"{recruiter['first_name']} {recruiter['last_name'][:1]}."
+        if recruiter else None,
+        "association": association["name"] if association else None,
+        "who_can_see": "Ordföranden i föreningen personen valde; partistyrelsens kansli.",
+    }
+
+
+def erase_signup(db, signup_id):
+    """Overwrite the person's details, keep the anonymous row; True if erased now."""
+    with immediate(db):
+        changed = db.execute(
+            """update signups set first_name = '', last_name = '', email = null, phone = null,
+                      postcode = '', erased_at = ? where id = ? and erased_at is null""",
+            [now(), signup_id]).rowcount
+    if changed:
+        cache.invalidate()
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return bool(changed)
+
+
+def expired_signups(db, days):
+    """Sign-ups older than `days` that never became paying members and are not erased."""
+    cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+    return list(db.query(
+        """select id, created_at, status from signups
+           where created_at < ? and status != 'paid' and erased_at is null order by id""",
+        [cutoff]))
+
+
+def expired_sessions(db, days=30):
+    """Sessions that ended (expired or revoked) more than `days` ago."""
+    cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+    return [r["id"] for r in db.query(
+        """select id from sessions where expires_at < ? or revoked_at < ?""", [cutoff, cutoff])]
+
+
+def purge(db, signup_ids, session_ids):
+    """Erase the given sign-ups and delete the given session rows."""
+    for signup_id in signup_ids:
+        erase_signup(db, signup_id)
+    with immediate(db):
+        db.execute("delete from sessions where id in (select value from json_each(?))",
+                   [json.dumps(session_ids)])

@@ -1,0 +1,140 @@
+import json
+from pathlib import Path
+
+from recruiter import audit, privacy, scoring
+from tests.factories import PASSWORD, make_member, make_signup
+from tests.test_join import person
+
+
+def national(db):
+    return make_member(db, association=None, role="national_admin")
+
+
+def test_export_holds_everything_about_the_person_and_nobody_else(client, login_as, db):
+    recruiter = make_member(db, first_name="Rut", last_name="Rekryterare")
+    from tests.factories import personal_link
+    client.post(f"/j/{personal_link(db, recruiter)['code']}",
+                data=person(first_name="Märta", phone="0701234567"))
+    client.post("/bli-medlem", data=person(first_name="Annan", email="annan@example.org"))
+    signup = next(db.table("signups").rows_where("first_name = 'Märta'"))
+    response = login_as(national(db)).get(f"/kansli/personer/{signup['id']}/export")
+    data = json.loads(response.get_data(as_text=True))
+    for column in ("first_name", "last_name", "email", "phone", "birth_year", "postcode",
+                   "consent_at", "source", "status"):
+        assert data["signup"][column] == signup[column]
+    assert data["consent"]["version"] == "2026-1" and "samtycker" in data["consent"]["body"]
+    assert data["recruited_by"] == "Rut R."
+    assert "annan@example.org" not in response.get_data(as_text=True)
+
+
+def test_export_and_erasure_are_logged_without_personal_data(login_as, db):
+    signup = make_signup(db, first_name="Loggfri", email="loggfri@example.org")
+    client = login_as(national(db))
+    client.get(f"/kansli/personer/{signup['id']}/export")
+    client.post(f"/kansli/personer/{signup['id']}/radera")
+    events = [(e["action"], e["object_id"]) for e in audit.recent(db)]
+    assert ("export", signup["id"]) in events and ("erase", signup["id"]) in events
+    assert "Loggfri" not in str(audit.recent(db)) and "loggfri@" not in str(audit.recent(db))
+
+
+def test_erasure_keeps_the_indicators_and_removes_the_person(app, login_as, db):
+    member = make_member(db)
+    signup = make_signup(db, recruiter=member, first_name="Raderasson",
+                         email="raderas@example.org", phone="+46701112233")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the name is in the main file now
+    before = scoring.indicators(db, "nation", None, "0000", "9999")
+    login_as(national(db)).post(f"/kansli/personer/{signup['id']}/radera")
+    row = db.table("signups").get(signup["id"])
+    assert (row["first_name"], row["email"], row["phone"], row["postcode"]) == ("", None, None, "")
+    assert row["erased_at"] and row["recruiter_id"] == member["id"]
+    assert scoring.indicators(db, "nation", None, "0000", "9999") == before
+    path = Path(app.config["DATABASE"])
+    for file in (path, Path(f"{path}-wal")):
+        if file.exists():
+            content = file.read_bytes()
+            assert b"Raderasson" not in content and b"raderas@example.org" not in content
+
+
+def test_erasing_twice_changes_nothing(db):
+    signup = make_signup(db)
+    assert privacy.erase_signup(db, signup["id"]) is True
+    erased_at = db.table("signups").get(signup["id"])["erased_at"]
+    assert privacy.erase_signup(db, signup["id"]) is False
+    assert db.table("signups").get(signup["id"])["erased_at"] == erased_at
+
+
+def test_search_finds_by_exact_contact_only(login_as, db):
+    make_signup(db, first_name="Sökbar", email="sokbar@example.org", phone="+46709998877")
+    client = login_as(national(db))
+    assert "Sökbar" in client.get("/kansli/personer?q=sokbar@example.org").get_data(as_text=True)
+    assert "Sökbar" in client.get("/kansli/personer?q=070-999 88 77").get_data(as_text=True)
+    assert "Sökbar" not in client.get("/kansli/personer?q=sokbar").get_data(as_text=True)
+
+
+def test_only_the_national_office_reaches_personal_data_pages(login_as, db):
+    signup = make_signup(db)
+    chair = make_member(db, role="chair")
+    district = make_member(db, association=None, role="district_admin",
+                           unit={"id": db.table("municipalities").get(
+                               db.table("associations").get(chair["association_id"])["municipality_id"])["district_id"]})
+    for client in (login_as(chair, role="chair"), login_as(district)):
+        assert client.get("/kansli/personer?q=x").status_code == 403
+        assert client.get(f"/kansli/personer/{signup['id']}/export").status_code == 403
+        assert client.post(f"/kansli/personer/{signup['id']}/radera").status_code == 403
+        assert client.get("/kansli/logg").status_code == 403
+    assert db.table("signups").get(signup["id"])["erased_at"] is None
+
+
+def test_purge_shows_a_dry_run_first_and_is_idempotent(runner, db):
+    old = make_signup(db, created_at="2020-01-01T10:00:00+00:00", first_name="Gammal")
+    paid = make_signup(db, created_at="2020-01-01T10:00:00+00:00", status="paid")
+    fresh = make_signup(db)
+    dry = runner.invoke(args=["purge-expired"])
+    assert dry.exit_code == 0 and "1 anmälningar" in dry.output and "Torrkörning" in dry.output
+    assert db.table("signups").get(old["id"])["first_name"] == "Gammal"
+    real = runner.invoke(args=["purge-expired", "--yes"])
+    assert real.exit_code == 0 and "Klart." in real.output
+    assert db.table("signups").get(old["id"])["erased_at"]
+    assert db.table("signups").get(paid["id"])["erased_at"] is None
+    assert db.table("signups").get(fresh["id"])["erased_at"] is None
+    again = runner.invoke(args=["purge-expired", "--yes"])
+    assert "0 anmälningar" in again.output
+
+
+def test_purge_deletes_sessions_that_ended_long_ago(runner, login_as, db):
+    member = make_member(db)
+    login_as(member)
+    login_as(member)
+    db.execute("update sessions set expires_at = '2020-01-01T00:00:00+00:00' where id = 1")
+    runner.invoke(args=["purge-expired", "--yes"])
+    assert [r["id"] for r in db.table("sessions").rows_where()] == [2]
+
+
+def test_logins_and_logouts_are_audited(client, db):
+    member = make_member(db)
+    client.post("/logga-in", data={"email": member["email"], "password": "fel-lösenord-123"})
+    client.post("/logga-in", data={"email": member["email"], "password": PASSWORD})
+    client.post("/logga-ut")
+    actions = [e["action"] for e in reversed(audit.recent(db))]
+    assert actions == ["login_failed", "login", "logout"]
+    assert member["email"] not in str(audit.recent(db))
+
+
+def test_main_flows_log_no_personal_data(app, client, login_as, db, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    markers = {"first_name": "Markörnamn", "last_name": "Markörsson",
+               "email": "marker-7731@example.org", "phone": "0707731773"}
+    member = make_member(db, email="member-marker-5521@example.org")
+    from tests.factories import personal_link
+    client.post(f"/j/{personal_link(db, member)['code']}", data=person(**markers))
+    client.post("/bli-medlem", data=person(**markers, website="spam"))
+    client.post("/logga-in", data={"email": "member-marker-5521@example.org", "password": "fel"})
+    client.post("/logga-in", data={"email": "member-marker-5521@example.org", "password": PASSWORD})
+    stranger = make_member(db)
+    login_as(stranger).get(f"/forening/{member['association_id']}/medlemmar")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert caplog.records  # the flows did log something
+    for value in [*markers.values(), "+46707731773", "member-marker-5521", PASSWORD]:
+        assert value not in logged
