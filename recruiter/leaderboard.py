@@ -46,9 +46,12 @@ def index():
     if association_id is None:
         return render_template("leaderboard/none.html")
     period = period_for(request.args.get("period"), db)
+    association = db.table("associations").get(association_id)
     return render_template(
         "leaderboard/index.html", period=period, campaigns=campaigns_running(db),
-        association=db.table("associations").get(association_id),
+        association=association,
+        neighbours=scoring.children(db, "municipality", association["municipality_id"],
+                                    period.since, period.until),
         rows=board_rows(db, association_id, period, current_user.member_id),
         totals=scoring.association_totals(db, association_id, period.since, period.until),
         goal=scoring.GOAL_RECRUITED_SHARE, all_time=all_time())

@@ -50,3 +50,11 @@ def test_account_without_association_has_no_board(login_as, db):
     admin = make_member(db, association=None, role="national_admin")
     page = login_as(admin).get("/topplista/").get_data(as_text=True)
     assert "hör inte till någon förening" in page
+
+
+def test_members_see_the_associations_of_their_municipality_without_names(login_as, db, world):
+    page = login_as(world["dan"]).get("/topplista/?period=all").get_data(as_text=True)
+    table = page.split('data-testid="neighbours"')[1].split("</table>")[0]
+    assert world["a"]["name"] in table and world["b"]["name"] in table
+    assert world["c"]["name"] not in table  # another municipality
+    assert "Eve" not in table and "Anna" not in table

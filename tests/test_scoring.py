@@ -147,3 +147,14 @@ def test_target_groups(db, world):
     assert groups["age_17_30"] == 1  # born 2000: 26
     # born 1990 (36): the world's 13 sign-ups in 2026 but Cia's (born 1960), and one more
     assert groups["age_30_45"] == 13
+
+
+def test_trend_counts_each_period_in_one_pass(app, db, world):
+    from recruiter import periods
+
+    with app.test_request_context():
+        spans = [periods.bimonth(date(2026, 2, 1)), periods.bimonth(date(2026, 4, 1))]
+    rows = scoring.trend(db, "association", world["a"]["id"], spans)
+    assert [(r["signups"], r["recruited"]) for r in rows] == [(1, 1), (6, 5)]
+    empty = scoring.trend(db, "association", world["b"]["id"], spans[:1])
+    assert [(r["signups"], r["recruited"]) for r in empty] == [(0, 0)]
