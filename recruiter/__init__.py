@@ -1,6 +1,7 @@
 """Värva: a recruiting app for a Swedish folkrörelse party."""
 import os
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -69,6 +70,10 @@ def _refuse_insecure_config(app):
         )
     if app.config["PUBLIC_BASE_URL"].startswith("https://"):
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+    if not app.config.get("TRUSTED_HOSTS"):
+        # Answer only to the public host name: a forged Host header gets 400.
+        host = urlsplit(app.config["PUBLIC_BASE_URL"]).hostname
+        app.config["TRUSTED_HOSTS"] = [host, "localhost"] if host == "127.0.0.1" else [host]
 
 
 def _init_extensions(app):

@@ -5,7 +5,7 @@ from flask import render_template, request
 from flask_babel import format_datetime
 from flask_wtf.csrf import CSRFError
 from sqlite_utils.db import NotFoundError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -22,6 +22,11 @@ def error_page(error):
 def not_found(error):
     """A missing row is a 404, not a crash."""
     return render_template("errors/error.html", code=404), 404
+
+
+def untrusted_host(error):
+    """A Host header outside TRUSTED_HOSTS: no page, since no URL can be built."""
+    return "400 Bad Request", 400, {"Content-Type": "text/plain"}
 
 
 def number_too_big(error):
@@ -62,5 +67,6 @@ def init_app(app):
     app.register_error_handler(NotFoundError, not_found)
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(OverflowError, number_too_big)
+    app.register_error_handler(SecurityError, untrusted_host)
     app.after_request(security_headers)
     app.add_template_filter(local_time)

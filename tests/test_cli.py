@@ -113,8 +113,17 @@ def test_every_cli_command_has_help_and_is_in_the_readme(app):
     from pathlib import Path
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    ours = {"init-db", "seed-demo", "import-org", "create-user", "purge-expired"}
+    ours = {"init-db", "seed-demo", "import-org", "create-user", "purge-expired", "backup"}
     assert ours <= set(app.cli.list_commands(None))
     for name in ours:
         assert app.cli.get_command(None, name).help
         assert name in readme
+
+
+def test_production_answers_only_to_its_public_host(tmp_path):
+    app = create_app({"DATABASE": str(tmp_path / "h.db"), "SECRET_KEY": "x" * 64,
+                      "PUBLIC_BASE_URL": "https://varva.example.se"})
+    client = app.test_client()
+    assert client.get("/healthz", base_url="https://varva.example.se").status_code == 200
+    assert client.get("/healthz", base_url="https://evil.example").status_code == 400
+    close_thread_connections()

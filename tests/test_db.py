@@ -51,3 +51,35 @@ def test_foreign_keys_are_enforced(db):
     with pytest.raises(sqlite3.IntegrityError):
         db.table("associations").insert(
             {"name": "X", "code": "X", "municipality_id": 999, "created_at": "now"})
+
+
+def test_backup_while_writing_is_consistent_and_complete(app, db, runner, tmp_path):
+    import threading
+
+    from recruiter.db import connect
+    from tests.factories import make_district
+
+    for _ in range(50):
+        make_district(db)
+    stop = threading.Event()
+
+    def write():
+        writer = connect(app.config["DATABASE"])
+        while not stop.is_set():
+            make_district(writer)
+        writer.close()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        result = runner.invoke(args=["backup", str(tmp_path / "copy.db")])
+    finally:
+        stop.set()
+        thread.join()
+    assert result.exit_code == 0, result.output
+    assert "integritetskontroll ok" in result.output
+    copy = connect(str(tmp_path / "copy.db"))
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert copy.table("districts").count >= 50
+    assert not (tmp_path / "copy.db.partial").exists()
+    copy.close()
