@@ -29,6 +29,7 @@ def create_app(test_config=None):
         REMEMBER_COOKIE_DURATION=timedelta(days=30),
         SESSION_LIFETIME_REMEMBER=timedelta(days=30),
         SESSION_LIFETIME=timedelta(hours=12),
+        SESSION_IDLE_PRIVILEGED=timedelta(hours=2),
         INVITATION_LIFETIME=timedelta(hours=72),
         RESET_LIFETIME=timedelta(hours=24),
         ARGON2_PARAMS={},

@@ -13,7 +13,8 @@ from .db import get_db
 from .forms import LoginForm, PasswordChangeForm, RegisterForm, ResetForm, RoleSwitchForm
 from .limits import limiter
 from .passwords import burn_time, hash_password, needs_rehash, verify_password
-from .sessions import (load_user, login_manager, revoke_member_sessions,
+from .scope import ROLE_RANK
+from .sessions import (load_user, login_manager, member_sessions, revoke_member_sessions,
                        revoke_session, start_session, switch_role)
 
 bp = Blueprint("auth", __name__)
@@ -86,8 +87,9 @@ def login():
             current_app.logger.info("login failed")
             audit.record(db, "login_failed", outcome="refused")
             return render_template("auth/login.html", form=form), 401
-        role_id = accounts.member_roles(db, member["id"])[0]["id"]
-        token = start_session(db, member["id"], role_id, form.remember.data)
+        top_role = accounts.member_roles(db, member["id"])[0]
+        token = start_session(db, member["id"], top_role["id"], form.remember.data,
+                              privileged=ROLE_RANK[top_role["role"]] >= ROLE_RANK["chair"])
         login_user(load_user(token), remember=form.remember.data)
         current_app.logger.info("login ok member=%s", member["id"])
         audit.record(db, "login", member["id"])
@@ -188,6 +190,36 @@ def reset(token):
 def account():
     """The member's own account: role, password, logging out."""
     return render_template("auth/account.html")
+
+
+@bp.route("/konto/enheter")
+@login_required
+def devices():
+    """The member's logged-in devices, to log out a lost phone."""
+    return render_template("auth/devices.html",
+                           sessions=member_sessions(get_db(), current_user.member_id))
+
+
+@bp.route("/konto/enheter/<int:session_id>/logga-ut", methods=["POST"])
+@login_required
+def revoke_device(session_id):
+    """End one of one's own sessions (404 for anyone else's)."""
+    db = get_db()
+    if db.table("sessions").get(session_id)["member_id"] != current_user.member_id:
+        abort(404)
+    revoke_session(db, session_id)
+    flash(_("Enheten är utloggad."), "success")
+    return redirect(url_for(".devices"))
+
+
+@bp.route("/konto/enheter/logga-ut-andra", methods=["POST"])
+@login_required
+def revoke_other_devices():
+    """End every session of one's own but this one."""
+    revoke_member_sessions(get_db(), current_user.member_id,
+                           keep_session_id=current_user.session_id)
+    flash(_("Dina andra enheter är utloggade."), "success")
+    return redirect(url_for(".devices"))
 
 
 @bp.errorhandler(429)

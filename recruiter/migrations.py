@@ -243,3 +243,9 @@ def m008_audit_and_erasure(db):
     )
     db.table("audit_log").create_index(["at"])
     db.table("signups").add_column("erased_at", str)
+
+
+@migrations()
+def m009_session_idle_timeout(db):
+    # Seconds of inactivity after which the session ends; NULL: no idle limit.
+    db.table("sessions").add_column("idle_seconds", int)

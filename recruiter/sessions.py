@@ -7,7 +7,7 @@ after which a copied cookie no longer logs anyone in.
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
@@ -54,40 +54,68 @@ class User(UserMixin):
 
 
 _LOAD_SQL = """
-select s.id as session_id, s.expires_at, m.id as member_id, m.email,
-       m.first_name, m.last_name, m.association_id,
+select s.id as session_id, s.expires_at, s.last_seen_at, s.idle_seconds,
+       m.id as member_id, m.email, m.first_name, m.last_name, m.association_id,
        r.id as role_id, r.role, r.unit_id
 from sessions s
 join members m on m.id = s.member_id
 join roles r on r.id = s.role_id
 where s.token_hash = ? and s.revoked_at is null and m.is_active = 1
 """
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 @login_manager.user_loader
 def load_user(token):
-    """Build the User for a session token; None if revoked, expired or unknown."""
-    rows = list(get_db().query(_LOAD_SQL, [token_hash(token)]))
-    if not rows or rows[0]["expires_at"] <= now():
+    """Build the User for a session token; None if revoked, expired, idle or unknown."""
+    db = get_db()
+    rows = list(db.query(_LOAD_SQL, [token_hash(token)]))
+    if not rows or _ended(rows[0]):
         g.session_ended = True
         return None
     row = rows[0]
+    _touch(db, row)
     role = {"id": row["role_id"], "role": row["role"], "unit_id": row["unit_id"]}
     return User(token, row["session_id"], row["member_id"], row["email"],
                 row["first_name"], row["last_name"], row["association_id"], role)
 
 
-def start_session(db, member_id, role_id, remember):
-    """Create a session row and return its token."""
+def _ended(row):
+    moment = datetime.now(timezone.utc)
+    if row["expires_at"] <= moment.isoformat(timespec="seconds"):
+        return True
+    idle = row["idle_seconds"]
+    return bool(idle) and datetime.fromisoformat(row["last_seen_at"]) + \
+        timedelta(seconds=idle) < moment
+
+
+def _touch(db, row):
+    """Note activity, at most once a minute, for the idle timeout and the device list."""
+    if datetime.fromisoformat(row["last_seen_at"]) + TOUCH_EVERY < datetime.now(timezone.utc):
+        db.execute("update sessions set last_seen_at = ? where id = ?",
+                   [now(), row["session_id"]])
+
+
+def start_session(db, member_id, role_id, remember, privileged=False):
+    """Create a session row and return its token.
+
+    Members stay logged in for a day of campaigning or, with "kom ihåg mig",
+    30 days. Chairs and administrators see other people's personal data, so
+    their sessions end after 12 hours whatever they tick, and after 2 hours
+    without use (README: timeouts).
+    """
     token = new_token()
-    lifetime = current_app.config[
-        "SESSION_LIFETIME_REMEMBER" if remember else "SESSION_LIFETIME"
-    ]
+    config = current_app.config
+    if privileged:
+        lifetime, idle = config["SESSION_LIFETIME"], config["SESSION_IDLE_PRIVILEGED"]
+    else:
+        lifetime = config["SESSION_LIFETIME_REMEMBER" if remember else "SESSION_LIFETIME"]
+        idle = None
     expires = (datetime.now(timezone.utc) + lifetime).isoformat(timespec="seconds")
     db.table("sessions").insert({
         "token_hash": token_hash(token), "member_id": member_id,
         "role_id": role_id, "created_at": now(), "last_seen_at": now(),
-        "expires_at": expires,
+        "expires_at": expires, "idle_seconds": int(idle.total_seconds()) if idle else None,
         "user_agent": request.user_agent.string[:120] if request else None,
     })
     return token
@@ -118,3 +146,11 @@ def switch_role(db, session_id, role_id):
 def init_app(app):
     """Bind Flask-Login to the app."""
     login_manager.init_app(app)
+
+
+def member_sessions(db, member_id):
+    """A member's live sessions (devices), newest activity first."""
+    return list(db.query(
+        """select id, created_at, last_seen_at, user_agent from sessions
+           where member_id = ? and revoked_at is null and expires_at > ?
+           order by last_seen_at desc""", [member_id, now()]))

@@ -255,3 +255,51 @@ def test_successful_logins_do_not_count_toward_the_account_lock(app, db, limited
         response = client.post("/logga-in", data={"email": member["email"], "password": PASSWORD},
                                environ_base={"REMOTE_ADDR": f"198.51.100.{n}"})
         assert response.status_code == 302
+
+
+def test_chair_sessions_last_12_hours_even_with_remember_me(client, db):
+    chair = make_member(db, role="chair")
+    post_login(client, chair["email"], PASSWORD, remember="y")
+    from datetime import datetime
+
+    session = db.table("sessions").get(1)
+    length = datetime.fromisoformat(session["expires_at"]) - datetime.fromisoformat(session["created_at"])
+    assert length.total_seconds() == 12 * 3600 and session["idle_seconds"] == 2 * 3600
+
+
+def test_idle_chair_session_ends_but_a_members_does_not(app, db):
+    from datetime import datetime, timedelta, timezone
+
+    chair, member = make_member(db, role="chair"), make_member(db)
+    clients = {}
+    for person in (chair, member):
+        clients[person["id"]] = app.test_client()
+        post_login(clients[person["id"]], person["email"], PASSWORD, remember="y")
+    long_ago = (datetime.now(timezone.utc) - timedelta(hours=2, minutes=1)).isoformat(timespec="seconds")
+    db.execute("update sessions set last_seen_at = ?", [long_ago])
+    assert clients[chair["id"]].get("/konto").status_code == 401
+    assert clients[member["id"]].get("/konto").status_code == 200
+    touched = next(db.table("sessions").rows_where("member_id = ?", [member["id"]]))
+    assert touched["last_seen_at"] > long_ago
+
+
+def test_member_sees_and_logs_out_own_devices_only(login_as, db):
+    member, other = make_member(db), make_member(db)
+    phone, lost = login_as(member), login_as(member)
+    stranger = login_as(other)
+    page = phone.get("/konto/enheter").get_data(as_text=True)
+    assert page.count("Logga ut") >= 2 and "den här enheten" in page
+    lost_id = 2
+    assert db.table("sessions").get(lost_id)["member_id"] == member["id"]
+    assert stranger.post(f"/konto/enheter/{lost_id}/logga-ut").status_code == 404
+    assert lost.get("/konto").status_code == 200
+    phone.post(f"/konto/enheter/{lost_id}/logga-ut")
+    assert lost.get("/konto").status_code == 401
+    assert phone.get("/konto").status_code == 200
+
+
+def test_log_out_all_other_devices(login_as, db):
+    member = make_member(db)
+    phone, tablet, laptop = login_as(member), login_as(member), login_as(member)
+    phone.post("/konto/enheter/logga-ut-andra")
+    assert [c.get("/konto").status_code for c in (phone, tablet, laptop)] == [200, 401, 401]

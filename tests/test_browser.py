@@ -213,6 +213,7 @@ PAGES = {
                                                           heading="Översikt")),
     "overview-municipal": ("kommun", lambda page, s: _goto(page, "/oversikt",
                                                            heading="Översikt")),
+    "devices": ("medlem", lambda page, s: _goto(page, "/konto/enheter", heading="Inloggade enheter")),
     "privacy-notice": (None, lambda page, s: _goto(page, "/integritet",
                                                    heading="Så behandlar vi")),
     "office-people": ("kansli", lambda page, s: _goto(page, "/kansli/personer?q=anmalan1@demo.example",
