@@ -1,5 +1,6 @@
 """Joining the party: behind a member's QR code, on the plain join page, or
 signed up on the spot on a member's phone. No login needed but for the last."""
+import sqlite3
 import uuid
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -69,7 +70,13 @@ def _join(link, source):
         form.recruiter_code.errors.append(_("Vi hittar ingen värvare med den koden. "
                                             "Kontrollera den eller lämna fältet tomt."))
         return _render(form, link, source)
-    record_signup(db, _person(db, form), attribution)
+    try:
+        record_signup(db, _person(db, form), attribution)
+    except sqlite3.OperationalError:
+        # Disk full, read-only, or locked past the busy timeout: nothing was
+        # stored (the transaction rolled back); the person keeps what they typed.
+        current_app.logger.exception("sign-up not stored")
+        return _render(form, link, source, status=503)
     if source == "on_the_spot":
         return redirect(url_for(".thanks", igen=1))
     return redirect(url_for(".thanks"))
@@ -123,7 +130,7 @@ def _render(form, link, source, csrf_expired=False, status=None):
     return render_template(
         "join/form.html", form=form, link=link, source=source,
         consent=current_consent(get_db()), csrf_expired=csrf_expired,
-        rate_limited=status == 429), status or 200
+        rate_limited=status == 429, unavailable=status == 503), status or 200
 
 
 @bp.errorhandler(429)

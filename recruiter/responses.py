@@ -1,8 +1,10 @@
 """What every response carries: error pages, security headers, filters."""
+import sqlite3
 from datetime import datetime
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_babel import format_datetime
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlite_utils.db import NotFoundError
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -24,6 +26,14 @@ def not_found(error):
     return render_template("errors/error.html", code=404), 404
 
 
+def database_unavailable(error):
+    """The database refused a write (full, read-only, locked): 503, try again."""
+    current_app.logger.exception("database unavailable")
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": 503}, 503
+    return render_template("errors/error.html", code=503), 503
+
+
 def untrusted_host(error):
     """A Host header outside TRUSTED_HOSTS: no page, since no URL can be built."""
     return "400 Bad Request", 400, {"Content-Type": "text/plain"}
@@ -35,6 +45,13 @@ def number_too_big(error):
 
 
 def csrf_error(error):
+    """An expired form: the login form comes back filled in; others explain."""
+    if request.endpoint == "auth.login":
+        from .forms import LoginForm
+
+        form = LoginForm()
+        form.password.errors = [_("Sidan hade varit öppen länge. Skriv lösenordet igen.")]
+        return render_template("auth/login.html", form=form), 400
     return render_template("errors/error.html", code=400, csrf=True), 400
 
 
@@ -68,5 +85,6 @@ def init_app(app):
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(OverflowError, number_too_big)
     app.register_error_handler(SecurityError, untrusted_host)
+    app.register_error_handler(sqlite3.OperationalError, database_unavailable)
     app.after_request(security_headers)
     app.add_template_filter(local_time)

@@ -63,7 +63,10 @@ def test_post_without_csrf_token_is_400(csrf_app):
     client = csrf_app.test_client()
     response = client.post("/logga-in", data={"email": member["email"], "password": PASSWORD})
     assert response.status_code == 400
-    assert "Formuläret hann gå ut" in response.get_data(as_text=True)
+    assert csrf_app.test_client().get("/konto").status_code == 302  # not logged in
+    other = client.post("/sprak", data={"lang": "en"})
+    assert other.status_code == 400
+    assert "Formuläret hann gå ut" in other.get_data(as_text=True)
 
 
 def test_post_with_csrf_token_logs_in(csrf_app):
@@ -175,3 +178,13 @@ def test_ids_past_64_bits_are_404_not_500(login_as, db):
     for url in ("/pass/99999999999999999999/andra", "/forening/99999999999999999999/team",
                 "/topplista/?period=campaign-99999999999999999999"):
         assert client.get(url).status_code in (200, 404), url
+
+
+def test_expired_login_form_comes_back_with_the_email_kept(csrf_app):
+    client = csrf_app.test_client()
+    response = client.post("/logga-in", data={"email": "kim@example.org", "password": "x",
+                                              "csrf_token": "expired"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'value="kim@example.org"' in body and "Skriv lösenordet igen" in body
+    assert 'name="csrf_token" value="' in body  # a fresh token to send again with
