@@ -42,6 +42,7 @@ def create_app(test_config=None):
         PROXIES=0,
         ROLLUP_CACHE_SECONDS=300,
         SIGNUP_RETENTION_DAYS=180,
+        SECOND_FACTOR_REQUIRED=True,
         CONTROLLER="Partiet (partistyrelsen), se instance/config.py",
         DPO_CONTACT="dataskyddsombud@parti.example",
     )
@@ -91,9 +92,9 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from . import (admin, association, auth, dashboard, home, join, leaderboard, links, office,
-                   pwa, shifts)
+    from . import (admin, association, auth, dashboard, home, join, leaderboard, links, mfa,
+                   office, pwa, shifts)
 
-    for module in (auth, home, association, admin, links, join, shifts, pwa, leaderboard,
+    for module in (auth, mfa, home, association, admin, links, join, shifts, pwa, leaderboard,
                    dashboard, office):
         app.register_blueprint(module.bp)

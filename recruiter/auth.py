@@ -1,6 +1,5 @@
 """Logging in and out, passwords, roles, and the links that create accounts."""
 import sqlite3
-from urllib.parse import urlsplit
 
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template,
                    request, url_for)
@@ -8,33 +7,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from . import accounts, audit
+from . import accounts, audit, mfa
 from .db import get_db
 from .forms import LoginForm, PasswordChangeForm, RegisterForm, ResetForm, RoleSwitchForm
 from .limits import limiter
+from .redirects import safe_next
 from .passwords import burn_time, hash_password, needs_rehash, verify_password
-from .scope import ROLE_RANK
 from .sessions import (load_user, login_manager, member_sessions, revoke_member_sessions,
                        revoke_session, start_session, switch_role)
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next(value):
-    """Return value if it is a path on this site, else None.
-
-    Only a single leading slash is allowed: no scheme (`https:evil.example`
-    passes a bare netloc check and browsers follow it), no `//` or `/\\`, no
-    backslash or control character anywhere.
-    """
-    if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
-        return None
-    if "\\" in value or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        return None
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc:
-        return None
-    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 @login_manager.unauthorized_handler
@@ -87,13 +69,10 @@ def login():
             current_app.logger.info("login failed")
             audit.record(db, "login_failed", outcome="refused")
             return render_template("auth/login.html", form=form), 401
-        top_role = accounts.member_roles(db, member["id"])[0]
-        token = start_session(db, member["id"], top_role["id"], form.remember.data,
-                              privileged=ROLE_RANK[top_role["role"]] >= ROLE_RANK["chair"])
-        login_user(load_user(token), remember=form.remember.data)
-        current_app.logger.info("login ok member=%s", member["id"])
-        audit.record(db, "login", member["id"])
-        return redirect(safe_next(form.next.data) or url_for("home.index"))
+        target = safe_next(form.next.data) or url_for("home.index")
+        if mfa.needs_second_factor(db, member):
+            return mfa.ask_for_code(member, form.remember.data, target)
+        return mfa.finish_login(db, member, form.remember.data, target)
     return render_template("auth/login.html", form=form)
 
 

@@ -211,3 +211,14 @@ class VisibilityForm(FlaskForm):
         SelectChoice("full", _l("Hela namnet")),
         SelectChoice("hidden", _l("Dold: ”En medlem” (räknas ändå i summorna)")),
     ])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Kod"), filters=[strip], validators=[Length(max=20)],
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
+
+
+class ReauthForm(CodeForm):
+    password = PasswordField(_l("Lösenord"), validators=[
+        DataRequired(_l("Fyll i ditt lösenord.")), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"})

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from . import accounts
-from .auth import safe_next
+from .redirects import safe_next
 from .db import get_db
 from .forms import LanguageForm, RoleSwitchForm
 from .i18n import LANG_COOKIE

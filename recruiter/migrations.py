@@ -249,3 +249,17 @@ def m008_audit_and_erasure(db):
 def m009_session_idle_timeout(db):
     # Seconds of inactivity after which the session ends; NULL: no idle limit.
     db.table("sessions").add_column("idle_seconds", int)
+
+
+@migrations()
+def m010_second_factor(db):
+    # TOTP (RFC 6238): the shared secret, and the last time step accepted so a
+    # code cannot be used twice.
+    db.table("members").add_column("totp_secret", str)
+    db.table("members").add_column("totp_last_step", int)
+    db.table("recovery_codes").create(
+        {"id": int, "member_id": int, "code_hash": str, "used_at": str},
+        pk="id", not_null={"member_id", "code_hash"},
+        foreign_keys=[("member_id", "members", "id")],
+    )
+    db.table("recovery_codes").create_index(["member_id", "code_hash"], unique=True)

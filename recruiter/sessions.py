@@ -20,6 +20,9 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Logga in för att fortsätta.")
 login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
+login_manager.refresh_view = "mfa.reauth"
+login_manager.needs_refresh_message = _l("Bekräfta att det är du innan du fortsätter.")
+login_manager.needs_refresh_message_category = "info"
 
 
 def token_hash(token):

@@ -1,4 +1,5 @@
 import pytest
+from flask_login.utils import _create_identifier
 
 from recruiter import accounts, create_app
 from recruiter.db import close_thread_connections, connect, init_db
@@ -17,6 +18,7 @@ def app(tmp_path):
         "ARGON2_PARAMS": FAST_ARGON2,
         "RATELIMIT_ENABLED": False,
         "ROLLUP_CACHE_SECONDS": 0,  # tests change rows behind the app's back
+        "SECOND_FACTOR_REQUIRED": False,  # tests/test_mfa.py switches it on
     })
     with app.app_context():
         init_db()
@@ -53,9 +55,13 @@ def login_as(app, db):
         with app.test_request_context():
             token = start_session(db, member["id"], chosen["id"], remember)
         client = app.test_client()
+        with app.test_request_context(environ_base=client.environ_base):
+            # What Flask-Login's session protection compares, as login_user sets it.
+            identifier = _create_identifier()
         with client.session_transaction() as session:
             session["_user_id"] = token
             session["_fresh"] = True
+            session["_id"] = identifier
         client.member_id = member["id"]
         return client
 

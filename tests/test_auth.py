@@ -1,6 +1,6 @@
 import pytest
 
-from recruiter.auth import safe_next
+from recruiter.redirects import safe_next
 from tests.factories import PASSWORD, make_member
 
 # Django's bad URLs for url_has_allowed_host_and_scheme, plus the bypasses of

@@ -33,6 +33,7 @@ def live_server(tmp_path_factory):
         "ARGON2_PARAMS": FAST_ARGON2,
         # Every test logs in from 127.0.0.1; rate limits have tests of their own.
         "RATELIMIT_ENABLED": False,
+        "SECOND_FACTOR_REQUIRED": False,  # the demo logins type no codes; tests/test_mfa.py
     })
     with app.app_context():
         init_db()
@@ -424,3 +425,41 @@ def test_chair_opens_team_view_and_sees_chart_and_table(open_page, live_server):
     assert box["width"] <= PHONE["viewport"]["width"] and box["height"] > 100
     expect(page.get_by_test_id("trend-table").locator("tbody tr")).to_have_count(6)
     expect(page.get_by_test_id("team-table")).to_contain_text("Olle Ordförande")
+
+
+# --- the second factor in a real browser ----------------------------------------------
+
+def test_district_admin_connects_an_app_and_logs_in_with_codes(open_page, live_server):
+    import time
+
+    import pyotp
+
+    live_server.app.config["SECOND_FACTOR_REQUIRED"] = True
+    try:
+        page = open_page()
+        _goto(page, "/logga-in")
+        page.get_by_label("E-post").fill(demo.demo_email("distrikt"))
+        page.get_by_label("Lösenord").fill(demo.DEMO_PASSWORD)
+        page.get_by_role("button", name="Logga in").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Koppla en autentiseringsapp")
+        results = axe.run(page)
+        assert results.violations_count == 0, results.generate_report()
+        secret = page.get_by_test_id("secret").inner_text()
+        page.get_by_label("Kod", exact=True).fill(pyotp.TOTP(secret).now())
+        page.get_by_role("button", name="Koppla och logga in").click()
+        expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
+        page.get_by_role("link", name="Jag har sparat dem, fortsätt").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Hej Dina")
+
+        again = open_page()
+        _goto(again, "/logga-in")
+        again.get_by_label("E-post").fill(demo.demo_email("distrikt"))
+        again.get_by_label("Lösenord").fill(demo.DEMO_PASSWORD)
+        again.get_by_role("button", name="Logga in").click()
+        expect(again.get_by_role("heading", level=1)).to_have_text("Skriv koden från din app")
+        assert axe.run(again).violations_count == 0
+        again.get_by_label("Kod", exact=True).fill(pyotp.TOTP(secret).at(time.time() + 30))
+        again.get_by_role("button", name="Logga in").click()
+        expect(again.get_by_role("heading", level=1)).to_contain_text("Hej Dina")
+    finally:
+        live_server.app.config["SECOND_FACTOR_REQUIRED"] = False

@@ -1,0 +1,120 @@
+"""The second step of logging in: a TOTP code, required of chairs and
+administrators (they see other people's personal data), optional for members."""
+import time
+
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import confirm_login, current_user, login_required, login_user
+
+from . import accounts, audit, totp
+from .db import get_db
+from .forms import CodeForm, ReauthForm
+from .limits import limiter
+from .passwords import verify_password
+from .qr import qr_svg
+from .redirects import safe_next
+from .scope import ROLE_RANK
+from .sessions import load_user, start_session
+
+bp = Blueprint("mfa", __name__)
+PENDING_SECONDS = 300
+
+
+def privileged(db, member_id):
+    """True for chairs and administrators."""
+    top = accounts.member_roles(db, member_id)[0]
+    return ROLE_RANK[top["role"]] >= ROLE_RANK["chair"]
+
+
+def needs_second_factor(db, member):
+    """Whether a correct password is not yet enough to log this member in."""
+    if member["totp_secret"]:
+        return True
+    return current_app.config["SECOND_FACTOR_REQUIRED"] and privileged(db, member["id"])
+
+
+def finish_login(db, member, remember, target):
+    """Start the session once every factor is checked."""
+    top = accounts.member_roles(db, member["id"])[0]
+    token = start_session(db, member["id"], top["id"], remember,
+                          privileged=privileged(db, member["id"]))
+    login_user(load_user(token), remember=remember)
+    session.pop("pending_login", None)
+    current_app.logger.info("login ok member=%s", member["id"])
+    audit.record(db, "login", member["id"])
+    return redirect(target)
+
+
+def ask_for_code(member, remember, target):
+    """Remember for five minutes who gave a correct password, then ask for the code."""
+    session["pending_login"] = {"member": member["id"], "remember": bool(remember),
+                                "next": target, "at": int(time.time())}
+    return redirect(url_for("mfa.code"))
+
+
+def _pending_member(db):
+    pending = session.get("pending_login")
+    if not pending or pending["at"] + PENDING_SECONDS < time.time():
+        return None, None
+    return db.table("members").get(pending["member"]), pending
+
+
+def _pending_key():
+    return f"code:{(session.get('pending_login') or {}).get('member')}"
+
+
+@bp.route("/logga-in/kod", methods=["GET", "POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=_pending_key)
+def code():
+    """Ask for the code, or set up the app first for a chair or administrator."""
+    db = get_db()
+    member, pending = _pending_member(db)
+    if member is None:
+        flash(_("Logga in igen."), "info")
+        return redirect(url_for("auth.login"))
+    if not member["totp_secret"]:
+        return _enrol(db, member, pending)
+    form = CodeForm()
+    if form.validate_on_submit():
+        if totp.check_code(db, member, form.code.data) or totp.use_recovery_code(
+                db, member["id"], form.code.data):
+            return finish_login(db, member, pending["remember"], pending["next"])
+        audit.record(db, "login_failed", member["id"], outcome="code")
+        form.code.errors = [_("Koden stämmer inte. Vänta på nästa kod och försök igen.")]
+        return render_template("mfa/code.html", form=form), 401
+    return render_template("mfa/code.html", form=form)
+
+
+def _enrol(db, member, pending):
+    """First login of a chair or administrator: connect an authenticator app."""
+    secret = pending.get("secret") or totp.new_secret()
+    session["pending_login"] = {**pending, "secret": secret}
+    form = CodeForm()
+    if form.validate_on_submit():
+        step = totp.matching_step(secret, form.code.data)
+        if step is not None:
+            codes = totp.enable(db, member["id"], secret, step)
+            finish_login(db, member, pending["remember"], pending["next"])
+            return render_template("mfa/recovery.html", codes=codes, target=pending["next"])
+        form.code.errors = [_("Koden stämmer inte. Kontrollera att telefonens klocka går rätt.")]
+    uri = totp.provisioning_uri(secret, member["email"])
+    return render_template("mfa/enrol.html", form=form, qr=qr_svg(uri), secret=secret), \
+        422 if form.errors else 200
+
+
+@bp.route("/konto/bekrafta", methods=["GET", "POST"])
+@login_required
+def reauth():
+    """Confirm it is really you before exporting personal data."""
+    db = get_db()
+    member = db.table("members").get(current_user.member_id)
+    form = ReauthForm()
+    if form.validate_on_submit():
+        ok = verify_password(member["password_hash"], form.password.data)
+        if ok and (not member["totp_secret"] or totp.check_code(db, member, form.code.data)):
+            confirm_login()
+            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+        form.code.errors = [_("Lösenordet eller koden stämmer inte.")]
+    return render_template("mfa/reauth.html", form=form, needs_code=bool(member["totp_secret"]))
+

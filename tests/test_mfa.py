@@ -1,0 +1,104 @@
+import re
+import time
+
+import pyotp
+import pytest
+
+from recruiter import totp
+from tests.factories import PASSWORD, make_member
+
+
+@pytest.fixture
+def required(app):
+    app.config["SECOND_FACTOR_REQUIRED"] = True
+
+
+def password_step(client, member):
+    return client.post("/logga-in", data={"email": member["email"], "password": PASSWORD})
+
+
+def enrol(client, member):
+    """Log in for the first time and connect an app; returns the secret and codes."""
+    password_step(client, member)
+    page = client.get("/logga-in/kod").get_data(as_text=True)
+    secret = re.search(r'data-testid="secret">([A-Z2-7]+)<', page).group(1)
+    done = client.post("/logga-in/kod", data={"code": pyotp.TOTP(secret).now()})
+    codes = re.findall(r"<li><code>([0-9a-f]{6}-[0-9a-f]{6})</code></li>", done.get_data(as_text=True))
+    return secret, codes
+
+
+def next_step_code(secret):
+    """A valid code for the next time step (the current one may be used already)."""
+    return pyotp.TOTP(secret).at(time.time() + totp.STEP)
+
+
+def test_chair_must_connect_an_app_before_getting_in(app, client, db, required):
+    chair = make_member(db, role="chair")
+    response = password_step(client, chair)
+    assert response.headers["Location"] == "/logga-in/kod"
+    assert client.get(f"/forening/{chair['association_id']}/medlemmar").status_code == 302
+    assert db.table("sessions").count == 0
+    secret, codes = enrol(client, chair)
+    assert len(codes) == 10 and db.table("sessions").count == 1
+    assert db.table("members").get(chair["id"])["totp_secret"] == secret
+    assert client.get(f"/forening/{chair['association_id']}/medlemmar").status_code == 200
+
+
+def test_wrong_code_at_enrolment_stores_nothing(client, db, required):
+    chair = make_member(db, role="chair")
+    password_step(client, chair)
+    client.get("/logga-in/kod")
+    assert client.post("/logga-in/kod", data={"code": "000000"}).status_code == 422
+    assert db.table("members").get(chair["id"])["totp_secret"] is None
+    assert db.table("sessions").count == 0
+
+
+def test_code_is_asked_at_every_later_login_and_works_once(app, db, required):
+    chair = make_member(db, role="chair")
+    secret, _ = enrol(app.test_client(), chair)
+    client = app.test_client()
+    assert password_step(client, chair).headers["Location"] == "/logga-in/kod"
+    assert client.post("/logga-in/kod", data={"code": "123456"}).status_code == 401
+    code = next_step_code(secret)
+    assert client.post("/logga-in/kod", data={"code": code}).status_code == 302
+    replay = app.test_client()
+    password_step(replay, chair)
+    assert replay.post("/logga-in/kod", data={"code": code}).status_code == 401
+
+
+def test_recovery_code_works_once(app, db, required):
+    chair = make_member(db, role="chair")
+    _, codes = enrol(app.test_client(), chair)
+    for expected in (302, 401):
+        client = app.test_client()
+        password_step(client, chair)
+        assert client.post("/logga-in/kod", data={"code": codes[0]}).status_code == expected
+
+
+def test_members_log_in_with_a_password_alone(client, db, required):
+    member = make_member(db)
+    assert password_step(client, member).headers["Location"] == "/"
+
+
+def test_the_code_step_expires(client, db, required, monkeypatch):
+    chair = make_member(db, role="chair")
+    password_step(client, chair)
+    later = time.time() + 301
+    monkeypatch.setattr("recruiter.mfa.time.time", lambda: later)
+    assert client.get("/logga-in/kod").headers["Location"] == "/logga-in"
+
+
+def test_export_asks_again_when_the_login_is_not_fresh(app, login_as, db):
+    from tests.factories import make_signup
+
+    signup = make_signup(db)
+    admin = make_member(db, association=None, role="national_admin")
+    client = login_as(admin)
+    with client.session_transaction() as session:
+        session["_fresh"] = False  # restored from the remember cookie
+    response = client.get(f"/kansli/personer/{signup['id']}/export")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/konto/bekrafta")
+    assert client.post(response.headers["Location"], data={"password": "fel"}).status_code == 200
+    confirmed = client.post(response.headers["Location"], data={"password": PASSWORD})
+    assert confirmed.headers["Location"] == f"/kansli/personer/{signup['id']}/export"
+    assert client.get(confirmed.headers["Location"]).status_code == 200
