@@ -3,8 +3,9 @@
 Measured on a national-scale database (bench/national.py), the national
 view's year took hundreds of milliseconds to count; its numbers change only
 when a sign-up is recorded or changes status. So they are kept for a few
-minutes and dropped by `invalidate()`, which the one function that writes
-sign-ups calls. gunicorn runs one process (README), so one cache serves all.
+minutes and dropped by `invalidate()`, which the functions that write
+sign-ups call. Each worker process keeps its own: a sign-up recorded in
+another process shows there within ROLLUP_CACHE_SECONDS.
 """
 import threading
 import time

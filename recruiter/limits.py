@@ -1,15 +1,21 @@
-"""Rate limits on the public forms (Flask-Limiter).
+"""Rate limits on the public forms and the login (Flask-Limiter).
 
-Counters live in process memory, which every thread of the one gunicorn
-process shares (see README: `-w 1 --threads 8`).
+Counters live in a small SQLite file beside the database (limit_storage.py),
+shared by every worker process; RATELIMIT_STORAGE_URI may point elsewhere.
 """
+import os
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://",
-                  default_limits=[], headers_enabled=False)
+from . import limit_storage  # noqa: F401  (registers the sqlite:// scheme)
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
 
 
 def init_app(app):
     """Bind the limiter; tests switch it on only where they test it."""
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        folder = os.path.dirname(os.path.abspath(app.config["DATABASE"]))
+        app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{folder}/ratelimits.db"
     limiter.init_app(app)

@@ -200,8 +200,9 @@ def test_signup_stores_no_ip_or_user_agent(client, db):
     assert "203.0.113.9" not in str(signups(db)[0])
 
 
-def test_rate_limit_keeps_the_typed_values(app, db):
+def test_rate_limit_keeps_the_typed_values(app, db, tmp_path):
     app.config["RATELIMIT_ENABLED"] = True
+    app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{tmp_path}/limits.db"  # as in production
     from recruiter.limits import limiter
 
     limiter.init_app(app)

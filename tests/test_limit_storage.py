@@ -1,0 +1,37 @@
+import multiprocessing
+
+from recruiter.limit_storage import SQLiteStorage
+
+
+def _hit(uri, times):
+    storage = SQLiteStorage(uri)
+    for _ in range(times):
+        storage.incr("login:1.2.3.4", 60)
+
+
+def test_counts_are_shared_between_processes(tmp_path):
+    uri = f"sqlite:///{tmp_path}/limits.db"
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_hit, args=(uri, 25)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert SQLiteStorage(uri).get("login:1.2.3.4") == 100
+
+
+def test_window_expires_and_keys_are_hashed(tmp_path, monkeypatch):
+    import time
+
+    storage = SQLiteStorage(f"sqlite:///{tmp_path}/limits.db")
+    assert storage.incr("ip:203.0.113.9", 60) == 1
+    assert storage.incr("ip:203.0.113.9", 60) == 2
+    for name in ("limits.db", "limits.db-wal"):
+        if (tmp_path / name).exists():
+            assert b"203.0.113.9" not in (tmp_path / name).read_bytes()
+    later = time.time() + 61
+    monkeypatch.setattr("recruiter.limit_storage.time.time", lambda: later)
+    assert storage.get("ip:203.0.113.9") == 0
+    assert storage.incr("ip:203.0.113.9", 60) == 1
+    storage.clear("ip:203.0.113.9")
+    assert storage.get("ip:203.0.113.9") == 0 and storage.check()
