@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app recruiter
 
+CHECKS := .venv-checks/bin
+
 .PHONY: run test translations browser
 
 $(BIN)/activate: requirements.txt
@@ -11,6 +13,11 @@ $(BIN)/activate: requirements.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $(BIN)/activate
+
+$(CHECKS)/activate: requirements-checks.txt
+	$(PYTHON) -m venv .venv-checks
+	$(CHECKS)/pip install --quiet -r requirements-checks.txt
+	touch $(CHECKS)/activate
 
 translations: $(BIN)/activate
 	$(BIN)/pybabel compile --use-fuzzy --statistics -d recruiter/translations
@@ -30,7 +37,8 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
 	  { echo "Install Debian's chromium (apt-get install chromium) for the browser tests."; exit 1; }
 
-## test: install, then bandit and the whole test suite (browser tests included)
-test: $(BIN)/activate translations browser
+## test: install, then the static checks (bandit, semgrep with semgrep.yml) and the whole test suite
+test: $(BIN)/activate $(CHECKS)/activate translations browser
 	$(BIN)/bandit -q -r recruiter -ll -ii
+	$(CHECKS)/semgrep scan --config semgrep.yml --metrics off --disable-version-check --error --quiet recruiter templates static
 	$(BIN)/pytest -q

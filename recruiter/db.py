@@ -20,7 +20,8 @@ def connect(path, synchronous="FULL"):
     db = Database(conn, execute_plugins=False)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 5000")
-    db.execute(f"PRAGMA synchronous = {_synchronous(synchronous)}")
+    # A PRAGMA takes no bound parameter; _synchronous() allows only the four levels.
+    db.execute(f"PRAGMA synchronous = {_synchronous(synchronous)}")  # nosemgrep
     # Erased personal data is overwritten on disk, not just unlinked.
     db.execute("PRAGMA secure_delete = ON")
     return db
@@ -71,10 +72,18 @@ def now():
 
 
 def init_db():
-    """Apply every pending migration to the app's database."""
+    """Check the database file, then apply every pending migration."""
     from .migrations import migrations
 
-    migrations.apply(get_db())
+    try:
+        db = get_db()
+        check = db.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        check = str(error)
+    if check != "ok":
+        raise click.ClickException(
+            f"Databasen är skadad ({check}). Återställ den senaste kopian (se README: backup).")
+    migrations.apply(db)
 
 
 @click.command("init-db")

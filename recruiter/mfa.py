@@ -5,7 +5,7 @@ import time
 from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext as _
-from flask_login import confirm_login, current_user, login_required, login_user
+from flask_login import confirm_login, current_user, fresh_login_required, login_required, login_user
 
 from . import accounts, audit, totp
 from .db import get_db
@@ -118,3 +118,27 @@ def reauth():
         form.code.errors = [_("Lösenordet eller koden stämmer inte.")]
     return render_template("mfa/reauth.html", form=form, needs_code=bool(member["totp_secret"]))
 
+
+
+@bp.route("/konto/tvastegs", methods=["GET", "POST"])
+@fresh_login_required
+def enable():
+    """A member turns on the second step (chairs and administrators have it already)."""
+    db = get_db()
+    member = db.table("members").get(current_user.member_id)
+    if member["totp_secret"]:
+        return render_template("mfa/enabled.html")
+    secret = session.get("enrol_secret") or totp.new_secret()
+    session["enrol_secret"] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        step = totp.matching_step(secret, form.code.data)
+        if step is not None:
+            codes = totp.enable(db, member["id"], secret, step)
+            session.pop("enrol_secret", None)
+            audit.record(db, "mfa_enabled", member["id"])
+            return render_template("mfa/recovery.html", codes=codes, target=url_for("auth.account"))
+        form.code.errors = [_("Koden stämmer inte. Kontrollera att telefonens klocka går rätt.")]
+    uri = totp.provisioning_uri(secret, member["email"])
+    return render_template("mfa/enrol.html", form=form, qr=qr_svg(uri), secret=secret,
+                           optional=True), 422 if form.errors else 200

@@ -56,13 +56,15 @@ def recruiter_standings(db, association_id, since, until, campaign_id=None):
                                          "until": until, "campaign": campaign_id}))
 
 
+FIRST_RECRUITS_SQL = f"""
+select s.recruiter_id, min(s.created_at) as first_at
+from signups s join members m on m.id = s.recruiter_id
+where m.association_id = ? and s.{RECRUITED} group by s.recruiter_id"""
+
+
 def first_recruits(db, association_id):
     """member id -> the time of their first recruited sign-up ever."""
-    rows = db.query(
-        f"""select s.recruiter_id, min(s.created_at) as first_at
-            from signups s join members m on m.id = s.recruiter_id
-            where m.association_id = ? and s.{RECRUITED} group by s.recruiter_id""",
-        [association_id])
+    rows = db.query(FIRST_RECRUITS_SQL, [association_id])
     return {r["recruiter_id"]: r["first_at"] for r in rows}
 
 
@@ -102,12 +104,14 @@ def streaks(db, association_id, day):
             for member, weeks in shift_weeks(db, association_id, since).items()}
 
 
+ASSOCIATION_TOTALS_SQL = f"""
+select count(*) as signups, coalesce(sum({RECRUITED}), 0) as recruited
+from signups where association_id = ? and created_at >= ? and created_at < ?"""
+
+
 def association_totals(db, association_id, since, until):
     """Sign-ups that chose the association in the period, and how many were recruited."""
-    row = next(db.query(
-        f"""select count(*) as signups, coalesce(sum({RECRUITED}), 0) as recruited
-            from signups where association_id = ? and created_at >= ? and created_at < ?""",
-        [association_id, since, until]))
+    row = next(db.query(ASSOCIATION_TOTALS_SQL, [association_id, since, until]))
     return {**row, "share": share(row["recruited"], row["signups"])}
 
 
@@ -153,22 +157,49 @@ UNIT_FILTER = {
 }
 
 
+def per_level(sql):
+    """One SQL text per unit level, with that level's sign-up filter filled in."""
+    return {level: sql.replace("{unit_filter}", f"({condition})")
+            for level, condition in UNIT_FILTER.items()}
+
+
+INDICATORS_SQL = per_level(f"""
+select count(*) as signups,
+       coalesce(sum(cast(substr(s.created_at, 1, 4) as integer) - s.birth_year < 45), 0)
+         as under_45,
+       coalesce(sum(s.{RECRUITED}), 0) as recruited,
+       coalesce(sum(s.{INVOICED}), 0) as invoiced,
+       coalesce(sum(s.status = 'paid'), 0) as paid
+from signups s
+where {{unit_filter}} and s.created_at >= :since and s.created_at < :until""")
+SOURCES_SQL = per_level("""
+select s.source, count(*) as n from signups s
+where {unit_filter} and s.created_at >= :since and s.created_at < :until
+group by s.source""")
+CAMPAIGNS_SQL = per_level("""
+select c.name, count(*) as signups from signups s join campaigns c on c.id = s.campaign_id
+where {unit_filter} and s.created_at >= :since and s.created_at < :until
+group by c.id order by signups desc""")
+MONTHS_SQL = per_level(f"""
+select substr(s.created_at, 1, 7) as month, count(*) as signups,
+       coalesce(sum(s.{INVOICED}), 0) as invoiced
+from signups s
+where {{unit_filter}} and s.created_at >= :since and s.created_at < :until
+group by month order by month""")
+TREND_SQL = per_level(f"""
+select case {{buckets}} end as bucket, count(*) as signups, sum(s.{RECRUITED}) as recruited
+from signups s
+where {{unit_filter}} and s.created_at >= :since and s.created_at < :until
+group by bucket""")
+
+
 def indicators(db, level, unit_id, since, until):
     """The strategy's indicators from the app's own data for one unit and period.
 
     signups (1), under_45 (2), recruited and share (5), invoiced (8: an invoice
     has gone out), paid; age is counted by birth year at sign-up.
     """
-    row = next(db.query(
-        f"""select count(*) as signups,
-                   coalesce(sum(cast(substr(s.created_at, 1, 4) as integer) - s.birth_year < 45), 0)
-                     as under_45,
-                   coalesce(sum(s.{RECRUITED}), 0) as recruited,
-                   coalesce(sum(s.{INVOICED}), 0) as invoiced,
-                   coalesce(sum(s.status = 'paid'), 0) as paid
-            from signups s
-            where ({UNIT_FILTER[level]}) and s.created_at >= :since and s.created_at < :until""",
-        {"unit": unit_id, "since": since, "until": until}))
+    row = next(db.query(INDICATORS_SQL[level], {"unit": unit_id, "since": since, "until": until}))
     return {**row, "share": share(row["recruited"], row["signups"])}
 
 
@@ -223,21 +254,13 @@ def unplaced(db, municipality_id, since, until):
 
 def by_source(db, level, unit_id, since, until):
     """source -> number of sign-ups (link, on the spot, own initiative)."""
-    rows = db.query(
-        f"""select s.source, count(*) as n from signups s
-            where ({UNIT_FILTER[level]}) and s.created_at >= :since and s.created_at < :until
-            group by s.source""",
-        {"unit": unit_id, "since": since, "until": until})
+    rows = db.query(SOURCES_SQL[level], {"unit": unit_id, "since": since, "until": until})
     return {r["source"]: r["n"] for r in rows}
 
 
 def by_campaign(db, level, unit_id, since, until):
     """Sign-ups per campaign (recruited ones carry their link's campaign)."""
-    return list(db.query(
-        f"""select c.name, count(*) as signups from signups s join campaigns c on c.id = s.campaign_id
-            where ({UNIT_FILTER[level]}) and s.created_at >= :since and s.created_at < :until
-            group by c.id order by signups desc""",
-        {"unit": unit_id, "since": since, "until": until}))
+    return list(db.query(CAMPAIGNS_SQL[level], {"unit": unit_id, "since": since, "until": until}))
 
 
 def trend(db, level, unit_id, periods):
@@ -246,12 +269,8 @@ def trend(db, level, unit_id, periods):
     buckets = " ".join(f"when s.created_at < :end{n} then {n}" for n in range(len(periods)))
     params = {"unit": unit_id, "since": periods[0].since, "until": periods[-1].until,
               **{f"end{n}": p.until for n, p in enumerate(periods)}}
-    rows = db.query(
-        f"""select case {buckets} end as bucket, count(*) as signups,
-                   sum(s.{RECRUITED}) as recruited
-            from signups s
-            where ({UNIT_FILTER[level]}) and s.created_at >= :since and s.created_at < :until
-            group by bucket""", params)
+    # The CASE lists one bound parameter per period; its text holds no values.
+    rows = db.query(TREND_SQL[level].replace("{buckets}", buckets), params)
     counted = {r["bucket"]: r for r in rows}
     return [{"label": p.label, "signups": counted.get(n, {}).get("signups", 0),
              "recruited": counted.get(n, {}).get("recruited", 0)}
@@ -260,13 +279,7 @@ def trend(db, level, unit_id, periods):
 
 def per_month(db, level, unit_id, since, until):
     """Indicator 8: sign-ups against invoices sent, per calendar month (UTC)."""
-    return list(db.query(
-        f"""select substr(s.created_at, 1, 7) as month, count(*) as signups,
-                   coalesce(sum(s.{INVOICED}), 0) as invoiced
-            from signups s
-            where ({UNIT_FILTER[level]}) and s.created_at >= :since and s.created_at < :until
-            group by month order by month""",
-        {"unit": unit_id, "since": since, "until": until}))
+    return list(db.query(MONTHS_SQL[level], {"unit": unit_id, "since": since, "until": until}))
 
 
 def target_groups(db, year, since, until):

@@ -83,3 +83,24 @@ def test_backup_while_writing_is_consistent_and_complete(app, db, runner, tmp_pa
     assert copy.table("districts").count >= 50
     assert not (tmp_path / "copy.db.partial").exists()
     copy.close()
+
+
+def test_init_db_refuses_a_corrupt_database(tmp_path):
+    from recruiter import create_app
+    from recruiter.db import close_thread_connections, connect
+
+    path = tmp_path / "broken.db"
+    db = connect(str(path))
+    migrations.apply(db)
+    db.table("districts").insert_all(
+        {"name": f"D{n}" * 50, "code": f"C{n}", "created_at": "x"} for n in range(500))
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    data = bytearray(path.read_bytes())
+    for offset in range(8192, len(data) - 4096, 4096):  # scramble every page but the first two
+        data[offset + 100:offset + 400] = bytes(range(256)) + bytes(44)
+    path.write_bytes(bytes(data))
+    app = create_app({"TESTING": True, "DATABASE": str(path)})
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    close_thread_connections()
+    assert result.exit_code != 0 and "skadad" in result.output

@@ -102,3 +102,24 @@ def test_export_asks_again_when_the_login_is_not_fresh(app, login_as, db):
     confirmed = client.post(response.headers["Location"], data={"password": PASSWORD})
     assert confirmed.headers["Location"] == f"/kansli/personer/{signup['id']}/export"
     assert client.get(confirmed.headers["Location"]).status_code == 200
+
+
+def test_member_turns_on_the_second_step(app, login_as, db):
+    member = make_member(db)
+    client = login_as(member)
+    page = client.get("/konto/tvastegs").get_data(as_text=True)
+    secret = re.search(r'data-testid="secret">([A-Z2-7]+)<', page).group(1)
+    assert client.post("/konto/tvastegs", data={"code": "000000"}).status_code == 422
+    done = client.post("/konto/tvastegs", data={"code": pyotp.TOTP(secret).now()})
+    assert len(re.findall(r"<li><code>", done.get_data(as_text=True))) == 10
+    assert db.table("members").get(member["id"])["totp_secret"] == secret
+    fresh = app.test_client()
+    assert password_step(fresh, member).headers["Location"] == "/logga-in/kod"
+    assert "är på" in client.get("/konto/tvastegs").get_data(as_text=True)
+
+
+def test_turning_it_on_needs_a_fresh_login(login_as, db):
+    client = login_as(make_member(db))
+    with client.session_transaction() as session:
+        session["_fresh"] = False
+    assert client.get("/konto/tvastegs").headers["Location"].startswith("/konto/bekrafta")

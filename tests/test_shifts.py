@@ -240,3 +240,27 @@ def test_companion_list_is_own_association_only(login_as, db):
     assert not any(n.startswith("Främling") for n in names)
     assert member["first_name"] not in " ".join(names)
     assert friend and stranger
+
+
+def test_same_record_sent_20_times_at_once_is_stored_once(app, login_as, db):
+    import threading
+
+    member = make_member(db)
+    clients = [login_as(member) for _ in range(20)]
+    body = shift(member_id=member["id"])
+    answers = []
+    barrier = threading.Barrier(20)
+
+    def send(client):
+        barrier.wait()
+        response = post(client, body)
+        answers.append((response.status_code, response.json["id"]))
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert db.table("shifts").count == 1
+    assert sorted(code for code, _ in answers) == [200] * 19 + [201]
+    assert len({shift_id for _, shift_id in answers}) == 1
