@@ -263,3 +263,13 @@ def m010_second_factor(db):
         foreign_keys=[("member_id", "members", "id")],
     )
     db.table("recovery_codes").create_index(["member_id", "code_hash"], unique=True)
+
+
+@migrations()
+def m011_consent_texts_are_immutable(db):
+    # A sign-up proves consent by pointing at the exact wording (GDPR Art. 7(1)):
+    # a new wording is a new row, never an edit.
+    db.execute("""create trigger consent_texts_no_update before update on consent_texts
+                  begin select raise(abort, 'consent texts are immutable'); end""")
+    db.execute("""create trigger consent_texts_no_delete before delete on consent_texts
+                  begin select raise(abort, 'consent texts are immutable'); end""")

@@ -17,6 +17,7 @@ def app(tmp_path):
         "WTF_CSRF_ENABLED": False,
         "ARGON2_PARAMS": FAST_ARGON2,
         "RATELIMIT_ENABLED": False,
+        "SYNCHRONOUS": "OFF",  # a throwaway file: no fsync (test_crash.py runs with FULL)
         "RATELIMIT_STORAGE_URI": "memory://",  # test_join's limit test uses the SQLite one
         "ROLLUP_CACHE_SECONDS": 0,  # tests change rows behind the app's back
         "SECOND_FACTOR_REQUIRED": False,  # tests/test_mfa.py switches it on

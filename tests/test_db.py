@@ -104,3 +104,11 @@ def test_init_db_refuses_a_corrupt_database(tmp_path):
     result = app.test_cli_runner().invoke(args=["init-db"])
     close_thread_connections()
     assert result.exit_code != 0 and "skadad" in result.output
+
+
+def test_consent_texts_cannot_be_changed_or_deleted(db):
+    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+        db.execute("update consent_texts set body = 'något annat'")
+    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+        db.execute("delete from consent_texts")
+    assert "samtycker" in next(db.table("consent_texts").rows_where())["body"]

@@ -188,3 +188,9 @@ def test_expired_login_form_comes_back_with_the_email_kept(csrf_app):
     assert response.status_code == 400
     assert 'value="kim@example.org"' in body and "Skriv lösenordet igen" in body
     assert 'name="csrf_token" value="' in body  # a fresh token to send again with
+
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/logga-in").headers
+    secure = client.get("/logga-in", base_url="https://127.0.0.1")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"

@@ -299,3 +299,64 @@ def test_privacy_notice_is_linked_from_the_form_and_names_the_essentials(client,
     page = client.get("/integritet").get_data(as_text=True)
     for words in (app.config["DPO_CONTACT"], "art. 9.2 a", "180 dagar", "IMY", "återkalla"):
         assert words in page
+
+
+# SECURITY.md §7 A: the hand-written edge cases. Valid ones are stored exactly once,
+# with the attribution of the page; invalid ones store nothing and keep the input.
+VALID = [
+    {"birth_year": "1900"}, {"birth_year": str(THIS_YEAR - 13)}, {"first_name": "N" * 100},
+    {"first_name": "Åsa", "last_name": "Öberg-Ängström"}, {"first_name": "سارا"},
+    {"first_name": "Kim 🙂"}, {"first_name": "<script>alert(1)</script>"},
+    {"last_name": "' OR 1=1 --"}, {"last_name": '=HYPERLINK("http://x")'},
+    {"postcode": "12345"}, {"postcode": "123 45"}, {"email": "åsa@exempel.se"},
+    {"email": "", "phone": "+46701234567"}, {"email": "", "phone": "0701234567"},
+    {"email": "", "phone": "070-123 45 67"}, {"email": "", "phone": "+14155550123"},
+    {"birth_year": " 1985 "}, {"email": "NORA@EXAMPLE.ORG"},
+]
+INVALID = [
+    {"birth_year": "1899"}, {"birth_year": str(THIS_YEAR - 12)}, {"birth_year": ""},
+    {"birth_year": " "}, {"birth_year": "-1"}, {"birth_year": "9" * 20}, {"birth_year": "19.5"},
+    {"last_name": "E" * 101}, {"last_name": ""}, {"last_name": "\t \n"},
+    {"postcode": ""}, {"postcode": "12 345"}, {"postcode": "123456"},
+    {"email": "a@"}, {"email": "@example.org"}, {"email": "a" * 250 + "@example.org"},
+    {"email": "", "phone": ""}, {"email": "", "phone": "070abc"}, {"email": "", "phone": "+46 8 123 456"},
+    {"consent": "off"}, {"recruiter_code": "X" * 21},
+]
+
+
+@pytest.mark.parametrize("changes", VALID)
+def test_valid_edge_cases_are_stored_once(client, db, changes):
+    assert client.post("/bli-medlem", data=person(**changes)).status_code == 302
+    [row] = signups(db)
+    for field in ("first_name", "last_name"):
+        if field in changes:
+            assert row[field] == changes[field].strip()
+    assert row["source"] == "own_initiative"
+
+
+@pytest.mark.parametrize("changes", INVALID)
+def test_invalid_edge_cases_store_nothing(client, db, changes):
+    data = person(**changes)
+    if changes.get("consent") == "off":
+        data["consent"] = ""
+    response = client.post("/bli-medlem", data=data)
+    assert response.status_code == 200
+    assert "Något behöver rättas" in response.get_data(as_text=True)
+    assert signups(db) == []
+
+
+def test_script_in_a_name_is_escaped_for_the_chair(client, login_as, db):
+    chair = make_member(db, role="chair")
+    link = personal_link(db, chair)
+    client.post(f"/j/{link['code']}", data=person(first_name="<script>alert(1)</script>"))
+    page = login_as(chair, role="chair").get(
+        f"/forening/{chair['association_id']}/anmalningar").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_duplicate_fields_take_the_first_value(client, db):
+    from werkzeug.datastructures import MultiDict
+
+    data = MultiDict(list(person().items()) + [("first_name", "Andra")])
+    client.post("/bli-medlem", data=data)
+    assert signups(db)[0]["first_name"] == "Nora"
