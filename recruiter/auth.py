@@ -84,6 +84,7 @@ def logout():
     revoke_session(db, current_user.session_id)
     audit.record(db, "logout", current_user.member_id)
     logout_user()
+    mfa.forget_half_done_logins()
     flash(_("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))
 

@@ -2,9 +2,12 @@
 that every gunicorn worker process counts against the same limits
 (`memory://` counts per process). URI: sqlite:///path/to/ratelimits.db
 
-Keys are stored hashed: a limit per IP address keeps no address.
+Keys are stored as an HMAC keyed with the app's secret (RATELIMIT_STORAGE_OPTIONS
+{"secret": …}), so the file holds no IP address or e-mail that a list of
+candidates could recover; expired rows are deleted at every hit.
 """
 import hashlib
+import hmac
 import sqlite3
 import threading
 import time
@@ -20,10 +23,13 @@ class SQLiteStorage(Storage):
     def __init__(self, uri, wrap_exceptions=False, **options):
         super().__init__(uri, wrap_exceptions, **options)
         self.path = uri.split("://", 1)[1][1:]
+        self.secret = str(options.get("secret", "")).encode()
         self._local = threading.local()
         self._connection().execute(
             """create table if not exists rate_limits (
                  key text primary key, count integer not null, expires_at real not null)""")
+        self._connection().execute(
+            "create index if not exists rate_limits_expiry on rate_limits (expires_at)")
 
     @property
     def base_exceptions(self):
@@ -39,17 +45,15 @@ class SQLiteStorage(Storage):
             self._local.connection = connection
         return connection
 
-    @staticmethod
-    def _key(key):
-        return hashlib.sha256(key.encode()).hexdigest()
+    def _key(self, key):
+        return hmac.new(self.secret, key.encode(), hashlib.sha256).hexdigest()
 
     def incr(self, key, expiry, amount=1):
         now = time.time()
         connection = self._connection()
         connection.execute("BEGIN IMMEDIATE")
         try:
-            connection.execute("delete from rate_limits where key = ? and expires_at <= ?",
-                               (self._key(key), now))
+            connection.execute("delete from rate_limits where expires_at <= ?", (now,))
             count = connection.execute(
                 """insert into rate_limits (key, count, expires_at) values (?, ?, ?)
                    on conflict (key) do update set count = count + excluded.count

@@ -18,4 +18,6 @@ def init_app(app):
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         folder = os.path.dirname(os.path.abspath(app.config["DATABASE"]))
         app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{folder}/ratelimits.db"
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("sqlite:"):
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"secret": app.config["SECRET_KEY"]})
     limiter.init_app(app)

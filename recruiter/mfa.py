@@ -40,10 +40,16 @@ def finish_login(db, member, remember, target):
     token = start_session(db, member["id"], top["id"], remember,
                           privileged=privileged(db, member["id"]))
     login_user(load_user(token), remember=remember)
-    session.pop("pending_login", None)
+    forget_half_done_logins()
     current_app.logger.info("login ok member=%s", member["id"])
     audit.record(db, "login", member["id"])
     return redirect(target)
+
+
+def forget_half_done_logins():
+    """Drop a pending second step or app set-up (a shared phone's next user must not inherit it)."""
+    session.pop("pending_login", None)
+    session.pop("enrol_secret", None)
 
 
 def ask_for_code(member, remember, target):
@@ -90,21 +96,43 @@ def _enrol(db, member, pending):
     """First login of a chair or administrator: connect an authenticator app."""
     secret = pending.get("secret") or totp.new_secret()
     session["pending_login"] = {**pending, "secret": secret}
+    form, codes = _confirm_app(db, member, secret)
+    if codes:
+        finish_login(db, member, pending["remember"], pending["next"])
+        return render_template("mfa/recovery.html", codes=codes, target=pending["next"])
+    return _enrol_page(member, secret, form, optional=False)
+
+
+def _confirm_app(db, member, secret):
+    """The posted code checked against the new secret: (form, recovery codes or None)."""
     form = CodeForm()
-    if form.validate_on_submit():
-        step = totp.matching_step(secret, form.code.data)
-        if step is not None:
-            codes = totp.enable(db, member["id"], secret, step)
-            finish_login(db, member, pending["remember"], pending["next"])
-            return render_template("mfa/recovery.html", codes=codes, target=pending["next"])
+    if not form.validate_on_submit():
+        return form, None
+    step = totp.matching_step(secret, form.code.data)
+    if step is None:
         form.code.errors = [_("Koden stämmer inte. Kontrollera att telefonens klocka går rätt.")]
+        return form, None
+    codes = totp.enable(db, member["id"], secret, step)
+    if codes is None:  # another request connected an app first
+        form.code.errors = [_("En app är redan kopplad till kontot.")]
+        return form, None
+    audit.record(db, "mfa_enabled", member["id"])
+    return form, codes
+
+
+def _enrol_page(member, secret, form, optional):
     uri = totp.provisioning_uri(secret, member["email"])
-    return render_template("mfa/enrol.html", form=form, qr=qr_svg(uri), secret=secret), \
-        422 if form.errors else 200
+    return render_template("mfa/enrol.html", form=form, qr=qr_svg(uri), secret=secret,
+                           optional=optional), 422 if form.errors else 200
+
+
+def _member_code_key():
+    return f"code:{current_user.member_id}"
 
 
 @bp.route("/konto/bekrafta", methods=["GET", "POST"])
 @login_required
+@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=_member_code_key)
 def reauth():
     """Confirm it is really you before exporting personal data."""
     db = get_db()
@@ -115,6 +143,7 @@ def reauth():
         if ok and (not member["totp_secret"] or totp.check_code(db, member, form.code.data)):
             confirm_login()
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+        audit.record(db, "login_failed", member["id"], outcome="reauth")
         form.code.errors = [_("Lösenordet eller koden stämmer inte.")]
     return render_template("mfa/reauth.html", form=form, needs_code=bool(member["totp_secret"]))
 
@@ -128,17 +157,11 @@ def enable():
     member = db.table("members").get(current_user.member_id)
     if member["totp_secret"]:
         return render_template("mfa/enabled.html")
-    secret = session.get("enrol_secret") or totp.new_secret()
-    session["enrol_secret"] = secret
-    form = CodeForm()
-    if form.validate_on_submit():
-        step = totp.matching_step(secret, form.code.data)
-        if step is not None:
-            codes = totp.enable(db, member["id"], secret, step)
-            session.pop("enrol_secret", None)
-            audit.record(db, "mfa_enabled", member["id"])
-            return render_template("mfa/recovery.html", codes=codes, target=url_for("auth.account"))
-        form.code.errors = [_("Koden stämmer inte. Kontrollera att telefonens klocka går rätt.")]
-    uri = totp.provisioning_uri(secret, member["email"])
-    return render_template("mfa/enrol.html", form=form, qr=qr_svg(uri), secret=secret,
-                           optional=True), 422 if form.errors else 200
+    saved = session.get("enrol_secret") or {}
+    secret = saved["secret"] if saved.get("member") == member["id"] else totp.new_secret()
+    session["enrol_secret"] = {"member": member["id"], "secret": secret}
+    form, codes = _confirm_app(db, member, secret)
+    if codes:
+        session.pop("enrol_secret", None)
+        return render_template("mfa/recovery.html", codes=codes, target=url_for("auth.account"))
+    return _enrol_page(member, secret, form, optional=True)

@@ -6,7 +6,10 @@ name, contact details and postcode are overwritten on disk (secure_delete)
 and the WAL is checkpointed so the old values leave the -wal file too.
 """
 import json
+import time
 from datetime import datetime, timedelta, timezone
+
+from flask import current_app
 
 from . import cache
 from .db import immediate, now
@@ -47,8 +50,21 @@ def erase_signup(db, signup_id):
             [now(), signup_id]).rowcount
     if changed:
         cache.invalidate()
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        checkpoint(db)
     return bool(changed)
+
+
+def checkpoint(db, tries=3):
+    """Copy the WAL into the database file and empty it, so overwritten values
+    leave the -wal file too. A reader holding an old snapshot blocks that:
+    retry a few times, then report False (the next checkpoint finishes it)."""
+    for attempt in range(tries):
+        busy, logged, copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if not busy and logged == copied:
+            return True
+        time.sleep(0.2 * (attempt + 1))
+    current_app.logger.warning("wal checkpoint incomplete after erasure")
+    return False
 
 
 def expired_signups(db, days):
@@ -74,3 +90,4 @@ def purge(db, signup_ids, session_ids):
     with immediate(db):
         db.execute("delete from sessions where id in (select value from json_each(?))",
                    [json.dumps(session_ids)])
+    checkpoint(db)

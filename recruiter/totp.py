@@ -54,11 +54,15 @@ def _hash(code):
 
 
 def enable(db, member_id, secret, step):
-    """Store a confirmed secret and return fresh recovery codes (shown once)."""
+    """Store a confirmed secret and return fresh recovery codes (shown once);
+    None if the account has an app already."""
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
     with immediate(db):
-        db.execute("update members set totp_secret = ?, totp_last_step = ? where id = ?",
-                   [secret, step, member_id])
+        # Only an account without an app yet: two racing set-ups cannot swap secrets.
+        if not db.execute(
+                """update members set totp_secret = ?, totp_last_step = ?
+                   where id = ? and totp_secret is null""", [secret, step, member_id]).rowcount:
+            return None
         db.execute("delete from recovery_codes where member_id = ?", [member_id])
         db.table("recovery_codes").insert_all(
             {"member_id": member_id, "code_hash": _hash(c)} for c in codes)

@@ -109,3 +109,109 @@ def test_killed_workers_lose_no_acknowledged_signup(tmp_path):
     assert kills >= 8 and len(acknowledged) > 20
     assert set(acknowledged) <= stored
     assert integrity == "ok"
+
+
+WRITER = """
+import sys, uuid
+sys.path.insert(0, {root!r})
+from recruiter.db import connect
+from recruiter.signups import record_signup
+db = connect({path!r})
+n = 0
+while True:
+    n += 1
+    key = f"{tag}-{{n}}"
+    record_signup(db, {{"submission_id": key, "first_name": "W", "last_name": "K",
+                       "email": key + "@example.org", "phone": None, "birth_year": 1990,
+                       "postcode": "111 11", "consent_id": 1}},
+                  {{"source": "own_initiative", "link_id": None, "recruiter_id": None,
+                    "campaign_id": None, "association_id": None}})
+    print(key, flush=True)
+"""
+
+
+def test_writer_killed_25_times_loses_no_acknowledged_commit(tmp_path):
+    database = str(tmp_path / "writer.db")
+    app = create_app({"TESTING": True, "DATABASE": database})
+    with app.app_context():
+        init_db()
+    close_thread_connections()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    rng, acknowledged = random.Random(25), []
+    for kill in range(25):
+        script = WRITER.format(root=root, path=database, tag=f"k{kill}")
+        writer = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+        time.sleep(0.3 + rng.random() * 0.3)
+        os.kill(writer.pid, signal.SIGKILL)
+        out, _ = writer.communicate()
+        acknowledged += out.split()
+    db = connect(database)
+    stored = {r["submission_id"] for r in db.query("select submission_id from signups")}
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+    assert len(acknowledged) > 100 and set(acknowledged) <= stored
+
+
+def expected_schema(tmp_path):
+    db = connect(str(tmp_path / "reference.db"))
+    from recruiter.migrations import migrations
+    migrations.apply(db)
+    schema = db.schema
+    db.close()
+    return schema
+
+
+def test_init_db_killed_midway_can_be_run_again(tmp_path):
+    reference = expected_schema(tmp_path)
+    rng = random.Random(10)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {**os.environ, "FLASK_SECRET_KEY": "kill-test", "FLASK_TESTING": "true"}
+    for kill in range(10):
+        database = str(tmp_path / f"init{kill}.db")
+        command = [sys.executable, "-m", "flask", "--app", "recruiter", "init-db"]
+        env["FLASK_DATABASE"] = database
+        first = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+        time.sleep(rng.random() * 0.6)
+        first.kill()
+        first.wait()
+        again = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+        assert again.returncode == 0, again.stderr
+        db = connect(database)
+        assert db.schema == reference
+        db.close()
+
+
+def test_backup_killed_midway_never_leaves_a_bad_copy(tmp_path):
+    from tests.factories import make_district
+
+    database = str(tmp_path / "source.db")
+    app = create_app({"TESTING": True, "DATABASE": database})
+    with app.app_context():
+        init_db()
+    close_thread_connections()
+    db = connect(database)
+    with db.atomic():
+        for _ in range(3000):
+            make_district(db, name="D" * 500)
+    db.close()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {**os.environ, "FLASK_SECRET_KEY": "kill-test", "FLASK_TESTING": "true",
+           "FLASK_DATABASE": database}
+    target = tmp_path / "copy.db"
+    rng = random.Random(5)
+    for _ in range(5):
+        job = subprocess.Popen([sys.executable, "-m", "flask", "--app", "recruiter", "backup",
+                                str(target)], cwd=root, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.random() * 0.5)
+        job.kill()
+        job.wait()
+        if target.exists():  # only ever a finished, checked copy
+            copy = connect(str(target))
+            assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert copy.table("districts").count == 3000
+            copy.close()
+    source = connect(database)
+    assert source.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    source.close()

@@ -35,3 +35,19 @@ def test_window_expires_and_keys_are_hashed(tmp_path, monkeypatch):
     assert storage.incr("ip:203.0.113.9", 60) == 1
     storage.clear("ip:203.0.113.9")
     assert storage.get("ip:203.0.113.9") == 0 and storage.check()
+
+
+def test_expired_rows_go_and_keys_need_the_secret(tmp_path, monkeypatch):
+    import hashlib
+    import sqlite3
+    import time
+
+    storage = SQLiteStorage(f"sqlite:///{tmp_path}/l.db", secret="s3cret")
+    for n in range(50):
+        storage.incr(f"ip:10.0.0.{n}", 1)
+    later = time.time() + 2
+    monkeypatch.setattr("recruiter.limit_storage.time.time", lambda: later)
+    storage.incr("ip:192.0.2.1", 60)
+    keys = [k for (k,) in sqlite3.connect(tmp_path / "l.db").execute("select key from rate_limits")]
+    assert len(keys) == 1
+    assert keys[0] != hashlib.sha256(b"ip:192.0.2.1").hexdigest()

@@ -123,3 +123,34 @@ def test_turning_it_on_needs_a_fresh_login(login_as, db):
     with client.session_transaction() as session:
         session["_fresh"] = False
     assert client.get("/konto/tvastegs").headers["Location"].startswith("/konto/bekrafta")
+
+
+def test_a_half_done_setup_does_not_pass_to_the_next_person(app, db):
+    first, second = make_member(db), make_member(db)
+    client = app.test_client()
+    password_step(client, first)
+    page = client.get("/konto/tvastegs").get_data(as_text=True)
+    first_secret = re.search(r'data-testid="secret">([A-Z2-7]+)<', page).group(1)
+    client.post("/logga-ut")
+    password_step(client, second)
+    page = client.get("/konto/tvastegs").get_data(as_text=True)
+    assert re.search(r'data-testid="secret">([A-Z2-7]+)<', page).group(1) != first_secret
+
+
+def test_enable_refuses_an_account_that_has_an_app(db):
+    member = make_member(db)
+    assert totp.enable(db, member["id"], totp.new_secret(), 1) is not None
+    assert totp.enable(db, member["id"], totp.new_secret(), 2) is None
+
+
+def test_confirming_it_is_you_is_rate_limited(app, login_as, db):
+    from recruiter.limits import limiter
+
+    app.config["RATELIMIT_ENABLED"] = True
+    limiter.init_app(app)
+    limiter.reset()
+    client = login_as(make_member(db))
+    statuses = [client.post("/konto/bekrafta", data={"password": "fel-gissning"}).status_code
+                for _ in range(11)]
+    limiter.reset()
+    assert statuses[:10] == [200] * 10 and statuses[10] == 429

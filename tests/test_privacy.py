@@ -138,3 +138,22 @@ def test_main_flows_log_no_personal_data(app, client, login_as, db, caplog):
     assert caplog.records  # the flows did log something
     for value in [*markers.values(), "+46707731773", "member-marker-5521", PASSWORD]:
         assert value not in logged
+
+
+def test_erasure_reports_a_checkpoint_blocked_by_a_reader(app, db):
+    import sqlite3
+
+    signup = make_signup(db, email="blockerad@example.org")
+    reader = sqlite3.connect(app.config["DATABASE"])
+    reader.execute("BEGIN")
+    reader.execute("select count(*) from signups").fetchone()  # holds an old snapshot
+    try:
+        with app.app_context():
+            db.execute("PRAGMA busy_timeout = 50")  # the test need not wait 5 s per try
+            db.execute("update signups set first_name = '' where id = ?", [signup["id"]])
+            assert privacy.checkpoint(db, tries=2) is False
+    finally:
+        reader.execute("ROLLBACK")
+        reader.close()
+    with app.app_context():
+        assert privacy.checkpoint(db) is True
