@@ -9,6 +9,7 @@ from .db import get_db
 from .forms import InvitationForm
 from .mail import send_link
 from .qr import qr_svg
+from .sessions import revoke_member_sessions
 from .scope import ROLE_RANK, require_unit
 from .signups import association_signups
 
@@ -99,6 +100,19 @@ def set_active(association_id, member_id, action):
                  current_user.member_id, "member", member["id"])
     flash(_("%(name)s är avstängd.", name=member["first_name"]) if action == "inaktivera"
           else _("%(name)s kan logga in igen.", name=member["first_name"]), "success")
+    return redirect(url_for(".members", association_id=association_id))
+
+
+@bp.route("/<int:association_id>/medlem/<int:member_id>/logga-ut", methods=["POST"])
+@login_required
+def end_sessions(association_id, member_id):
+    """Log a member out on every device (a lost phone) without switching the account off."""
+    require_unit("association", association_id, "chair")
+    db = get_db()
+    member = get_association_member(db, association_id, member_id)
+    revoke_member_sessions(db, member["id"])
+    audit.record(db, "sessions_ended", current_user.member_id, "member", member["id"])
+    flash(_("%(name)s är utloggad på alla enheter.", name=member["first_name"]), "success")
     return redirect(url_for(".members", association_id=association_id))
 
 

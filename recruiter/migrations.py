@@ -230,7 +230,7 @@ def m007_leaderboard_and_indicator_indexes(db):
 
 
 AUDIT_ACTIONS = ("login", "login_failed", "logout", "role_switch", "role_added", "deactivate",
-                 "reactivate", "export", "erase", "purge", "mfa_enabled")
+                 "reactivate", "export", "erase", "purge", "mfa_enabled", "sessions_ended")
 
 
 @migrations()

@@ -289,3 +289,14 @@ def test_municipal_admin_manages_a_chair_below(login_as, db, chair):
     response = login_as(admin).post(
         f"{members_url(chair).replace('medlemmar', 'medlem')}/{chair['id']}/aterstallning")
     assert response.status_code == 200 and db.table("password_resets").count == 1
+
+
+def test_chair_logs_a_member_out_everywhere_without_switching_them_off(login_as, db, chair):
+    association = db.table("associations").get(chair["association_id"])
+    member = make_member(db, association=association)
+    phone, laptop = login_as(member), login_as(member)
+    response = login_as(chair, role="chair").post(
+        f"{members_url(chair).replace('medlemmar', 'medlem')}/{member['id']}/logga-ut")
+    assert response.status_code == 302
+    assert phone.get("/").status_code == 401 and laptop.get("/").status_code == 401
+    assert db.table("members").get(member["id"])["is_active"] == 1

@@ -463,3 +463,126 @@ def test_district_admin_connects_an_app_and_logs_in_with_codes(open_page, live_s
         expect(again.get_by_role("heading", level=1)).to_contain_text("Hej Dina")
     finally:
         live_server.app.config["SECOND_FACTOR_REQUIRED"] = False
+
+
+# --- the outbox under bad networks (SECURITY.md §7 H) ----------------------------------
+
+QUEUE_JS = """async ([count, place]) => {
+    const profile = await VarvaOutbox.getState('profile');
+    const end = new Date(Date.now() - 60000), start = new Date(Date.now() - 3600000);
+    for (let n = 0; n < count; n++) {
+        await VarvaOutbox.add('/api/shifts', {
+            client_uuid: crypto.randomUUID(), member_id: profile.member_id, kind: 'street',
+            place: place, municipality_id: null, campaign_id: null, companions: [],
+            started_at: start.toISOString(), ended_at: end.toISOString(), note: null,
+            doors_knocked: n, doors_opened: 0, conversations: 1, paper_signups: 0, interested: 0});
+    }
+}"""
+
+
+def _rows(live_server, place):
+    db = connect(live_server.app.config["DATABASE"])
+    rows = list(db.table("shifts").rows_where("place = ?", [place]))
+    db.close()
+    return rows
+
+
+def _flush(page):
+    return page.evaluate("async () => { try { return await VarvaOutbox.flush(); } "
+                         "catch (e) { return 'network'; } }")
+
+
+def test_outbox_retries_server_errors_and_sets_invalid_records_aside(open_page, live_server):
+    page = open_page("medlem")
+    _controlled_by_service_worker(page)
+    failures = [3]
+
+    def flaky(route):
+        if failures[0] > 0:
+            failures[0] -= 1
+            route.fulfill(status=500, body="{}", content_type="application/json")
+        else:
+            route.continue_()
+
+    page.route("**/api/shifts", flaky)
+    page.evaluate(QUEUE_JS, [4, "Flakig server"])
+    results = [_flush(page) for _ in range(5)]
+    assert results[:3] == ["later"] * 3 and results[-1] == "done"
+    assert sorted(r["doors_knocked"] for r in _rows(live_server, "Flakig server")) == [0, 1, 2, 3]
+    page.unroute("**/api/shifts")
+    page.evaluate(QUEUE_JS, [1, "Storgatan 5 lgh 1102"])  # refused by the server: 422
+    assert _flush(page) == "done"
+    page.reload()
+    expect(page.locator("#failed")).to_contain_text("Storgatan 5 lgh 1102")
+    expect(page.locator("#failed")).to_contain_text("inga lägenheter")
+
+
+def test_outbox_lost_answer_after_a_commit_stores_the_shift_once(open_page, live_server):
+    page = open_page("medlem")
+    _controlled_by_service_worker(page)
+    lost = [True]
+
+    def lose_answer(route):
+        if lost[0]:
+            lost[0] = False
+            route.fetch()  # the server stores the shift…
+            route.abort("connectionreset")  # …and the phone never hears back
+        else:
+            route.continue_()
+
+    page.route("**/api/shifts", lose_answer)
+    page.evaluate(QUEUE_JS, [1, "Tappat svar"])
+    assert _flush(page) == "network"
+    assert _flush(page) == "done"
+    assert len(_rows(live_server, "Tappat svar")) == 1
+
+
+def test_two_tabs_flushing_at_once_store_each_shift_once(open_page, live_server):
+    page = open_page("medlem")
+    _controlled_by_service_worker(page)
+    other = page.context.new_page()
+    other.goto("/pass")
+    page.evaluate(QUEUE_JS, [10, "Två flikar"])
+    page.evaluate("() => { window.first = VarvaOutbox.flush(); }")
+    other.evaluate("() => { window.second = VarvaOutbox.flush(); }")
+    page.evaluate("() => window.first")
+    other.evaluate("() => window.second")
+    _wait_until(page, "async () => (await VarvaOutbox.all('outbox')).length === 0")
+    assert len(_rows(live_server, "Två flikar")) == 10
+
+
+def test_outbox_waits_for_a_new_login_and_loses_nothing(open_page, live_server):
+    page = open_page()
+    login(page, "medlem")  # a session of its own, ended below
+    _controlled_by_service_worker(page)
+    page.evaluate(QUEUE_JS, [3, "Utloggad under passet"])
+    db = connect(live_server.app.config["DATABASE"])
+    db.execute("update sessions set revoked_at = '2026-01-01T00:00:00+00:00' where id = "
+               "(select max(id) from sessions)")
+    db.close()
+    assert _flush(page) == "login"
+    page.goto("/pass")
+    expect(page.locator("#login-needed")).to_be_visible()
+    expect(page.get_by_test_id("queue")).to_contain_text("3 pass väntar")
+    login(page, "medlem")
+    page.goto("/pass")
+    expect(page.get_by_test_id("queue")).to_contain_text("Allt är skickat")
+    assert len(_rows(live_server, "Utloggad under passet")) == 3
+
+
+def test_outbox_fetches_a_new_token_when_the_old_one_is_refused(open_page, live_server):
+    page = open_page("medlem")
+    _controlled_by_service_worker(page)
+    refused = [True]
+
+    def expired_token(route):
+        if refused[0]:
+            refused[0] = False
+            route.fulfill(status=400, body='{"error": 400}', content_type="application/json")
+        else:
+            route.continue_()
+
+    page.route("**/api/shifts", expired_token)
+    page.evaluate(QUEUE_JS, [1, "Gammal token"])
+    assert _flush(page) == "done"
+    assert len(_rows(live_server, "Gammal token")) == 1
