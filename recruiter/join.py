@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from . import links
-from .db import get_db
+from . import audit, links, privacy
+from .db import get_db, now
 from .forms import JoinForm, csrf
 from .limits import limiter
+from .sessions import new_token, token_hash
 from .signups import current_consent, normalise_phone, normalise_postcode, record_signup
 
 bp = Blueprint("join", __name__)
@@ -50,7 +51,28 @@ def on_the_spot():
 @bp.route("/tack")
 def thanks():
     """The same page for everyone, so it tells nobody who is a member already."""
-    return render_template("join/thanks.html", again=request.args.get("igen") == "1")
+    receipt = request.args.get("kvitto", "")[:64]
+    return render_template("join/thanks.html", again=request.args.get("igen") == "1",
+                           receipt=receipt if receipt.replace("-", "").replace("_", "").isalnum()
+                           else None)
+
+
+@bp.route("/angra/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def withdraw(token):
+    """Withdraw one's sign-up: the details are erased, an anonymous row stays."""
+    if request.method == "POST":
+        db = get_db()
+        rows = list(db.table("signups").rows_where(
+            "withdraw_token_hash = ? and erased_at is null", [token_hash(token[:64])]))
+        for row in rows:
+            privacy.erase_signup(db, row["id"])
+            db.execute("update signups set status = 'cancelled', status_at = ? where id = ?",
+                       [now(), row["id"]])
+            audit.record(db, "withdraw", None, "signup", row["id"])
+        # The same answer whether or not the link matched a sign-up.
+        return render_template("join/withdrawn.html")
+    return render_template("join/withdraw.html", token=token)
 
 
 def _join(link, source):
@@ -64,14 +86,16 @@ def _join(link, source):
         return _render(form, link, source, csrf_expired="csrf_token" in form.errors)
     if form.website.data:
         current_app.logger.info("join honeypot filled; nothing stored")
-        return redirect(url_for(".thanks"))
+        return redirect(url_for(".thanks", kvitto=new_token()))
     attribution = _attribution(db, form, link, source)
     if attribution is None:
         form.recruiter_code.errors.append(_("Vi hittar ingen värvare med den koden. "
                                             "Kontrollera den eller lämna fältet tomt."))
         return _render(form, link, source)
+    token = new_token()
     try:
-        record_signup(db, _person(db, form), attribution)
+        record_signup(db, {**_person(db, form), "withdraw_token_hash": token_hash(token)},
+                      attribution)
     except sqlite3.OperationalError:
         # Disk full, read-only, or locked past the busy timeout: nothing was
         # stored (the transaction rolled back); the person keeps what they typed.
@@ -79,7 +103,9 @@ def _join(link, source):
         return _render(form, link, source, status=503)
     if source == "on_the_spot":
         return redirect(url_for(".thanks", igen=1))
-    return redirect(url_for(".thanks"))
+    # A fresh token whether or not the person had signed up before: the page
+    # looks the same either way (only a new sign-up stores its hash).
+    return redirect(url_for(".thanks", kvitto=token))
 
 
 def _offer_associations(db, form, link):

@@ -230,7 +230,7 @@ def m007_leaderboard_and_indicator_indexes(db):
 
 
 AUDIT_ACTIONS = ("login", "login_failed", "logout", "role_switch", "role_added", "deactivate",
-                 "reactivate", "export", "erase", "purge", "mfa_enabled", "sessions_ended")
+                 "reactivate", "export", "erase", "purge", "mfa_enabled", "sessions_ended", "withdraw")
 
 
 @migrations()
@@ -273,3 +273,10 @@ def m011_consent_texts_are_immutable(db):
                   begin select raise(abort, 'consent texts are immutable'); end""")
     db.execute("""create trigger consent_texts_no_delete before delete on consent_texts
                   begin select raise(abort, 'consent texts are immutable'); end""")
+
+
+@migrations()
+def m012_withdrawal_link(db):
+    # The thank-you page carries a link that withdraws this sign-up; its token's hash.
+    db.table("signups").add_column("withdraw_token_hash", str)
+    db.table("signups").create_index(["withdraw_token_hash"])

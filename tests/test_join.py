@@ -36,7 +36,7 @@ def test_signup_via_link_is_recruited_by_its_member_and_campaign(client, db):
     page = client.get(f"/j/{link['code']}").get_data(as_text=True)
     assert "Inbjuden av Rut." in page and "Hemligsson" not in page and recruiter["email"] not in page
     response = client.post(f"/j/{link['code']}", data=person())
-    assert response.status_code == 302 and response.headers["Location"] == "/tack"
+    assert response.status_code == 302 and response.headers["Location"].startswith("/tack?kvitto=")
     [row] = signups(db)
     assert (row["source"], row["recruiter_id"], row["link_id"], row["campaign_id"]) == (
         "link", recruiter["id"], link["id"], campaign["id"])
@@ -122,7 +122,7 @@ def test_duplicate_within_90_days_keeps_the_first_recruiter(client, db):
     client.post(f"/j/{personal_link(db, first)['code']}", data=person(phone="0701234567"))
     again = client.post(f"/j/{personal_link(db, second)['code']}",
                         data=person(email="", phone="+46 70 123 45 67"))
-    assert again.headers["Location"] == "/tack"
+    assert again.headers["Location"].startswith("/tack?kvitto=")
     [row] = signups(db)
     assert row["recruiter_id"] == first["id"] and row["phone"] == "+46701234567"
 
@@ -176,14 +176,17 @@ def test_phone_only_is_enough(client, db):
 
 def test_honeypot_stores_nothing_but_thanks_the_same(client, db):
     response = client.post("/bli-medlem", data=person(website="http://spam.example"))
-    assert response.headers["Location"] == "/tack"
+    assert response.headers["Location"].startswith("/tack?kvitto=")
     assert signups(db) == []
 
 
 def test_thank_you_page_is_the_same_for_new_and_known_people(client, db):
+    import re
+
     first = client.post("/bli-medlem", data=person(), follow_redirects=True)
     second = client.post("/bli-medlem", data=person(), follow_redirects=True)
-    assert first.get_data() == second.get_data()
+    receipt = re.compile(r"(/angra/|kvitto=)[\w-]+")  # a fresh random link per page, stored or not
+    assert receipt.sub("", first.get_data(as_text=True)) == receipt.sub("", second.get_data(as_text=True))
     assert "avi" in first.get_data(as_text=True)
 
 
@@ -360,3 +363,39 @@ def test_duplicate_fields_take_the_first_value(client, db):
     data = MultiDict(list(person().items()) + [("first_name", "Andra")])
     client.post("/bli-medlem", data=data)
     assert signups(db)[0]["first_name"] == "Nora"
+
+
+def test_the_thank_you_page_carries_a_link_that_withdraws_the_signup(client, db):
+    from recruiter import scoring
+
+    response = client.post("/bli-medlem", data=person(first_name="Ångerfull"))
+    token = response.headers["Location"].split("kvitto=")[1]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"/angra/{token}" in page
+    before = scoring.indicators(db, "nation", None, "0000", "9999")
+    assert client.get(f"/angra/{token}").status_code == 200
+    done = client.post(f"/angra/{token}")
+    assert "återkallad" in done.get_data(as_text=True)
+    [row] = signups(db)
+    assert (row["first_name"], row["email"], row["status"]) == ("", None, "cancelled")
+    assert row["erased_at"]
+    after = scoring.indicators(db, "nation", None, "0000", "9999")
+    assert (after["signups"], after["recruited"]) == (before["signups"], before["recruited"])
+
+
+def test_a_duplicates_link_withdraws_nothing_and_looks_the_same(client, db):
+    first = client.post("/bli-medlem", data=person())
+    again = client.post("/bli-medlem", data=person())
+    token = again.headers["Location"].split("kvitto=")[1]
+    assert token != first.headers["Location"].split("kvitto=")[1]
+    unknown = client.post("/angra/not-a-real-token").get_data(as_text=True)
+    known = client.post(f"/angra/{token}").get_data(as_text=True)
+    assert known == unknown
+    assert signups(db)[0]["erased_at"] is None
+
+
+def test_on_the_spot_thanks_shows_no_withdrawal_link(login_as, db):
+    client = login_as(make_member(db))
+    response = client.post("/varva/pa-plats", data=person())
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "/angra/" not in page
