@@ -10,9 +10,11 @@ from wtforms.fields.choices import SelectChoice
 from . import accounts, audit, mfa
 from .db import get_db
 from .forms import LoginForm, PasswordChangeForm, RegisterForm, ResetForm, RoleSwitchForm
+from .home import ROLE_NAMES
 from .limits import limiter
-from .redirects import safe_next
 from .passwords import burn_time, hash_password, needs_rehash, verify_password
+from .redirects import safe_next
+from .scope import scope_label
 from .sessions import (load_user, login_manager, member_sessions, revoke_member_sessions,
                        revoke_session, start_session, switch_role)
 
@@ -165,11 +167,24 @@ def reset(token):
     return render_template("auth/reset.html", form=form)
 
 
+def role_switch_form(db):
+    """The form to pick another of one's roles, or None for a single role."""
+    roles = accounts.member_roles(db, current_user.member_id)
+    if len(roles) < 2:
+        return None
+    form = RoleSwitchForm(role_id=current_user.role["id"])
+    form.role_id.choices = [
+        SelectChoice(r["id"], f"{ROLE_NAMES[r['role']]}: {scope_label(db, r['role'], r['unit_id'])}")
+        for r in roles
+    ]
+    return form
+
+
 @bp.route("/konto")
 @login_required
 def account():
     """The member's own account: role, password, logging out."""
-    return render_template("auth/account.html")
+    return render_template("auth/account.html", role_form=role_switch_form(get_db()))
 
 
 @bp.route("/konto/enheter")

@@ -2,13 +2,11 @@
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from wtforms.fields.choices import SelectChoice
 
-from . import accounts
-from .redirects import safe_next
 from .db import get_db
-from .forms import LanguageForm, RoleSwitchForm
+from .forms import LanguageForm
 from .i18n import LANG_COOKIE
+from .redirects import safe_next
 from .scope import ROLE_LEVEL, scope_label
 
 bp = Blueprint("home", __name__)
@@ -24,23 +22,12 @@ ROLE_NAMES = {
 
 @bp.app_context_processor
 def viewer():
-    """Whose data the page shows, and the forms the base layout needs."""
+    """Whose data the page shows: one query per page, whatever the page."""
     context = {"role_names": ROLE_NAMES}
-    if not current_user.is_authenticated:
-        return context
-    db = get_db()
-    role = current_user.role
-    roles = accounts.member_roles(db, current_user.member_id)
-    switch = RoleSwitchForm(role_id=role["id"])
-    switch.role_id.choices = [
-        SelectChoice(r["id"], f"{ROLE_NAMES[r['role']]}: {scope_label(db, r['role'], r['unit_id'])}")
-        for r in roles
-    ]
-    context.update(
-        viewing=scope_label(db, role["role"], role["unit_id"]),
-        role_form=switch if len(roles) > 1 else None,
-        level=ROLE_LEVEL[role["role"]],
-    )
+    if current_user.is_authenticated:
+        role = current_user.role
+        context.update(viewing=scope_label(get_db(), role["role"], role["unit_id"]),
+                       level=ROLE_LEVEL[role["role"]])
     return context
 
 

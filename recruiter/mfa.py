@@ -23,8 +23,11 @@ PENDING_SECONDS = 300
 
 def privileged(db, member_id):
     """True for chairs and administrators."""
-    top = accounts.member_roles(db, member_id)[0]
-    return ROLE_RANK[top["role"]] >= ROLE_RANK["chair"]
+    return _is_privileged(accounts.member_roles(db, member_id)[0])
+
+
+def _is_privileged(top_role):
+    return ROLE_RANK[top_role["role"]] >= ROLE_RANK["chair"]
 
 
 def needs_second_factor(db, member):
@@ -37,8 +40,7 @@ def needs_second_factor(db, member):
 def finish_login(db, member, remember, target):
     """Start the session once every factor is checked."""
     top = accounts.member_roles(db, member["id"])[0]
-    token = start_session(db, member["id"], top["id"], remember,
-                          privileged=privileged(db, member["id"]))
+    token = start_session(db, member["id"], top["id"], remember, privileged=_is_privileged(top))
     login_user(load_user(token), remember=remember)
     forget_half_done_logins()
     current_app.logger.info("login ok member=%s", member["id"])

@@ -41,8 +41,11 @@ def export_signup(db, signup_id):
     }
 
 
-def erase_signup(db, signup_id):
-    """Overwrite the person's details, keep the anonymous row; True if erased now."""
+def erase_signup(db, signup_id, then_checkpoint=True):
+    """Overwrite the person's details, keep the anonymous row; True if erased now.
+
+    A batch (purge) passes then_checkpoint=False and checkpoints once at the end.
+    """
     with immediate(db):
         changed = db.execute(
             """update signups set first_name = '', last_name = '', email = null, phone = null,
@@ -50,7 +53,8 @@ def erase_signup(db, signup_id):
             [now(), signup_id]).rowcount
     if changed:
         cache.invalidate()
-        checkpoint(db)
+        if then_checkpoint:
+            checkpoint(db)
     return bool(changed)
 
 
@@ -86,7 +90,7 @@ def expired_sessions(db, days=30):
 def purge(db, signup_ids, session_ids):
     """Erase the given sign-ups and delete the given session rows."""
     for signup_id in signup_ids:
-        erase_signup(db, signup_id)
+        erase_signup(db, signup_id, then_checkpoint=False)
     with immediate(db):
         db.execute("delete from sessions where id in (select value from json_each(?))",
                    [json.dumps(session_ids)])

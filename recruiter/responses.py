@@ -22,7 +22,8 @@ def error_page(error):
 
 
 def not_found(error):
-    """A missing row is a 404, not a crash."""
+    """A missing row, or an id past SQLite's 64 bits (say /pass/99999999999999999999),
+    is a 404, not a crash."""
     return render_template("errors/error.html", code=404), 404
 
 
@@ -37,11 +38,6 @@ def database_unavailable(error):
 def untrusted_host(error):
     """A Host header outside TRUSTED_HOSTS: no page, since no URL can be built."""
     return "400 Bad Request", 400, {"Content-Type": "text/plain"}
-
-
-def number_too_big(error):
-    """An id past SQLite's 64 bits (say /pass/99999999999999999999) matches nothing."""
-    return render_template("errors/error.html", code=404), 404
 
 
 def csrf_error(error):
@@ -83,7 +79,7 @@ def init_app(app):
     app.register_error_handler(500, error_page)
     app.register_error_handler(NotFoundError, not_found)
     app.register_error_handler(CSRFError, csrf_error)
-    app.register_error_handler(OverflowError, number_too_big)
+    app.register_error_handler(OverflowError, not_found)
     app.register_error_handler(SecurityError, untrusted_host)
     app.register_error_handler(sqlite3.OperationalError, database_unavailable)
     app.after_request(security_headers)

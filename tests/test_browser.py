@@ -488,6 +488,20 @@ def _rows(live_server, place):
     return rows
 
 
+def _spoil_first(page, times, spoil):
+    """Let `spoil(route)` answer the first `times` shift posts; the rest reach the server."""
+    left = [times]
+
+    def handler(route):
+        if left[0] > 0:
+            left[0] -= 1
+            spoil(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/shifts", handler)
+
+
 def _flush(page):
     return page.evaluate("async () => { try { return await VarvaOutbox.flush(); } "
                          "catch (e) { return 'network'; } }")
@@ -496,16 +510,8 @@ def _flush(page):
 def test_outbox_retries_server_errors_and_sets_invalid_records_aside(open_page, live_server):
     page = open_page("medlem")
     _controlled_by_service_worker(page)
-    failures = [3]
-
-    def flaky(route):
-        if failures[0] > 0:
-            failures[0] -= 1
-            route.fulfill(status=500, body="{}", content_type="application/json")
-        else:
-            route.continue_()
-
-    page.route("**/api/shifts", flaky)
+    _spoil_first(page, 3, lambda route: route.fulfill(status=500, body="{}",
+                                                      content_type="application/json"))
     page.evaluate(QUEUE_JS, [4, "Flakig server"])
     results = [_flush(page) for _ in range(5)]
     assert results[:3] == ["later"] * 3 and results[-1] == "done"
@@ -521,17 +527,12 @@ def test_outbox_retries_server_errors_and_sets_invalid_records_aside(open_page, 
 def test_outbox_lost_answer_after_a_commit_stores_the_shift_once(open_page, live_server):
     page = open_page("medlem")
     _controlled_by_service_worker(page)
-    lost = [True]
 
     def lose_answer(route):
-        if lost[0]:
-            lost[0] = False
-            route.fetch()  # the server stores the shift…
-            route.abort("connectionreset")  # …and the phone never hears back
-        else:
-            route.continue_()
+        route.fetch()  # the server stores the shift…
+        route.abort("connectionreset")  # …and the phone never hears back
 
-    page.route("**/api/shifts", lose_answer)
+    _spoil_first(page, 1, lose_answer)
     page.evaluate(QUEUE_JS, [1, "Tappat svar"])
     assert _flush(page) == "network"
     assert _flush(page) == "done"
@@ -574,16 +575,8 @@ def test_outbox_waits_for_a_new_login_and_loses_nothing(open_page, live_server):
 def test_outbox_fetches_a_new_token_when_the_old_one_is_refused(open_page, live_server):
     page = open_page("medlem")
     _controlled_by_service_worker(page)
-    refused = [True]
-
-    def expired_token(route):
-        if refused[0]:
-            refused[0] = False
-            route.fulfill(status=400, body='{"error": 400}', content_type="application/json")
-        else:
-            route.continue_()
-
-    page.route("**/api/shifts", expired_token)
+    _spoil_first(page, 1, lambda route: route.fulfill(status=400, body='{"error": 400}',
+                                                      content_type="application/json"))
     page.evaluate(QUEUE_JS, [1, "Gammal token"])
     assert _flush(page) == "done"
     assert len(_rows(live_server, "Gammal token")) == 1

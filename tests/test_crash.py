@@ -19,6 +19,17 @@ from recruiter import create_app
 from recruiter.db import close_thread_connections, connect, init_db
 
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def migrated(database):
+    """Create the database file with every migration applied."""
+    app = create_app({"TESTING": True, "DATABASE": database})
+    with app.app_context():
+        init_db()
+    close_thread_connections()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -48,10 +59,7 @@ def workers_of(master):
 
 def test_killed_workers_lose_no_acknowledged_signup(tmp_path):
     database = str(tmp_path / "crash.db")
-    app = create_app({"TESTING": True, "DATABASE": database})
-    with app.app_context():
-        init_db()
-    close_thread_connections()
+    migrated(database)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "FLASK_DATABASE": database, "FLASK_SECRET_KEY": "crash-test-key",
@@ -60,7 +68,7 @@ def test_killed_workers_lose_no_acknowledged_signup(tmp_path):
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "2", "-b", f"127.0.0.1:{port}",
          "--graceful-timeout", "1", "recruiter:create_app()"],
-        cwd=os.path.dirname(os.path.dirname(__file__)), env=env,
+        cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     acknowledged, attempts, stop = [], [0], threading.Event()
 
@@ -132,14 +140,10 @@ while True:
 
 def test_writer_killed_25_times_loses_no_acknowledged_commit(tmp_path):
     database = str(tmp_path / "writer.db")
-    app = create_app({"TESTING": True, "DATABASE": database})
-    with app.app_context():
-        init_db()
-    close_thread_connections()
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    migrated(database)
     rng, acknowledged = random.Random(25), []
     for kill in range(25):
-        script = WRITER.format(root=root, path=database, tag=f"k{kill}")
+        script = WRITER.format(root=ROOT, path=database, tag=f"k{kill}")
         writer = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
         time.sleep(0.3 + rng.random() * 0.3)
         os.kill(writer.pid, signal.SIGKILL)
@@ -164,18 +168,17 @@ def expected_schema(tmp_path):
 def test_init_db_killed_midway_can_be_run_again(tmp_path):
     reference = expected_schema(tmp_path)
     rng = random.Random(10)
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = {**os.environ, "FLASK_SECRET_KEY": "kill-test", "FLASK_TESTING": "true"}
     for kill in range(10):
         database = str(tmp_path / f"init{kill}.db")
         command = [sys.executable, "-m", "flask", "--app", "recruiter", "init-db"]
         env["FLASK_DATABASE"] = database
-        first = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.DEVNULL,
+        first = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
         time.sleep(rng.random() * 0.6)
         first.kill()
         first.wait()
-        again = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+        again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
         assert again.returncode == 0, again.stderr
         db = connect(database)
         assert db.schema == reference
@@ -186,23 +189,19 @@ def test_backup_killed_midway_never_leaves_a_bad_copy(tmp_path):
     from tests.factories import make_district
 
     database = str(tmp_path / "source.db")
-    app = create_app({"TESTING": True, "DATABASE": database})
-    with app.app_context():
-        init_db()
-    close_thread_connections()
+    migrated(database)
     db = connect(database)
     with db.atomic():
         for _ in range(3000):
             make_district(db, name="D" * 500)
     db.close()
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = {**os.environ, "FLASK_SECRET_KEY": "kill-test", "FLASK_TESTING": "true",
            "FLASK_DATABASE": database}
     target = tmp_path / "copy.db"
     rng = random.Random(5)
     for _ in range(5):
         job = subprocess.Popen([sys.executable, "-m", "flask", "--app", "recruiter", "backup",
-                                str(target)], cwd=root, env=env,
+                                str(target)], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.random() * 0.5)
         job.kill()
