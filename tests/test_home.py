@@ -217,7 +217,7 @@ def test_chair_start_page_counts_the_new_sign_ups_and_links_to_them(login_as, db
     page = login_as(chair, role="chair").get("/").get_data(as_text=True)
     card = page.split('data-testid="new-signups"')[1].split("</a>")[0]
     assert f'href="/forening/{association["id"]}/anmalningar"' in card
-    assert "3 nya anmälningar" in card and "senaste 14 dagarna" in card
+    assert "3 nya anmälningar" in card and "Senaste 14 dagarna" in card
 
 
 def test_member_start_page_has_no_sign_up_card(login_as, db):
