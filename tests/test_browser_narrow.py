@@ -39,6 +39,7 @@ WALK = [
     Page(None, "/logga-in"),
     Page(None, "/inbjudan/{invitation}"),
     Page(None, "/aterstall/{reset}"),
+    Page(None, "/inbjudan/finns-inte", status=410),  # an unknown or used link
     # A member.
     Page("medlem", "/"),
     Page("medlem", "/pass", ready="#start:not([hidden])"),
@@ -64,6 +65,7 @@ WALK = [
     Page("kommun", "/"),
     Page("kommun", "/oversikt?period=year"),
     Page("kommun", "/admin/"),
+    Page("kommun", "/forening/{association_id}/team"),
     Page("distrikt", "/"),
     Page("distrikt", "/oversikt?period=year"),
     Page("distrikt", "/admin/"),
