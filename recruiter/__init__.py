@@ -45,6 +45,7 @@ def create_app(test_config=None):
         SECOND_FACTOR_REQUIRED=True,
         CONTROLLER="Partiet (partistyrelsen), se instance/config.py",
         DPO_CONTACT="dataskyddsombud@parti.example",
+        PARTY_NAME="Partiet", PARTY_LOGO=None,  # the logo: a path under static/, e.g. "party/logo.svg"
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env()

@@ -1,8 +1,11 @@
 """The start page, the language switch and what every page says about the viewer."""
+from datetime import datetime, timedelta, timezone
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from . import accounts
 from .db import get_db
 from .forms import LanguageForm
 from .i18n import LANG_COOKIE
@@ -10,6 +13,10 @@ from .redirects import safe_next
 from .scope import ROLE_LEVEL, scope_label
 
 bp = Blueprint("home", __name__)
+
+NEW_SIGNUP_DAYS = 14
+NEW_SIGNUPS_SQL = """select count(*) as n from signups
+                     where association_id = ? and created_at >= ? and erased_at is null"""
 
 ROLE_NAMES = {
     "member": _l("Medlem"),
@@ -35,7 +42,18 @@ def viewer():
 @login_required
 def index():
     """The member's start page: who they are and where they can go."""
-    return render_template("home/index.html")
+    db = get_db()
+    role = current_user.role
+    new_signups = (count_new_signups(db, role["unit_id"]) if role["role"] == "chair" else None)
+    return render_template("home/index.html", new_signups=new_signups,
+                           new_signup_days=NEW_SIGNUP_DAYS,
+                           several_roles=len(accounts.member_roles(db, current_user.member_id)) > 1)
+
+
+def count_new_signups(db, association_id, days=NEW_SIGNUP_DAYS):
+    """Sign-ups that chose the association in the last `days` days, withdrawn ones left out."""
+    since = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+    return next(db.query(NEW_SIGNUPS_SQL, [association_id, since]))["n"]
 
 
 @bp.route("/sprak", methods=["POST"])

@@ -4,11 +4,13 @@ import re
 import shutil
 import threading
 
-from playwright.sync_api import expect
+import pytest
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from recruiter import demo
-from recruiter.db import close_thread_connections
+from recruiter import create_app, demo
+from recruiter.db import close_thread_connections, get_db, init_db
+from tests.conftest import FAST_ARGON2
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -21,6 +23,8 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
          "locale": "sv-SE"}
 NARROW = {"width": 360, "height": 740}
 MIN_TAP = 44  # px, WCAG 2.5.5 / Apple HIG
+# The demo's party is fictional; its name is configured like a real one's (PARTY_NAME).
+DEMO_PARTY = "Folkrörelsepartiet"
 TIMEOUT_MS = 10_000
 
 log = logging.getLogger("tests.browser.server")
@@ -143,3 +147,80 @@ TAP_TARGETS_JS = """() => {
 def tap_targets(page):
     """Visible buttons and links in nav and forms: [{target, width, height}]."""
     return page.evaluate(TAP_TARGETS_JS)
+
+
+# --- fixtures shared by the browser test modules (import them by name) ----------------
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The app with the demo organisation, served on a free local port."""
+    app = create_app({
+        "TESTING": True,
+        "DATABASE": str(tmp_path_factory.mktemp("browser") / "browser.db"),
+        "SECRET_KEY": "test",
+        "ARGON2_PARAMS": FAST_ARGON2,
+        # Every test logs in from 127.0.0.1; rate limits have tests of their own.
+        "RATELIMIT_ENABLED": False,
+        "SECOND_FACTOR_REQUIRED": False,  # the demo logins type no codes; tests/test_mfa.py
+        "PARTY_NAME": DEMO_PARTY,
+    })
+    with app.app_context():
+        init_db()
+        db = get_db()
+        demo.seed(db)
+        home = next(db.table("associations").rows_where("code = ?", [demo.HOME_ASSOCIATION]))
+    close_thread_connections()
+    server = LiveServer(app).start()
+    server.association_id = home["id"]
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(live_server):
+    """One headless chromium for the module (after the server, so closed before it)."""
+    executable = chromium_path()
+    if executable is None:
+        pytest.fail(CHROMIUM_MISSING, pytrace=False)
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def login_state(browser, live_server):
+    """Cookies of a demo login, made once per account through the login form."""
+    states = {}
+
+    def state(local):
+        if local not in states:
+            context = browser.new_context(base_url=live_server.url, **PHONE)
+            context.set_default_timeout(TIMEOUT_MS)
+            login(context.new_page(), local)
+            states[local] = context.storage_state()
+            context.close()
+        return states[local]
+
+    return state
+
+
+@pytest.fixture
+def open_page(browser, live_server, login_state):
+    """Open a page in a new phone-sized context, anonymous or as a demo account."""
+    contexts = []
+
+    def open_page(as_local=None, viewport=None):
+        options = {**PHONE, "viewport": viewport or PHONE["viewport"]}
+        context = browser.new_context(
+            base_url=live_server.url, **options,
+            storage_state=login_state(as_local) if as_local else None)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -9,91 +9,18 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from recruiter import create_app, demo
-from recruiter.db import close_thread_connections, connect, get_db, init_db
-from tests.browser_support import (CHROMIUM_ARGS, CHROMIUM_MISSING, MIN_TAP, NARROW, PHONE,
-                                   TIMEOUT_MS, LiveServer, chromium_path,
-                                   horizontal_overflow, login, path_is, tap_targets)
-from tests.conftest import FAST_ARGON2
+from recruiter import demo
+from recruiter.db import connect
+from tests.browser_support import (CHROMIUM_MISSING, MIN_TAP, NARROW, PHONE, TIMEOUT_MS,
+                                   chromium_path, horizontal_overflow, login, path_is,
+                                   tap_targets)
+from tests.browser_support import browser, live_server, login_state, open_page  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
 HOME_ASSOCIATION_NAME = "S-föreningen Väster"
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """The app with the demo organisation, served on a free local port."""
-    app = create_app({
-        "TESTING": True,
-        "DATABASE": str(tmp_path_factory.mktemp("browser") / "browser.db"),
-        "SECRET_KEY": "test",
-        "ARGON2_PARAMS": FAST_ARGON2,
-        # Every test logs in from 127.0.0.1; rate limits have tests of their own.
-        "RATELIMIT_ENABLED": False,
-        "SECOND_FACTOR_REQUIRED": False,  # the demo logins type no codes; tests/test_mfa.py
-    })
-    with app.app_context():
-        init_db()
-        db = get_db()
-        demo.seed(db)
-        home = next(db.table("associations").rows_where("code = ?", [demo.HOME_ASSOCIATION]))
-    close_thread_connections()
-    server = LiveServer(app).start()
-    server.association_id = home["id"]
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(live_server):
-    """One headless chromium for the module (after the server, so closed before it)."""
-    executable = chromium_path()
-    if executable is None:
-        pytest.fail(CHROMIUM_MISSING, pytrace=False)
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def login_state(browser, live_server):
-    """Cookies of a demo login, made once per account through the login form."""
-    states = {}
-
-    def state(local):
-        if local not in states:
-            context = browser.new_context(base_url=live_server.url, **PHONE)
-            context.set_default_timeout(TIMEOUT_MS)
-            login(context.new_page(), local)
-            states[local] = context.storage_state()
-            context.close()
-        return states[local]
-
-    return state
-
-
-@pytest.fixture
-def open_page(browser, live_server, login_state):
-    """Open a page in a new phone-sized context, anonymous or as a demo account."""
-    contexts = []
-
-    def open_page(as_local=None):
-        context = browser.new_context(
-            base_url=live_server.url, **PHONE,
-            storage_state=login_state(as_local) if as_local else None)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def test_chromium_is_installed():
@@ -136,7 +63,9 @@ def test_logout_ends_the_session_in_the_browser(open_page):
 
     expect(page).to_have_url(path_is("/logga-in"))
     expect(page.get_by_role("status")).to_contain_text("Du är utloggad.")
-    # The next person on this phone must not get the member's QR code.
+    # The next person on this phone must not get the member's QR code. (The login
+    # page loads no member script: ask the offline page, which does.)
+    page.goto("/offline")
     assert page.evaluate("async () => [await VarvaOutbox.getState('profile'), "
                          "await VarvaOutbox.getState('qr')]") == [None, None]
     page.goto("/konto")

@@ -55,7 +55,10 @@ def test_json_gives_the_same_numbers_as_the_page(login_as, db, world):
     assert data["by_source"] == {"link": 10, "own_initiative": 1}
     page = client.get(f"/oversikt/municipality/{world['m1']['id']}?period=all").get_data(as_text=True)
     indicators = page.split('data-testid="indicators"')[1].split("</dl>")[0]
-    assert "<dd>11</dd>" in indicators and "<dd>91 %</dd>" in indicators
+    assert "<dd>11</dd>" in indicators
+    share = page.split('<label for="overview-share">')[1].split("</label>")[0]
+    assert "<strong>91 %</strong>" in share
+    assert page.count("Andel värvade under perioden") == 1  # one place, one meaning
 
 
 def test_district_admin_drills_down_within_the_district(login_as, db, world):
@@ -107,3 +110,11 @@ def test_rollups_are_cached_until_a_signup_is_recorded(app, login_as, db, world)
     assert count() == before
     assert app.test_client().post("/bli-medlem", data=person()).status_code == 302
     assert count() == before + 2
+
+
+def test_indicator_labels_say_plain_words_first_and_the_number_as_a_reference(login_as, db, world):
+    client = login_as(admin(db, "municipal_admin", world["m1"]))
+    page = client.get(f"/oversikt/municipality/{world['m1']['id']}").get_data(as_text=True)
+    for words, number in (("Nya anmälningar", 1), ("Varav under 45 år", 2), ("Avier skickade", 8)):
+        assert f'<dt>{words} <span class="ref">indikator {number}</span></dt>' in page
+    assert "(1)" not in page and "(5)" not in page and "(8)" not in page

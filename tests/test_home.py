@@ -194,3 +194,82 @@ def test_hsts_only_over_https(client):
     assert "Strict-Transport-Security" not in client.get("/logga-in").headers
     secure = client.get("/logga-in", base_url="https://127.0.0.1")
     assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+# --- the start page (issue 18.4, 18.5) ------------------------------------------------
+
+def _days_ago(days):
+    from datetime import datetime, timedelta, timezone
+
+    return (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+
+
+def test_chair_start_page_counts_the_new_sign_ups_and_links_to_them(login_as, db):
+    from tests.factories import make_signup
+
+    chair = make_member(db, role="chair")
+    association = db.table("associations").get(chair["association_id"])
+    for days in (0, 3, 13):
+        make_signup(db, association=association, created_at=_days_ago(days))
+    make_signup(db, association=association, created_at=_days_ago(15))  # not new any more
+    make_signup(db, association=association, erased_at=_days_ago(0))  # withdrawn
+    make_signup(db, association=make_association(db))  # another association
+    page = login_as(chair, role="chair").get("/").get_data(as_text=True)
+    card = page.split('data-testid="new-signups"')[1].split("</a>")[0]
+    assert f'href="/forening/{association["id"]}/anmalningar"' in card
+    assert "3 nya anmälningar" in card and "Senaste 14 dagarna" in card
+
+
+def test_member_start_page_has_no_sign_up_card(login_as, db):
+    page = login_as(make_member(db)).get("/").get_data(as_text=True)
+    assert 'data-testid="new-signups"' not in page
+
+
+def test_start_page_promises_a_role_switch_only_to_those_with_several_roles(login_as, db):
+    member = make_member(db)
+    assert "Byt roll" not in login_as(member).get("/").get_data(as_text=True)
+    chair = make_member(db, role="chair")
+    assert "Byt roll" in login_as(chair, role="chair").get("/").get_data(as_text=True)
+
+
+# --- public pages: the party's name, no member app (issue 18.3, 18.8) -------------------
+
+PUBLIC_PAGES = ["/logga-in", "/bli-medlem", "/tack?kvitto=abc", "/angra/abc", "/integritet",
+                "/inbjudan/abc", "/aterstall/abc"]
+MEMBER_APP = ("js/app.js", "js/outbox.js", "manifest.webmanifest")
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_load_no_member_script_and_show_the_party(app, client, path):
+    app.config.update(PARTY_NAME="Exempelpartiet")
+    page = client.get(path).get_data(as_text=True)
+    assert [name for name in MEMBER_APP if name in page] == []
+    assert "<script" not in page
+    assert 'data-testid="party">Exempelpartiet<' in page
+
+
+def test_member_pages_still_install_the_app(login_as, db):
+    page = login_as(make_member(db)).get("/").get_data(as_text=True)
+    assert all(name in page for name in MEMBER_APP)
+
+
+def test_party_logo_is_shown_when_configured(app, client):
+    app.config.update(PARTY_NAME="Exempelpartiet", PARTY_LOGO="icons/icon.svg")
+    page = client.get("/bli-medlem").get_data(as_text=True)
+    assert '<img src="/static/icons/icon.svg" alt="">Exempelpartiet' in page
+
+
+def test_join_form_has_a_short_consent_label_and_the_full_text_one_tap_away(app, client, db):
+    import html
+    import re
+
+    from recruiter.signups import current_consent
+
+    app.config.update(PARTY_NAME="Exempelpartiet")
+    page = html.unescape(client.get("/bli-medlem").get_data(as_text=True))
+    label = re.search(r'<label for="consent">([^<]*)</label>', page).group(1)
+    assert "Exempelpartiet" in label and len(label) <= 110
+    body = current_consent(db)["body"]
+    details = page.split('<details class="consent-text">')[1].split("</details>")[0]
+    assert "<summary>" in details and body in details
+    assert 'aria-describedby="consent-text"' in page

@@ -215,7 +215,10 @@
   async function renderQueue() {
     const waiting = await VarvaOutbox.all("outbox");
     const lastSent = await VarvaOutbox.getState("lastSent");
-    let status = waiting.length ? text("tWaiting", { n: waiting.length }) : text("tNoneWaiting");
+    // "All sent" only once something was: before the first shift there is nothing to say.
+    let status = "";
+    if (waiting.length) status = text("tWaiting", { n: waiting.length });
+    else if (lastSent) status = text("tNoneWaiting");
     if (lastSent) {
       const when = new Date(lastSent).toLocaleString(document.documentElement.lang, {
         dateStyle: "short", timeStyle: "short" });
