@@ -23,7 +23,7 @@ translations: $(BIN)/activate
 	$(BIN)/pybabel compile --use-fuzzy --statistics -d recruiter/translations
 
 instance/config.py:
-	$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}\nDEMO = True\n# The demo logins need no authenticator app; production requires one of chairs and admins.\nSECOND_FACTOR_REQUIRED = False')" > $@
+	$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}\nDEMO = True\nPARTY_NAME = \"Folkrörelsepartiet\"  # a fictional party for the demo\n# The demo logins need no authenticator app; production requires one of chairs and admins.\nSECOND_FACTOR_REQUIRED = False')" > $@
 
 ## run: install, create instance/recruiter.db with demo data, serve on http://127.0.0.1:5000
 run: $(BIN)/activate translations instance/config.py
