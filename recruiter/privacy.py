@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 
-from . import cache
+from . import audit, cache
 from .db import immediate, now
 from .signups import normalise_phone
 
@@ -56,6 +56,41 @@ def erase_signup(db, signup_id, then_checkpoint=True):
         if then_checkpoint:
             checkpoint(db)
     return bool(changed)
+
+
+# The rows a withdrawal link reaches: the row it was given with, the pair it
+# belongs to (a possible duplicate and the earlier sign-up, either way, even
+# after the chair settled the pair), and every row with the e-mail or number
+# it was given with. Not the contacts of the pair's other row: that may be a
+# made-up pre-registration carrying a third person's number.
+WITHDRAWAL_REACH_SQL = """
+with given as (select id, duplicate_of, email, phone from signups
+               where withdraw_token_hash = :hash),
+pair as (
+  select id from given
+  union select duplicate_of from given where duplicate_of is not null
+  union select s.id from signups s join given g on s.duplicate_of = g.id),
+contacts as (select email, phone from given)
+select id from signups
+where erased_at is null
+  and (id in (select id from pair)
+       or email in (select email from contacts where email is not null)
+       or phone in (select phone from contacts where phone is not null))
+order by id"""
+
+
+def withdraw(db, hashed_token):
+    """Withdraw the sign-ups of whoever holds a withdrawal link: every row
+    carrying their e-mail or number is erased and cancelled. Returns the ids."""
+    ids = [r["id"] for r in db.query(WITHDRAWAL_REACH_SQL, {"hash": hashed_token})]
+    for signup_id in ids:
+        erase_signup(db, signup_id, then_checkpoint=False)
+        db.execute("update signups set status = 'cancelled', status_at = ? where id = ?",
+                   [now(), signup_id])
+        audit.record(db, "withdraw", None, "signup", signup_id)
+    if ids:
+        checkpoint(db)
+    return ids
 
 
 def checkpoint(db, tries=3):
