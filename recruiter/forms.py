@@ -233,3 +233,10 @@ class DuplicateForm(FlaskForm):
         SelectChoice("earlier", _l("Som på den tidigare anmälan")),
         SelectChoice("later", _l("Som på den nya anmälan")),
         SelectChoice("none", _l("Ingen: egen kraft"))])
+
+
+class GiveBackForm(FlaskForm):
+    """The member's own password ends handed-over mode on their phone."""
+    password = PasswordField(_l("Medlemmens lösenord"), validators=[
+        DataRequired(_l("Medlemmen skriver sitt lösenord här.")), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "off"})

@@ -3,17 +3,18 @@ signed up on the spot on a member's phone. No login needed but for the last."""
 import sqlite3
 import uuid
 
-from flask import (Blueprint, current_app, redirect, render_template, request, session,
-                   url_for)
+from flask import (Blueprint, current_app, flash, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from . import links, privacy
 from .db import get_db
-from .forms import JoinForm, csrf
+from .forms import GiveBackForm, JoinForm, csrf
 from .limits import limiter
-from .sessions import new_token, token_hash
+from .passwords import verify_password
+from .sessions import new_token, revoke_session, token_hash
 from .signups import current_consent, normalise_phone, normalise_postcode, record_signup
 
 bp = Blueprint("join", __name__)
@@ -41,12 +42,45 @@ def plain():
     return _join(None, "own_initiative")
 
 
+# Handed-over mode: while the member's phone is in a stranger's hands, only
+# these open; the rest leads back to the form until the member gives their
+# password. The outbox and what the browser fetches by itself keep working.
+HANDED_OVER = "handed_over"
+GIVE_BACK_FAILURES = "give_back_failures"
+MAX_GIVE_BACK_FAILURES = 5
+HANDED_OVER_ENDPOINTS = {
+    "join.on_the_spot", "join.thanks", "join.give_back", "join.privacy_notice",
+    "home.language", "static", "pwa.service_worker", "pwa.manifest", "pwa.offline",
+    "pwa.csrf_token", "pwa.health", "shifts.api_create"}
+
+
+@bp.before_app_request
+def keep_handed_over():
+    """While the phone is handed over, every member page leads back to the form."""
+    if HANDED_OVER not in session or request.endpoint in HANDED_OVER_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        session.pop(HANDED_OVER)  # logged out: nothing left to guard
+        return None
+    if request.path.startswith("/api/"):
+        return {"error": _("Telefonen är utlånad för en anmälan.")}, 423
+    return redirect(url_for("join.on_the_spot"))
+
+
+@bp.app_context_processor
+def handed_over_flag():
+    """Pages a stranger may see while holding the phone drop the member's header and menu."""
+    return {"handed_over": HANDED_OVER in session and current_user.is_authenticated}
+
+
 @bp.route("/varva/pa-plats", methods=["GET", "POST"])
 @csrf.exempt
 @login_required
 @limiter.limit("30 per minute", methods=["POST"], key_func=lambda: f"m{current_user.member_id}")
 def on_the_spot():
-    """A member signs up the person in front of them on their own phone."""
+    """A member signs up the person in front of them on their own phone, which
+    shows nothing of the member's until they take it back (give_back)."""
+    session[HANDED_OVER] = current_user.member_id
     db = get_db()
     link = links.personal_link(db, current_user.member_id)
     return _join(links.active_link(db, link["code"]), "on_the_spot")
@@ -60,9 +94,33 @@ def thanks():
     (where proxy logs and the browser history would keep it).
     """
     receipt = str(session.pop("receipt", ""))[:64]
-    return render_template("join/thanks.html", again=request.args.get("igen") == "1",
-                           receipt=receipt if receipt.replace("-", "").replace("_", "").isalnum()
+    return render_template("join/thanks.html", receipt=receipt if receipt.replace("-", "").replace("_", "").isalnum()
                            else None)
+
+
+@bp.route("/varva/pa-plats/tillbaka", methods=["GET", "POST"])
+@login_required
+@limiter.limit("5 per minute", methods=["POST"], key_func=lambda: f"back{current_user.member_id}")
+def give_back():
+    """The member takes the phone back with their password; five wrong ones log it out."""
+    form = GiveBackForm()
+    if form.validate_on_submit():
+        db = get_db()
+        member = db.table("members").get(current_user.member_id)
+        if verify_password(member["password_hash"], form.password.data):
+            session.pop(HANDED_OVER, None)
+            session.pop(GIVE_BACK_FAILURES, None)
+            flash(_("Telefonen är din igen."), "success")
+            return redirect(url_for("links.index"))
+        session[GIVE_BACK_FAILURES] = session.get(GIVE_BACK_FAILURES, 0) + 1
+        if session[GIVE_BACK_FAILURES] >= MAX_GIVE_BACK_FAILURES:
+            revoke_session(db, current_user.session_id)
+            logout_user()
+            session.clear()
+            flash(_("Fel lösenord för många gånger: telefonen är utloggad."), "error")
+            return redirect(url_for("auth.login"))
+        form.password.errors.append(_("Fel lösenord. Räck telefonen till den som värvade dig."))
+    return render_template("join/give_back.html", form=form)
 
 
 def _thank(token):
@@ -170,12 +228,20 @@ def _render(form, link, source, csrf_expired=False, status=None):
 @bp.errorhandler(429)
 def too_many(error):
     """Keep what the person typed and ask them to send again in a minute."""
-    link = None
+    if request.endpoint == "join.give_back":
+        form = GiveBackForm()
+        form.password.errors.append(_("Vänta en minut och försök igen."))
+        return render_template("join/give_back.html", form=form), 429
+    link, source = None, "own_initiative"
     if request.view_args and "code" in request.view_args:
         link = links.active_link(get_db(), request.view_args["code"])
+        source = "link" if link else source
+    elif request.endpoint == "join.on_the_spot":
+        own = links.personal_link(get_db(), current_user.member_id)
+        link, source = links.active_link(get_db(), own["code"]), "on_the_spot"
     form = JoinForm()
     _offer_associations(get_db(), form, link)
-    return _render(form, link, "link" if link else "own_initiative", status=429)
+    return _render(form, link, source, status=429)
 
 
 

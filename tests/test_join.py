@@ -464,3 +464,80 @@ def test_on_the_spot_thanks_shows_no_withdrawal_link(login_as, db):
     response = client.post("/varva/pa-plats", data=person())
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "/angra/" not in page
+
+
+# Issue 18.1: handed-over mode for "Värva på plats".
+MEMBER_PAGES = ["/", "/varva", "/konto", "/pass", "/pass/historik", "/topplista/",
+                "/konto/enheter", "/bli-medlem"]
+
+
+def handed_over(login_as, db, **member):
+    recruiter = make_member(db, first_name="Mona", last_name="Medlemsson", **member)
+    client = login_as(recruiter)
+    page = client.get("/varva/pa-plats").get_data(as_text=True)
+    return recruiter, client, page
+
+
+def member_hrefs(page):
+    allowed = ("/varva/pa-plats", "/integritet", "/static/", "/manifest.webmanifest", "#main")
+    return [h for h in re.findall(r'href="([^"]+)"', page) if not h.startswith(allowed)]
+
+
+def test_handed_over_form_shows_nothing_of_the_members(login_as, db):
+    recruiter, client, page = handed_over(login_as, db)
+    assert 'class="tabs"' not in page and 'data-testid="viewing"' not in page
+    assert "Mona" not in page and "Medlemsson" not in page and recruiter["email"] not in page
+    assert member_hrefs(page) == []
+    assert 'href="/varva/pa-plats/tillbaka"' in page
+
+
+@pytest.mark.parametrize("url", MEMBER_PAGES)
+def test_handed_over_member_pages_lead_back_to_the_form(login_as, db, url):
+    _recruiter, client, _page = handed_over(login_as, db)
+    response = client.get(url)
+    assert response.status_code == 302 and response.headers["Location"] == "/varva/pa-plats"
+
+
+def test_handed_over_member_apis_answer_423_and_posts_change_nothing(login_as, db):
+    recruiter, client, _page = handed_over(login_as, db)
+    assert client.get("/api/companions").status_code == 423
+    assert client.get("/api/me").status_code == 423
+    client.post("/leaderboard/synlighet", data={"leaderboard_name": "full"})
+    client.post("/topplista/synlighet", data={"leaderboard_name": "full"})
+    assert db.table("members").get(recruiter["id"])["leaderboard_name"] == "initial"
+
+
+def test_handed_over_thank_you_speaks_to_the_new_member(login_as, db):
+    recruiter, client, _page = handed_over(login_as, db)
+    response = client.post("/varva/pa-plats", data=person(first_name="Nyfiken"))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Tack för din anmälan" in page and "Anmäl en person till" not in page
+    assert "Mona" not in page and 'class="tabs"' not in page and "/angra/" not in page
+    assert member_hrefs(page) == []
+    assert 'href="/varva/pa-plats/tillbaka"' in page
+    privacy = client.get("/integritet").get_data(as_text=True)
+    assert 'class="tabs"' not in privacy and member_hrefs(privacy) == []
+
+
+def test_the_members_password_gives_the_phone_back(login_as, db):
+    from tests.factories import PASSWORD
+
+    _recruiter, client, _page = handed_over(login_as, db)
+    wrong = client.post("/varva/pa-plats/tillbaka", data={"password": "gissning"})
+    assert wrong.status_code == 200 and "Fel lösenord" in wrong.get_data(as_text=True)
+    assert client.get("/varva").status_code == 302
+    right = client.post("/varva/pa-plats/tillbaka", data={"password": PASSWORD})
+    assert right.headers["Location"] == "/varva"
+    assert client.get("/varva").status_code == 200
+    again = client.get("/varva/pa-plats").get_data(as_text=True)
+    assert 'class="tabs"' not in again  # the next person gets a handed-over phone too
+
+
+def test_five_wrong_passwords_log_the_phone_out(login_as, db):
+    _recruiter, client, _page = handed_over(login_as, db)
+    for _ in range(4):
+        client.post("/varva/pa-plats/tillbaka", data={"password": "gissning"})
+    last = client.post("/varva/pa-plats/tillbaka", data={"password": "gissning"})
+    assert last.headers["Location"] == "/logga-in"
+    assert client.get("/varva").headers["Location"].startswith("/logga-in")
+    assert db.table("sessions").count_where("revoked_at is null") == 0
