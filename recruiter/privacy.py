@@ -8,6 +8,7 @@ and the WAL is checkpointed so the old values leave the -wal file too.
 import json
 import time
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 
@@ -41,16 +42,37 @@ def export_signup(db, signup_id):
     }
 
 
+SWEDEN = ZoneInfo("Europe/Stockholm")
+
+
+def without_time_of_day(stamp):
+    """The first moment of the day `stamp` (UTC ISO text) fell on both in UTC and
+    in Sweden: no time of day left, yet every period and month it counts in
+    (Swedish periods, UTC months) stays the same."""
+    moment = datetime.fromisoformat(stamp).astimezone(timezone.utc)
+    utc_midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    local = moment.astimezone(SWEDEN)
+    local_midnight = datetime(local.year, local.month, local.day, tzinfo=SWEDEN)
+    return max(utc_midnight, local_midnight.astimezone(timezone.utc)).isoformat(
+        timespec="seconds")
+
+
 def erase_signup(db, signup_id, then_checkpoint=True):
     """Overwrite the person's details, keep the anonymous row; True if erased now.
 
-    A batch (purge) passes then_checkpoint=False and checkpoints once at the end.
+    The row keeps its day but not its time of day, so nobody can match it
+    with the sign-up they saw. A batch (purge) passes then_checkpoint=False
+    and checkpoints once at the end.
     """
     with immediate(db):
+        row = db.table("signups").get(signup_id)
         changed = db.execute(
             """update signups set first_name = '', last_name = '', email = null, phone = null,
-                      postcode = '', erased_at = ? where id = ? and erased_at is null""",
-            [now(), signup_id]).rowcount
+                      postcode = '', created_at = ?, consent_at = ?, status_at = ?,
+                      erased_at = ? where id = ? and erased_at is null""",
+            [without_time_of_day(row["created_at"]), without_time_of_day(row["consent_at"]),
+             without_time_of_day(row["status_at"]), without_time_of_day(now()),
+             signup_id]).rowcount
     if changed:
         cache.invalidate()
         if then_checkpoint:
@@ -86,7 +108,7 @@ def withdraw(db, hashed_token):
     for signup_id in ids:
         erase_signup(db, signup_id, then_checkpoint=False)
         db.execute("update signups set status = 'cancelled', status_at = ? where id = ?",
-                   [now(), signup_id])
+                   [without_time_of_day(now()), signup_id])
         audit.record(db, "withdraw", None, "signup", signup_id)
     if ids:
         checkpoint(db)

@@ -193,3 +193,27 @@ def test_a_withdrawn_signup_leaves_no_trace_on_personal_lists(app, client, login
     # Still in the anonymous totals.
     assert scoring.indicators(db, "association", association["id"], "0000", "9999")["signups"] == 2
     assert stays["id"] != gone["id"]
+
+
+def test_erasure_keeps_the_day_but_not_the_time_of_day(db):
+    signup = make_signup(db, created_at="2026-03-10T14:37:12+00:00")
+    privacy.erase_signup(db, signup["id"])
+    row = db.table("signups").get(signup["id"])
+    assert (row["created_at"], row["consent_at"]) == ("2026-03-10T00:00:00+00:00",) * 2
+    assert row["status_at"].endswith(("T00:00:00+00:00", "T22:00:00+00:00", "T23:00:00+00:00"))
+
+
+def test_a_day_without_time_stays_in_the_same_period_and_month():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    sweden = ZoneInfo("Europe/Stockholm")
+    for stamp in ("2026-02-28T23:30:00+00:00", "2026-02-28T22:59:59+00:00",
+                  "2026-06-30T22:15:00+00:00", "2026-06-30T21:45:00+00:00",
+                  "2026-12-31T23:00:00+00:00", "2026-03-29T00:30:00+00:00",
+                  "2026-10-25T00:30:00+00:00", "2026-05-05T12:00:00+00:00"):
+        day = privacy.without_time_of_day(stamp)
+        before, after = datetime.fromisoformat(stamp), datetime.fromisoformat(day)
+        assert after.date() == before.date(), stamp  # the UTC month of indicator 8
+        assert after.astimezone(sweden).date() == before.astimezone(sweden).date(), stamp
+        assert after.minute == after.second == 0 and after.hour in (0, 22, 23), stamp
