@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from . import links, privacy
+from . import audit, links, privacy
 from .db import get_db
 from .forms import GiveBackForm, JoinForm, csrf
 from .limits import limiter
@@ -114,6 +114,7 @@ def give_back():
             return redirect(url_for("links.index"))
         session[GIVE_BACK_FAILURES] = session.get(GIVE_BACK_FAILURES, 0) + 1
         if session[GIVE_BACK_FAILURES] >= MAX_GIVE_BACK_FAILURES:
+            audit.record(db, "logout", current_user.member_id, outcome="handover_failures")
             revoke_session(db, current_user.session_id)
             logout_user()
             session.clear()

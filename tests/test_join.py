@@ -541,3 +541,4 @@ def test_five_wrong_passwords_log_the_phone_out(login_as, db):
     assert last.headers["Location"] == "/logga-in"
     assert client.get("/varva").headers["Location"].startswith("/logga-in")
     assert db.table("sessions").count_where("revoked_at is null") == 0
+    assert db.table("audit_log").count_where("outcome = 'handover_failures'") == 1
