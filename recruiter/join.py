@@ -94,8 +94,9 @@ def thanks():
     (where proxy logs and the browser history would keep it).
     """
     receipt = str(session.pop("receipt", ""))[:64]
-    return render_template("join/thanks.html", receipt=receipt if receipt.replace("-", "").replace("_", "").isalnum()
-                           else None)
+    if not receipt.replace("-", "").replace("_", "").isalnum():
+        receipt = None
+    return render_template("join/thanks.html", receipt=receipt)
 
 
 @bp.route("/varva/pa-plats/tillbaka", methods=["GET", "POST"])
