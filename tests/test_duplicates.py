@@ -187,3 +187,20 @@ def test_settling_needs_the_csrf_token(csrf_app):
     assert done.status_code == 302
     assert db.table("signups").get(later["id"])["erased_at"]
     db.close()
+
+
+@pytest.mark.parametrize("name", ["nation", "district", "municipality", "association",
+                                  "children-nation", "trend"])
+def test_counts_without_duplicates_still_read_only_covering_indexes(db, name):
+    """m007's covering indexes carry duplicate_of (m013), and the index that finds a
+    pair's rows is partial, so the planner never trades the former for the latter."""
+    if name == "children-nation":
+        sql = scoring.CHILDREN_SQL["nation"]
+    elif name == "trend":
+        sql = scoring.TREND_SQL["nation"].replace("{buckets}", "when s.created_at < :until then 0")
+    else:
+        sql = scoring.INDICATORS_SQL[name]
+    plan = [row[-1] for row in db.execute("explain query plan " + sql,
+                                          {"unit": 1, "since": "0", "until": "9"}).fetchall()]
+    signup_steps = [step for step in plan if "idx_signups" in step]
+    assert signup_steps and all("COVERING INDEX" in step for step in signup_steps), plan
