@@ -4,9 +4,10 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import accounts, audit
+from . import accounts, audit, privacy
+from . import signups as signups_data
 from .db import get_db
-from .forms import InvitationForm
+from .forms import DuplicateForm, InvitationForm
 from .mail import send_link
 from .qr import qr_svg
 from .sessions import revoke_member_sessions
@@ -134,9 +135,46 @@ def reset_link(association_id, member_id):
 @bp.route("/<int:association_id>/anmalningar")
 @login_required
 def signups(association_id):
-    """The people who chose this association: only its chair sees how to reach them."""
+    """The people who chose this association: only its chair sees how to reach them.
+
+    A possible duplicate is listed under the sign-up it may repeat, with a
+    form to settle the pair.
+    """
     unit = require_unit("association", association_id, "chair")
     if current_user.role["role"] != "chair":
         abort(403)
-    return render_template("association/signups.html", unit=unit,
-                           signups=association_signups(get_db(), association_id))
+    rows = association_signups(get_db(), association_id)
+    return render_template("association/signups.html", unit=unit, signups=rows,
+                           earlier={r["id"]: r for r in rows}, duplicate_form=DuplicateForm())
+
+
+@bp.route("/<int:association_id>/anmalningar/<int:signup_id>/dubblett", methods=["POST"])
+@login_required
+def resolve_duplicate(association_id, signup_id):
+    """Settle a possible duplicate: which details are right and who recruited."""
+    require_unit("association", association_id, "chair")
+    if current_user.role["role"] != "chair":
+        abort(403)
+    db = get_db()
+    later = pending_duplicate(db, association_id, signup_id)
+    form = DuplicateForm()
+    if not form.validate_on_submit():
+        flash(_("Välj vilka uppgifter som stämmer och vem som värvade."), "error")
+        return redirect(url_for(".signups", association_id=association_id))
+    earlier_id = signups_data.resolve_duplicate(db, later, form.details.data, form.credit.data)
+    privacy.erase_signup(db, later["id"])
+    audit.record(db, "duplicate_resolved", current_user.member_id, "signup", earlier_id,
+                 outcome=f"{form.details.data}-details,{form.credit.data}-credit")
+    flash(_("Klart. Anmälningarna är nu en."), "success")
+    return redirect(url_for(".signups", association_id=association_id))
+
+
+def pending_duplicate(db, association_id, signup_id):
+    """An unsettled possible duplicate whose earlier sign-up chose this association; else 404."""
+    later = db.table("signups").get(signup_id)
+    if later["duplicate_of"] is None or later["erased_at"] or later["status"] == "cancelled":
+        abort(404)
+    earlier = db.table("signups").get(later["duplicate_of"])
+    if earlier["association_id"] != association_id or earlier["erased_at"]:
+        abort(404)
+    return later

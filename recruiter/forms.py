@@ -222,3 +222,21 @@ class ReauthForm(CodeForm):
     password = PasswordField(_l("Lösenord"), validators=[
         DataRequired(_l("Fyll i ditt lösenord.")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"})
+
+
+class DuplicateForm(FlaskForm):
+    """The chair settles a possible duplicate; the template writes the radios
+    by hand so that several pairs on one page keep unique ids."""
+    details = RadioField(_l("Vilka uppgifter stämmer?"), choices=[
+        SelectChoice("later", _l("De nya")), SelectChoice("earlier", _l("De tidigare"))])
+    credit = RadioField(_l("Vem värvade?"), choices=[
+        SelectChoice("earlier", _l("Som på den tidigare anmälan")),
+        SelectChoice("later", _l("Som på den nya anmälan")),
+        SelectChoice("none", _l("Ingen: egen kraft"))])
+
+
+class GiveBackForm(FlaskForm):
+    """The member's own password ends handed-over mode on their phone."""
+    password = PasswordField(_l("Medlemmens lösenord"), validators=[
+        DataRequired(_l("Medlemmen skriver sitt lösenord här.")), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "off"})

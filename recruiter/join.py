@@ -3,26 +3,31 @@ signed up on the spot on a member's phone. No login needed but for the last."""
 import sqlite3
 import uuid
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import (Blueprint, current_app, flash, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from . import audit, links, privacy
-from .db import get_db, now
-from .forms import JoinForm, csrf
+from .db import get_db
+from .forms import GiveBackForm, JoinForm, csrf
 from .limits import limiter
-from .sessions import new_token, token_hash
+from .passwords import verify_password
+from .sessions import new_token, revoke_session, token_hash
 from .signups import current_consent, normalise_phone, normalise_postcode, record_signup
 
 bp = Blueprint("join", __name__)
 
 PUBLIC_LIMIT = "20 per minute; 200 per hour"
+# One budget per address across every join page, as the README promises:
+# not 20 on /bli-medlem plus 20 on each /j/<code>.
+join_limit = limiter.shared_limit(PUBLIC_LIMIT, scope="join", methods=["POST"])
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
 @csrf.exempt
-@limiter.limit(PUBLIC_LIMIT, methods=["POST"])
+@join_limit
 def via_link(code):
     """The page a member's QR code opens; a dead link still takes the sign-up."""
     link = links.active_link(get_db(), code)
@@ -31,10 +36,41 @@ def via_link(code):
 
 @bp.route("/bli-medlem", methods=["GET", "POST"])
 @csrf.exempt
-@limiter.limit(PUBLIC_LIMIT, methods=["POST"])
+@join_limit
 def plain():
     """The plain join page: own initiative, unless a recruiter code is typed."""
     return _join(None, "own_initiative")
+
+
+# Handed-over mode: while the member's phone is in a stranger's hands, only
+# these open; the rest leads back to the form until the member gives their
+# password. The outbox and what the browser fetches by itself keep working.
+HANDED_OVER = "handed_over"
+GIVE_BACK_FAILURES = "give_back_failures"
+MAX_GIVE_BACK_FAILURES = 5
+HANDED_OVER_ENDPOINTS = {
+    "join.on_the_spot", "join.thanks", "join.give_back", "join.privacy_notice",
+    "home.language", "static", "pwa.service_worker", "pwa.manifest", "pwa.offline",
+    "pwa.csrf_token", "pwa.health", "shifts.api_create"}
+
+
+@bp.before_app_request
+def keep_handed_over():
+    """While the phone is handed over, every member page leads back to the form."""
+    if HANDED_OVER not in session or request.endpoint in HANDED_OVER_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        session.pop(HANDED_OVER)  # logged out: nothing left to guard
+        return None
+    if request.path.startswith("/api/"):
+        return {"error": _("Telefonen är utlånad för en anmälan.")}, 423
+    return redirect(url_for("join.on_the_spot"))
+
+
+@bp.app_context_processor
+def handed_over_flag():
+    """Pages a stranger may see while holding the phone drop the member's header and menu."""
+    return {"handed_over": HANDED_OVER in session and current_user.is_authenticated}
 
 
 @bp.route("/varva/pa-plats", methods=["GET", "POST"])
@@ -42,7 +78,9 @@ def plain():
 @login_required
 @limiter.limit("30 per minute", methods=["POST"], key_func=lambda: f"m{current_user.member_id}")
 def on_the_spot():
-    """A member signs up the person in front of them on their own phone."""
+    """A member signs up the person in front of them on their own phone, which
+    shows nothing of the member's until they take it back (give_back)."""
+    session[HANDED_OVER] = current_user.member_id
     db = get_db()
     link = links.personal_link(db, current_user.member_id)
     return _join(links.active_link(db, link["code"]), "on_the_spot")
@@ -50,26 +88,56 @@ def on_the_spot():
 
 @bp.route("/tack")
 def thanks():
-    """The same page for everyone, so it tells nobody who is a member already."""
-    receipt = request.args.get("kvitto", "")[:64]
-    return render_template("join/thanks.html", again=request.args.get("igen") == "1",
-                           receipt=receipt if receipt.replace("-", "").replace("_", "").isalnum()
-                           else None)
+    """The same page for everyone, so it tells nobody who is a member already.
+
+    The withdrawal token comes from the session, once, never from the URL
+    (where proxy logs and the browser history would keep it).
+    """
+    receipt = str(session.pop("receipt", ""))[:64]
+    if not receipt.replace("-", "").replace("_", "").isalnum():
+        receipt = None
+    return render_template("join/thanks.html", receipt=receipt)
+
+
+@bp.route("/varva/pa-plats/tillbaka", methods=["GET", "POST"])
+@login_required
+@limiter.limit("5 per minute", methods=["POST"], key_func=lambda: f"back{current_user.member_id}")
+def give_back():
+    """The member takes the phone back with their password; five wrong ones log it out."""
+    form = GiveBackForm()
+    if form.validate_on_submit():
+        db = get_db()
+        member = db.table("members").get(current_user.member_id)
+        if verify_password(member["password_hash"], form.password.data):
+            session.pop(HANDED_OVER, None)
+            session.pop(GIVE_BACK_FAILURES, None)
+            flash(_("Telefonen är din igen."), "success")
+            return redirect(url_for("links.index"))
+        session[GIVE_BACK_FAILURES] = session.get(GIVE_BACK_FAILURES, 0) + 1
+        if session[GIVE_BACK_FAILURES] >= MAX_GIVE_BACK_FAILURES:
+            audit.record(db, "logout", current_user.member_id, outcome="handover_failures")
+            revoke_session(db, current_user.session_id)
+            logout_user()
+            session.clear()
+            flash(_("Fel lösenord för många gånger: telefonen är utloggad."), "error")
+            return redirect(url_for("auth.login"))
+        form.password.errors.append(_("Fel lösenord. Räck telefonen till den som värvade dig."))
+    return render_template("join/give_back.html", form=form)
+
+
+def _thank(token):
+    """Redirect to the thank-you page, which shows the token's withdrawal link once."""
+    session["receipt"] = token
+    return redirect(url_for(".thanks"))
 
 
 @bp.route("/angra/<token>", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def withdraw(token):
-    """Withdraw one's sign-up: the details are erased, an anonymous row stays."""
+    """Withdraw one's sign-up: the details of every row with the person's
+    e-mail or number are erased, anonymous rows stay."""
     if request.method == "POST":
-        db = get_db()
-        rows = list(db.table("signups").rows_where(
-            "withdraw_token_hash = ? and erased_at is null", [token_hash(token[:64])]))
-        for row in rows:
-            privacy.erase_signup(db, row["id"])
-            db.execute("update signups set status = 'cancelled', status_at = ? where id = ?",
-                       [now(), row["id"]])
-            audit.record(db, "withdraw", None, "signup", row["id"])
+        privacy.withdraw(get_db(), token_hash(token[:64]))
         # The same answer whether or not the link matched a sign-up.
         return render_template("join/withdrawn.html")
     return render_template("join/withdraw.html", token=token)
@@ -86,7 +154,7 @@ def _join(link, source):
         return _render(form, link, source, csrf_expired="csrf_token" in form.errors)
     if form.website.data:
         current_app.logger.info("join honeypot filled; nothing stored")
-        return redirect(url_for(".thanks", kvitto=new_token()))
+        return _thank(new_token())
     attribution = _attribution(db, form, link, source)
     if attribution is None:
         form.recruiter_code.errors.append(_("Vi hittar ingen värvare med den koden. "
@@ -103,9 +171,9 @@ def _join(link, source):
         return _render(form, link, source, status=503)
     if source == "on_the_spot":
         return redirect(url_for(".thanks", igen=1))
-    # A fresh token whether or not the person had signed up before: the page
-    # looks the same either way (only a new sign-up stores its hash).
-    return redirect(url_for(".thanks", kvitto=token))
+    # Every sign-up is stored (a repeat one as a possible duplicate), each
+    # with its own token: the page looks the same either way.
+    return _thank(token)
 
 
 def _offer_associations(db, form, link):
@@ -162,12 +230,20 @@ def _render(form, link, source, csrf_expired=False, status=None):
 @bp.errorhandler(429)
 def too_many(error):
     """Keep what the person typed and ask them to send again in a minute."""
-    link = None
+    if request.endpoint == "join.give_back":
+        form = GiveBackForm()
+        form.password.errors.append(_("Vänta en minut och försök igen."))
+        return render_template("join/give_back.html", form=form), 429
+    link, source = None, "own_initiative"
     if request.view_args and "code" in request.view_args:
         link = links.active_link(get_db(), request.view_args["code"])
+        source = "link" if link else source
+    elif request.endpoint == "join.on_the_spot":
+        own = links.personal_link(get_db(), current_user.member_id)
+        link, source = links.active_link(get_db(), own["code"]), "on_the_spot"
     form = JoinForm()
     _offer_associations(get_db(), form, link)
-    return _render(form, link, "link" if link else "own_initiative", status=429)
+    return _render(form, link, source, status=429)
 
 
 

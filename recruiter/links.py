@@ -60,10 +60,12 @@ def active_link(db, code):
 
 
 def member_links(db, member_id):
-    """A member's links, personal first, each with its number of sign-ups."""
+    """A member's links, personal first, each with its number of sign-ups
+    (withdrawn or erased ones and unsettled duplicates not counted)."""
     return list(db.query(
         """select l.*, c.name as campaign_name,
-                  (select count(*) from signups s where s.link_id = l.id) as signups
+                  (select count(*) from signups s where s.link_id = l.id
+                   and s.erased_at is null and s.duplicate_of is null) as signups
            from links l left join campaigns c on c.id = l.campaign_id
            where l.member_id = ?
            order by l.is_personal desc, l.revoked_at is not null, l.created_at desc""",

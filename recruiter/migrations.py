@@ -280,3 +280,29 @@ def m012_withdrawal_link(db):
     # The thank-you page carries a link that withdraws this sign-up; its token's hash.
     db.table("signups").add_column("withdraw_token_hash", str)
     db.table("signups").create_index(["withdraw_token_hash"])
+
+
+@migrations()
+def m013_possible_duplicates(db):
+    # A later sign-up with the e-mail or number of an earlier one (90 days) is
+    # kept, pointing at the earlier row; it never counts in the indicators:
+    # the earlier row counts for both. The covering indexes of m007 get the
+    # column, so counts that leave duplicates out still read no table rows.
+    db.execute("alter table signups add column duplicate_of integer references signups(id)")
+    for statement in (
+            "drop index idx_signups_association_id_created_at_source_status_birth_year_campaign_id",
+            "drop index idx_signups_municipality_id_created_at_source_status_birth_year_campaign_id",
+            "drop index idx_signups_created_at_source_status_birth_year_campaign_id_"
+            "municipality_id_association_id",
+            "drop index idx_signups_recruiter_id_source_created_at"):
+        db.execute(statement)
+    counted = ["source", "status", "birth_year", "campaign_id", "duplicate_of"]
+    db.table("signups").create_index(["association_id", "created_at", *counted])
+    db.table("signups").create_index(["municipality_id", "created_at", *counted])
+    db.table("signups").create_index(
+        ["created_at", *counted, "municipality_id", "association_id"])
+    db.table("signups").create_index(["recruiter_id", "source", "created_at", "duplicate_of"])
+    # Partial: finds a pair's rows, yet never tempts the planner away from
+    # the covering indexes for "duplicate_of is null".
+    db.execute("""create index idx_signups_duplicate_of on signups(duplicate_of)
+                  where duplicate_of is not null""")

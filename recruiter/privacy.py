@@ -8,10 +8,11 @@ and the WAL is checkpointed so the old values leave the -wal file too.
 import json
 import time
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from . import cache
+from . import audit, cache
 from .db import immediate, now
 from .signups import normalise_phone
 
@@ -41,21 +42,77 @@ def export_signup(db, signup_id):
     }
 
 
+SWEDEN = ZoneInfo("Europe/Stockholm")
+
+
+def without_time_of_day(stamp):
+    """The first moment of the day `stamp` (UTC ISO text) fell on both in UTC and
+    in Sweden: no time of day left, yet every period and month it counts in
+    (Swedish periods, UTC months) stays the same."""
+    moment = datetime.fromisoformat(stamp).astimezone(timezone.utc)
+    utc_midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    local = moment.astimezone(SWEDEN)
+    local_midnight = datetime(local.year, local.month, local.day, tzinfo=SWEDEN)
+    return max(utc_midnight, local_midnight.astimezone(timezone.utc)).isoformat(
+        timespec="seconds")
+
+
 def erase_signup(db, signup_id, then_checkpoint=True):
     """Overwrite the person's details, keep the anonymous row; True if erased now.
 
-    A batch (purge) passes then_checkpoint=False and checkpoints once at the end.
+    The row keeps its day but not its time of day, so nobody can match it
+    with the sign-up they saw. A batch (purge) passes then_checkpoint=False
+    and checkpoints once at the end.
     """
     with immediate(db):
+        row = db.table("signups").get(signup_id)
         changed = db.execute(
             """update signups set first_name = '', last_name = '', email = null, phone = null,
-                      postcode = '', erased_at = ? where id = ? and erased_at is null""",
-            [now(), signup_id]).rowcount
+                      postcode = '', created_at = ?, consent_at = ?, status_at = ?,
+                      erased_at = ? where id = ? and erased_at is null""",
+            [without_time_of_day(row["created_at"]), without_time_of_day(row["consent_at"]),
+             without_time_of_day(row["status_at"]), without_time_of_day(now()),
+             signup_id]).rowcount
     if changed:
         cache.invalidate()
         if then_checkpoint:
             checkpoint(db)
     return bool(changed)
+
+
+# The rows a withdrawal link reaches: the row it was given with, the pair it
+# belongs to (a possible duplicate and the earlier sign-up, either way, even
+# after the chair settled the pair), and every row with the e-mail or number
+# it was given with. Not the contacts of the pair's other row: that may be a
+# made-up pre-registration carrying a third person's number.
+WITHDRAWAL_REACH_SQL = """
+with given as (select id, duplicate_of, email, phone from signups
+               where withdraw_token_hash = :hash),
+pair as (
+  select id from given
+  union select duplicate_of from given where duplicate_of is not null
+  union select s.id from signups s join given g on s.duplicate_of = g.id),
+contacts as (select email, phone from given)
+select id from signups
+where erased_at is null
+  and (id in (select id from pair)
+       or email in (select email from contacts where email is not null)
+       or phone in (select phone from contacts where phone is not null))
+order by id"""
+
+
+def withdraw(db, hashed_token):
+    """Withdraw the sign-ups of whoever holds a withdrawal link: every row
+    carrying their e-mail or number is erased and cancelled. Returns the ids."""
+    ids = [r["id"] for r in db.query(WITHDRAWAL_REACH_SQL, {"hash": hashed_token})]
+    for signup_id in ids:
+        erase_signup(db, signup_id, then_checkpoint=False)
+        db.execute("update signups set status = 'cancelled', status_at = ? where id = ?",
+                   [without_time_of_day(now()), signup_id])
+        audit.record(db, "withdraw", None, "signup", signup_id)
+    if ids:
+        checkpoint(db)
+    return ids
 
 
 def checkpoint(db, tries=3):

@@ -3,6 +3,8 @@
 Each function is one named query over a half-open period [since, until) of
 UTC ISO text (see periods.py). "Recruited" means a sign-up that came through
 a member: source `link` or `on_the_spot`; the rest is own initiative.
+A possible duplicate (a repeat sign-up, `duplicate_of` set) never counts:
+the earlier sign-up it repeats counts for both.
 """
 from datetime import date, timedelta
 
@@ -22,7 +24,7 @@ with recruits as (
   select s.recruiter_id as member_id, count(*) as recruited, max(s.created_at) as reached_at
   from signups s join members m on m.id = s.recruiter_id
   where m.association_id = :association and s.{RECRUITED}
-    and s.created_at >= :since and s.created_at < :until
+    and s.created_at >= :since and s.created_at < :until and s.duplicate_of is null
     and (:campaign is null or s.campaign_id = :campaign)
   group by s.recruiter_id),
 work as (
@@ -59,7 +61,8 @@ def recruiter_standings(db, association_id, since, until, campaign_id=None):
 FIRST_RECRUITS_SQL = f"""
 select s.recruiter_id, min(s.created_at) as first_at
 from signups s join members m on m.id = s.recruiter_id
-where m.association_id = ? and s.{RECRUITED} group by s.recruiter_id"""
+where m.association_id = ? and s.{RECRUITED} and s.duplicate_of is null
+group by s.recruiter_id"""
 
 
 def first_recruits(db, association_id):
@@ -106,7 +109,8 @@ def streaks(db, association_id, day):
 
 ASSOCIATION_TOTALS_SQL = f"""
 select count(*) as signups, coalesce(sum({RECRUITED}), 0) as recruited
-from signups where association_id = ? and created_at >= ? and created_at < ?"""
+from signups where association_id = ? and created_at >= ? and created_at < ?
+  and duplicate_of is null"""
 
 
 def association_totals(db, association_id, since, until):
@@ -121,7 +125,7 @@ with recruits as (
          sum(s.status = 'paid') as paid
   from signups s join members m on m.id = s.recruiter_id
   where m.association_id = :association and s.{RECRUITED}
-    and s.created_at >= :since and s.created_at < :until
+    and s.created_at >= :since and s.created_at < :until and s.duplicate_of is null
   group by s.recruiter_id),
 work as (
   select member_id, count(*) as shifts, sum(doors_knocked) as doors,
@@ -171,25 +175,30 @@ select count(*) as signups,
        coalesce(sum(s.{INVOICED}), 0) as invoiced,
        coalesce(sum(s.status = 'paid'), 0) as paid
 from signups s
-where {{unit_filter}} and s.created_at >= :since and s.created_at < :until""")
+where {{unit_filter}} and s.created_at >= :since and s.created_at < :until
+  and s.duplicate_of is null""")
 SOURCES_SQL = per_level("""
 select s.source, count(*) as n from signups s
 where {unit_filter} and s.created_at >= :since and s.created_at < :until
+  and s.duplicate_of is null
 group by s.source""")
 CAMPAIGNS_SQL = per_level("""
 select c.name, count(*) as signups from signups s join campaigns c on c.id = s.campaign_id
 where {unit_filter} and s.created_at >= :since and s.created_at < :until
+  and s.duplicate_of is null
 group by c.id order by signups desc""")
 MONTHS_SQL = per_level(f"""
 select substr(s.created_at, 1, 7) as month, count(*) as signups,
        coalesce(sum(s.{INVOICED}), 0) as invoiced
 from signups s
 where {{unit_filter}} and s.created_at >= :since and s.created_at < :until
+  and s.duplicate_of is null
 group by month order by month""")
 TREND_SQL = per_level(f"""
 select case {{buckets}} end as bucket, count(*) as signups, sum(s.{RECRUITED}) as recruited
 from signups s
 where {{unit_filter}} and s.created_at >= :since and s.created_at < :until
+  and s.duplicate_of is null
 group by bucket""")
 
 
@@ -209,7 +218,7 @@ BY_MUNICIPALITY = """
 with counted as (
   select municipality_id, count(*) as signups, sum({recruited}) as recruited,
          sum({invoiced}) as invoiced
-  from signups where created_at >= :since and created_at < :until
+  from signups where created_at >= :since and created_at < :until and duplicate_of is null
   group by municipality_id)"""
 CHILDREN_SQL = {
     "nation": BY_MUNICIPALITY + """
@@ -226,6 +235,7 @@ CHILDREN_SQL = {
                    from municipalities m
                    left join signups s on s.municipality_id = m.id
                      and s.created_at >= :since and s.created_at < :until
+                     and s.duplicate_of is null
                    where m.district_id = :unit group by m.id order by m.name""",
     "municipality": """select a.id, a.name, count(s.id) as signups,
                               coalesce(sum(s.{recruited}), 0) as recruited,
@@ -233,6 +243,7 @@ CHILDREN_SQL = {
                        from associations a
                        left join signups s on s.association_id = a.id
                          and s.created_at >= :since and s.created_at < :until
+                         and s.duplicate_of is null
                        where a.municipality_id = :unit group by a.id order by a.name""",
 }
 CHILDREN_SQL = {k: v.format(recruited=RECRUITED, invoiced=INVOICED) for k, v in CHILDREN_SQL.items()}
@@ -248,7 +259,7 @@ def unplaced(db, municipality_id, since, until):
     """Sign-ups in a municipality that have no association yet (own initiative)."""
     return db.execute(
         """select count(*) from signups where municipality_id = ? and association_id is null
-           and created_at >= ? and created_at < ?""",
+           and created_at >= ? and created_at < ? and duplicate_of is null""",
         [municipality_id, since, until]).fetchone()[0]
 
 
@@ -287,5 +298,6 @@ def target_groups(db, year, since, until):
     return next(db.query(
         """select coalesce(sum(:year - birth_year between 17 and 29), 0) as age_17_30,
                   coalesce(sum(:year - birth_year between 30 and 44), 0) as age_30_45
-           from signups where created_at >= :since and created_at < :until""",
+           from signups where created_at >= :since and created_at < :until
+             and duplicate_of is null""",
         {"year": year, "since": since, "until": until}))

@@ -56,18 +56,21 @@ def municipality_for_postcode(db, postcode):
 
 
 def record_signup(db, person, attribution):
-    """Store a sign-up unless the same person signed up within 90 days.
+    """Store a sign-up; a repeat within 90 days is kept as a possible duplicate.
 
     `person` holds the validated fields and `submission_id`; `attribution`
-    holds source, link_id, recruiter_id, campaign_id, association_id. The
-    earlier sign-up keeps its recruiter. Returns the id of the stored or the
-    earlier row; a replayed submission returns the row it created.
+    holds source, link_id, recruiter_id, campaign_id, association_id. A row
+    with the same e-mail or number from the last 90 days makes the new one a
+    possible duplicate of it (`duplicate_of`): stored, never counted, shown to
+    the chair to resolve. Returns the id of the stored row; a replayed
+    submission returns the row it created.
     """
     since = (datetime.now(timezone.utc) - DUPLICATE_WINDOW).isoformat(timespec="seconds")
     with immediate(db):
+        replayed = _replayed(db, person["submission_id"])
+        if replayed is not None:
+            return replayed
         earlier = _earlier_signup(db, person, since)
-        if earlier is not None:
-            return earlier
         municipality_id = _municipality_of(db, attribution.get("association_id")) or \
             municipality_for_postcode(db, person["postcode"])
         if attribution.get("association_id") is None:
@@ -78,7 +81,7 @@ def record_signup(db, person, attribution):
         return db.table("signups").insert({
             **person, **attribution, "municipality_id": municipality_id,
             "consent_at": stamp, "status": "registered", "status_at": stamp,
-            "created_at": stamp,
+            "created_at": stamp, "duplicate_of": earlier,
         }).last_pk
 
 
@@ -88,29 +91,88 @@ def _municipality_of(db, association_id):
     return db.table("associations").get(association_id)["municipality_id"]
 
 
-def _earlier_signup(db, person, since):
-    rows = list(db.query(
-        """select id from signups
-           where submission_id = :submission_id
-              or ((email = :email or phone = :phone) and created_at >= :since)
-           order by id limit 1""",
-        {"submission_id": person["submission_id"], "email": person.get("email"),
-         "phone": person.get("phone"), "since": since}))
+def _replayed(db, submission_id):
+    rows = list(db.query("select id from signups where submission_id = ?", [submission_id]))
     return rows[0]["id"] if rows else None
 
 
+def _earlier_signup(db, person, since):
+    """The first counted, not erased sign-up with this e-mail or number, if recent."""
+    rows = list(db.query(
+        """select id from signups
+           where (email = :email or phone = :phone) and created_at >= :since
+             and erased_at is null and duplicate_of is null
+           order by id limit 1""",
+        {"email": person.get("email"), "phone": person.get("phone"), "since": since}))
+    return rows[0]["id"] if rows else None
+
+
+RECRUITS_SQL = """
+select first_name, created_at, status from signups
+where recruiter_id = ? and erased_at is null and status != 'cancelled' and duplicate_of is null
+order by created_at desc, id desc"""
+
+
 def recruits_of(db, member_id):
-    """The first names and dates of the people a member recruited, newest first."""
-    return list(db.query(
-        """select first_name, created_at, status from signups
-           where recruiter_id = ? order by created_at desc, id desc""", [member_id]))
+    """The first names and dates of the people a member recruited, newest first.
+
+    Withdrawn or erased sign-ups and unresolved duplicates are left out: the
+    list and its count are of people who still stand by their sign-up.
+    """
+    return list(db.query(RECRUITS_SQL, [member_id]))
+
+
+# A possible duplicate is listed under the earlier sign-up it may repeat,
+# whichever association it chose; alone only if that one was erased.
+ASSOCIATION_SIGNUPS_SQL = """
+with listed as (
+  select id, created_at from signups s
+  where association_id = :association and erased_at is null and status != 'cancelled'
+    and (duplicate_of is null
+         or (select erased_at from signups e where e.id = s.duplicate_of) is not null)
+  order by created_at desc, id desc limit :limit)
+select s.*, m.first_name as recruiter_first_name, m.last_name as recruiter_last_name
+from listed l join signups s on s.id = l.id or s.duplicate_of = l.id
+left join members m on m.id = s.recruiter_id
+where s.erased_at is null and s.status != 'cancelled'
+order by l.created_at desc, l.id desc, s.id != l.id, s.id"""
 
 
 def association_signups(db, association_id, limit=200):
-    """Sign-ups that chose an association, newest first, with contact details."""
-    return list(db.query(
-        """select s.*, m.first_name as recruiter_first_name,
-                  m.last_name as recruiter_last_name
-           from signups s left join members m on m.id = s.recruiter_id
-           where s.association_id = ? order by s.created_at desc, s.id desc limit ?""",
-        [association_id, limit]))
+    """Sign-ups that chose an association, newest first, with contact details.
+
+    Withdrawn or erased ones are left out. A possible duplicate follows the
+    earlier sign-up it names in `duplicate_of`, so the chair sees the pair.
+    """
+    return list(db.query(ASSOCIATION_SIGNUPS_SQL,
+                         {"association": association_id, "limit": limit}))
+
+
+PERSON_FIELDS = ("first_name", "last_name", "email", "phone", "birth_year", "postcode",
+                 "consent_id", "consent_at")
+CREDIT_FIELDS = ("source", "link_id", "recruiter_id", "campaign_id")
+NO_CREDIT = {"source": "own_initiative", "link_id": None, "recruiter_id": None,
+             "campaign_id": None}
+
+
+def resolve_duplicate(db, later, details, credit):
+    """Settle a possible duplicate into the earlier sign-up it repeats.
+
+    `details` ("later" or "earlier") says whose name, contact, birth year,
+    postcode and consent are right; `credit` ("earlier", "later" or "none")
+    who recruited. The earlier row, already counted, takes them; the caller
+    then erases the later row, which keeps pointing at it (so its withdrawal
+    link still reaches the pair) and is never counted. Returns the earlier id.
+    """
+    changes = {}
+    if details == "later":
+        changes.update({field: later[field] for field in PERSON_FIELDS})
+    if credit == "later":
+        changes.update({field: later[field] for field in CREDIT_FIELDS})
+    elif credit == "none":
+        changes.update(NO_CREDIT)
+    with immediate(db):
+        if changes:
+            db.table("signups").update(later["duplicate_of"], changes)
+    cache.invalidate()
+    return later["duplicate_of"]

@@ -36,7 +36,7 @@ def test_signup_via_link_is_recruited_by_its_member_and_campaign(client, db):
     page = client.get(f"/j/{link['code']}").get_data(as_text=True)
     assert "Inbjuden av Rut." in page and "Hemligsson" not in page and recruiter["email"] not in page
     response = client.post(f"/j/{link['code']}", data=person())
-    assert response.status_code == 302 and response.headers["Location"].startswith("/tack?kvitto=")
+    assert response.status_code == 302 and response.headers["Location"] == "/tack"
     [row] = signups(db)
     assert (row["source"], row["recruiter_id"], row["link_id"], row["campaign_id"]) == (
         "link", recruiter["id"], link["id"], campaign["id"])
@@ -117,14 +117,16 @@ def test_person_picks_another_association_of_the_municipality(client, db):
     assert [r["association_id"] for r in signups(db)] == [other["id"], home["id"]]
 
 
-def test_duplicate_within_90_days_keeps_the_first_recruiter(client, db):
+def test_a_repeat_within_90_days_is_kept_as_a_possible_duplicate(client, db):
     first, second = make_member(db), make_member(db)
     client.post(f"/j/{personal_link(db, first)['code']}", data=person(phone="0701234567"))
     again = client.post(f"/j/{personal_link(db, second)['code']}",
-                        data=person(email="", phone="+46 70 123 45 67"))
-    assert again.headers["Location"].startswith("/tack?kvitto=")
-    [row] = signups(db)
-    assert row["recruiter_id"] == first["id"] and row["phone"] == "+46701234567"
+                        data=person(email="", phone="+46 70 123 45 67", first_name="Nova"))
+    assert again.headers["Location"] == "/tack"
+    earlier, later = signups(db)
+    assert (earlier["recruiter_id"], earlier["duplicate_of"]) == (first["id"], None)
+    assert (later["recruiter_id"], later["first_name"]) == (second["id"], "Nova")
+    assert later["duplicate_of"] == earlier["id"] and later["phone"] == "+46701234567"
 
 
 def test_same_person_after_90_days_is_a_new_signup(client, db):
@@ -140,6 +142,21 @@ def test_double_tap_with_the_same_submission_id_stores_one_row(client, db):
     client.post("/bli-medlem", data=person(submission_id=submission))
     client.post("/bli-medlem", data=person(submission_id=submission, email="other@example.org"))
     assert len(signups(db)) == 1
+
+
+def test_a_replayed_duplicate_returns_the_row_it_created(client, db):
+    from recruiter.signups import record_signup
+
+    client.post("/bli-medlem", data=person())
+    earlier = signups(db)[0]
+    fields = {k: earlier[k] for k in ("first_name", "last_name", "email", "phone",
+                                      "birth_year", "postcode", "consent_id")}
+    own = {"source": "own_initiative", "link_id": None, "recruiter_id": None,
+           "campaign_id": None, "association_id": None}
+    created = record_signup(db, {**fields, "submission_id": "tap"}, own)
+    assert created != earlier["id"]
+    assert record_signup(db, {**fields, "submission_id": "tap"}, own) == created
+    assert [r["duplicate_of"] for r in signups(db)] == [None, earlier["id"]]
 
 
 @pytest.mark.parametrize("field,value,message", [
@@ -176,7 +193,8 @@ def test_phone_only_is_enough(client, db):
 
 def test_honeypot_stores_nothing_but_thanks_the_same(client, db):
     response = client.post("/bli-medlem", data=person(website="http://spam.example"))
-    assert response.headers["Location"].startswith("/tack?kvitto=")
+    assert response.headers["Location"] == "/tack"
+    assert "/angra/" in client.get("/tack").get_data(as_text=True)
     assert signups(db) == []
 
 
@@ -185,9 +203,9 @@ def test_thank_you_page_is_the_same_for_new_and_known_people(client, db):
 
     first = client.post("/bli-medlem", data=person(), follow_redirects=True)
     second = client.post("/bli-medlem", data=person(), follow_redirects=True)
-    receipt = re.compile(r"(/angra/|kvitto=)[\w-]+")  # a fresh random link per page, stored or not
+    receipt = re.compile(r"/angra/[\w-]+")  # a fresh random link per page
     assert receipt.sub("", first.get_data(as_text=True)) == receipt.sub("", second.get_data(as_text=True))
-    assert "avi" in first.get_data(as_text=True)
+    assert "avi" in first.get_data(as_text=True) and "/angra/" in second.get_data(as_text=True)
 
 
 def test_postcode_places_own_initiative_in_its_municipality(client, db):
@@ -222,6 +240,25 @@ def test_rate_limit_keeps_the_typed_values(app, db, tmp_path):
     ok = other.post("/bli-medlem", data=person(email="x@example.org"),
                     environ_base={"REMOTE_ADDR": "198.51.100.7"})
     assert ok.status_code == 302
+    limiter.reset()
+
+
+def test_one_join_limit_per_address_for_every_join_page(app, db, tmp_path):
+    app.config["RATELIMIT_ENABLED"] = True
+    app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{tmp_path}/limits.db"
+    from recruiter.limits import limiter
+
+    limiter.init_app(app)
+    limiter.reset()
+    client = app.test_client()
+    link = personal_link(db, make_member(db))
+    for n in range(20):
+        assert client.post("/bli-medlem", data=person(email=f"s{n}@example.org")).status_code == 302
+    response = client.post(f"/j/{link['code']}", data=person(email="via-link@example.org"))
+    assert response.status_code == 429
+    assert len(signups(db)) == 20
+    other_code = personal_link(db, make_member(db))["code"]
+    assert client.post(f"/j/{other_code}", data=person(email="x@example.org")).status_code == 429
     limiter.reset()
 
 
@@ -369,13 +406,12 @@ def test_the_thank_you_page_carries_a_link_that_withdraws_the_signup(client, db)
     from recruiter import scoring
 
     response = client.post("/bli-medlem", data=person(first_name="Ångerfull"))
-    token = response.headers["Location"].split("kvitto=")[1]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert f"/angra/{token}" in page
+    token = withdrawal_token(page)
     before = scoring.indicators(db, "nation", None, "0000", "9999")
     assert client.get(f"/angra/{token}").status_code == 200
     done = client.post(f"/angra/{token}")
-    assert "återkallad" in done.get_data(as_text=True)
+    assert "Dina uppgifter är borttagna" in done.get_data(as_text=True)
     [row] = signups(db)
     assert (row["first_name"], row["email"], row["status"]) == ("", None, "cancelled")
     assert row["erased_at"]
@@ -383,15 +419,44 @@ def test_the_thank_you_page_carries_a_link_that_withdraws_the_signup(client, db)
     assert (after["signups"], after["recruited"]) == (before["signups"], before["recruited"])
 
 
-def test_a_duplicates_link_withdraws_nothing_and_looks_the_same(client, db):
-    first = client.post("/bli-medlem", data=person())
-    again = client.post("/bli-medlem", data=person())
-    token = again.headers["Location"].split("kvitto=")[1]
-    assert token != first.headers["Location"].split("kvitto=")[1]
-    unknown = client.post("/angra/not-a-real-token").get_data(as_text=True)
-    known = client.post(f"/angra/{token}").get_data(as_text=True)
+def withdrawal_token(page):
+    return re.search(r'href="/angra/([\w-]+)"', page).group(1)
+
+
+def test_the_withdrawal_token_is_in_the_page_not_in_any_url(client, db):
+    response = client.post("/bli-medlem", data=person())
+    assert response.headers["Location"] == "/tack"
+    page = client.get("/tack").get_data(as_text=True)
+    token = withdrawal_token(page)
+    assert token not in response.headers["Location"]
+    stored = signups(db)[0]["withdraw_token_hash"]
+    from recruiter.sessions import token_hash
+    assert token_hash(token) == stored
+    # Shown once: a reload (or someone later at the same browser) gets no link.
+    assert "/angra/" not in client.get("/tack").get_data(as_text=True)
+    with client.session_transaction() as session:
+        assert "receipt" not in session
+
+
+def test_a_duplicates_link_withdraws_every_row_with_that_address(client, db):
+    recruiter = make_member(db)
+    # Someone else pre-registers Nora's address under a made-up name.
+    client.post(f"/j/{personal_link(db, recruiter)['code']}",
+                data=person(first_name="Påhittad", phone="0701234567"))
+    client.post("/bli-medlem", data=person(email="annan@example.org", phone="0701234567"))
+    own = client.application.test_client()
+    own.post("/bli-medlem", data=person(first_name="Nora"))
+    token = withdrawal_token(own.get("/tack").get_data(as_text=True))
+    known = own.post(f"/angra/{token}").get_data(as_text=True)
+    unknown = own.post("/angra/not-a-real-token").get_data(as_text=True)
     assert known == unknown
-    assert signups(db)[0]["erased_at"] is None
+    pre, other, nora = signups(db)
+    assert pre["erased_at"] and nora["erased_at"]
+    assert (pre["email"], nora["email"], pre["status"], nora["status"]) == (
+        None, None, "cancelled", "cancelled")
+    # The row that only shares the pre-registration's phone stays: the link
+    # reaches the address and number it was given with, not the made-up row's.
+    assert other["erased_at"] is None and other["email"] == "annan@example.org"
 
 
 def test_on_the_spot_thanks_shows_no_withdrawal_link(login_as, db):
@@ -399,3 +464,81 @@ def test_on_the_spot_thanks_shows_no_withdrawal_link(login_as, db):
     response = client.post("/varva/pa-plats", data=person())
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "/angra/" not in page
+
+
+# Issue 18.1: handed-over mode for "Värva på plats".
+MEMBER_PAGES = ["/", "/varva", "/konto", "/pass", "/pass/historik", "/topplista/",
+                "/konto/enheter", "/bli-medlem"]
+
+
+def handed_over(login_as, db, **member):
+    recruiter = make_member(db, first_name="Mona", last_name="Medlemsson", **member)
+    client = login_as(recruiter)
+    page = client.get("/varva/pa-plats").get_data(as_text=True)
+    return recruiter, client, page
+
+
+def member_hrefs(page):
+    allowed = ("/varva/pa-plats", "/integritet", "/static/", "/manifest.webmanifest", "#main")
+    return [h for h in re.findall(r'href="([^"]+)"', page) if not h.startswith(allowed)]
+
+
+def test_handed_over_form_shows_nothing_of_the_members(login_as, db):
+    recruiter, client, page = handed_over(login_as, db)
+    assert 'class="tabs"' not in page and 'data-testid="viewing"' not in page
+    assert "Mona" not in page and "Medlemsson" not in page and recruiter["email"] not in page
+    assert member_hrefs(page) == []
+    assert 'href="/varva/pa-plats/tillbaka"' in page
+
+
+@pytest.mark.parametrize("url", MEMBER_PAGES)
+def test_handed_over_member_pages_lead_back_to_the_form(login_as, db, url):
+    _recruiter, client, _page = handed_over(login_as, db)
+    response = client.get(url)
+    assert response.status_code == 302 and response.headers["Location"] == "/varva/pa-plats"
+
+
+def test_handed_over_member_apis_answer_423_and_posts_change_nothing(login_as, db):
+    recruiter, client, _page = handed_over(login_as, db)
+    assert client.get("/api/companions").status_code == 423
+    assert client.get("/api/me").status_code == 423
+    client.post("/leaderboard/synlighet", data={"leaderboard_name": "full"})
+    client.post("/topplista/synlighet", data={"leaderboard_name": "full"})
+    assert db.table("members").get(recruiter["id"])["leaderboard_name"] == "initial"
+
+
+def test_handed_over_thank_you_speaks_to_the_new_member(login_as, db):
+    recruiter, client, _page = handed_over(login_as, db)
+    response = client.post("/varva/pa-plats", data=person(first_name="Nyfiken"))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Tack för din anmälan" in page and "Anmäl en person till" not in page
+    assert "Mona" not in page and 'class="tabs"' not in page and "/angra/" not in page
+    assert member_hrefs(page) == []
+    assert 'href="/varva/pa-plats/tillbaka"' in page
+    privacy = client.get("/integritet").get_data(as_text=True)
+    assert 'class="tabs"' not in privacy and member_hrefs(privacy) == []
+
+
+def test_the_members_password_gives_the_phone_back(login_as, db):
+    from tests.factories import PASSWORD
+
+    _recruiter, client, _page = handed_over(login_as, db)
+    wrong = client.post("/varva/pa-plats/tillbaka", data={"password": "gissning"})
+    assert wrong.status_code == 200 and "Fel lösenord" in wrong.get_data(as_text=True)
+    assert client.get("/varva").status_code == 302
+    right = client.post("/varva/pa-plats/tillbaka", data={"password": PASSWORD})
+    assert right.headers["Location"] == "/varva"
+    assert client.get("/varva").status_code == 200
+    again = client.get("/varva/pa-plats").get_data(as_text=True)
+    assert 'class="tabs"' not in again  # the next person gets a handed-over phone too
+
+
+def test_five_wrong_passwords_log_the_phone_out(login_as, db):
+    _recruiter, client, _page = handed_over(login_as, db)
+    for _ in range(4):
+        client.post("/varva/pa-plats/tillbaka", data={"password": "gissning"})
+    last = client.post("/varva/pa-plats/tillbaka", data={"password": "gissning"})
+    assert last.headers["Location"] == "/logga-in"
+    assert client.get("/varva").headers["Location"].startswith("/logga-in")
+    assert db.table("sessions").count_where("revoked_at is null") == 0
+    assert db.table("audit_log").count_where("outcome = 'handover_failures'") == 1

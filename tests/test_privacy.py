@@ -157,3 +157,63 @@ def test_erasure_reports_a_checkpoint_blocked_by_a_reader(app, db):
         reader.close()
     with app.app_context():
         assert privacy.checkpoint(db) is True
+
+
+def test_a_withdrawn_signup_leaves_no_trace_on_personal_lists(app, client, login_as, db):
+    import re
+
+    from tests.factories import personal_link
+
+    chair = make_member(db, role="chair")
+    association = db.table("associations").get(chair["association_id"])
+    recruiter = make_member(db, association=association, first_name="Vera")
+    stays = make_signup(db, recruiter=recruiter, first_name="Stanna", birth_year=1991,
+                        created_at="2026-01-05T09:15:00+00:00")
+    client.post(f"/j/{personal_link(db, recruiter)['code']}",
+                data=person(first_name="Ångrar", birth_year="1983"))
+    gone = next(db.table("signups").rows_where("first_name = 'Ångrar'"))
+    with app.test_request_context():
+        when = app.jinja_env.filters["local_time"](gone["created_at"])
+    chair_client, member_client = login_as(chair, role="chair"), login_as(recruiter)
+    lists = (f"/forening/{association['id']}/anmalningar", "/varva")
+    before = [c.get(url).get_data(as_text=True) for c, url in zip((chair_client, member_client), lists)]
+    assert "1983" in before[0] and when in before[0] and "Ångrar" in before[1]
+    token = re.search(r'href="/angra/([\w-]+)"', client.get("/tack").get_data(as_text=True)).group(1)
+    client.post(f"/angra/{token}")
+    chair_page = chair_client.get(lists[0]).get_data(as_text=True)
+    member_page = member_client.get(lists[1]).get_data(as_text=True)
+    for page in (chair_page, member_page):
+        assert "1983" not in page and when not in page and "Ångrar" not in page
+    assert "Stanna" in chair_page and "Stanna" in member_page
+    rows = re.search(r'data-testid="signups">(.*?)</ul>', chair_page, re.S).group(1)
+    assert rows.count("<li") == 1
+    assert re.search(r'data-testid="recruit-count">1<', member_page)
+    recruits = re.search(r'<h2>Dina värvade</h2>(.*?)<h2', member_page, re.S).group(1)
+    assert recruits.count("<li") == 1 and "återkallat" in recruits
+    # Still in the anonymous totals.
+    assert scoring.indicators(db, "association", association["id"], "0000", "9999")["signups"] == 2
+    assert stays["id"] != gone["id"]
+
+
+def test_erasure_keeps_the_day_but_not_the_time_of_day(db):
+    signup = make_signup(db, created_at="2026-03-10T14:37:12+00:00")
+    privacy.erase_signup(db, signup["id"])
+    row = db.table("signups").get(signup["id"])
+    assert (row["created_at"], row["consent_at"]) == ("2026-03-10T00:00:00+00:00",) * 2
+    assert row["status_at"].endswith(("T00:00:00+00:00", "T22:00:00+00:00", "T23:00:00+00:00"))
+
+
+def test_a_day_without_time_stays_in_the_same_period_and_month():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    sweden = ZoneInfo("Europe/Stockholm")
+    for stamp in ("2026-02-28T23:30:00+00:00", "2026-02-28T22:59:59+00:00",
+                  "2026-06-30T22:15:00+00:00", "2026-06-30T21:45:00+00:00",
+                  "2026-12-31T23:00:00+00:00", "2026-03-29T00:30:00+00:00",
+                  "2026-10-25T00:30:00+00:00", "2026-05-05T12:00:00+00:00"):
+        day = privacy.without_time_of_day(stamp)
+        before, after = datetime.fromisoformat(stamp), datetime.fromisoformat(day)
+        assert after.date() == before.date(), stamp  # the UTC month of indicator 8
+        assert after.astimezone(sweden).date() == before.astimezone(sweden).date(), stamp
+        assert after.minute == after.second == 0 and after.hour in (0, 22, 23), stamp
