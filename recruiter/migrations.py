@@ -280,3 +280,19 @@ def m012_withdrawal_link(db):
     # The thank-you page carries a link that withdraws this sign-up; its token's hash.
     db.table("signups").add_column("withdraw_token_hash", str)
     db.table("signups").create_index(["withdraw_token_hash"])
+
+
+@migrations()
+def m013_account_notices_and_fresh_logins(db):
+    # When the session's owner last typed their password (and code): "fresh" means
+    # within the last 15 minutes, whatever flask_login's flag says.
+    db.table("sessions").add_column("confirmed_at", str)
+    # Things a member must hear about at their next login (a reset of their password,
+    # someone using their e-mail address on an invitation link): kinds and ids only.
+    db.table("notices").create(
+        {"id": int, "member_id": int, "kind": str, "actor_id": int, "unit_id": int,
+         "at": str, "shown_at": str},
+        pk="id", not_null={"member_id", "kind", "at"},
+        foreign_keys=[("member_id", "members", "id")],
+    )
+    db.table("notices").create_index(["member_id", "shown_at"])

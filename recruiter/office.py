@@ -3,11 +3,12 @@ import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, fresh_login_required, login_required
+from flask_login import current_user, login_required
 
 from . import audit, privacy
 from .db import get_db
 from .scope import require_rank
+from .sessions import recent_login_required
 
 bp = Blueprint("office", __name__, url_prefix="/kansli")
 
@@ -28,7 +29,7 @@ def people():
 
 
 @bp.route("/personer/<int:signup_id>/export")
-@fresh_login_required
+@recent_login_required
 def export(signup_id):
     """Everything stored about the person, as a JSON file (logged)."""
     db = get_db()
@@ -39,7 +40,7 @@ def export(signup_id):
 
 
 @bp.route("/personer/<int:signup_id>/radera", methods=["POST"])
-@fresh_login_required
+@recent_login_required
 def erase(signup_id):
     """Erase the person's details, keeping the anonymous row for the indicators."""
     db = get_db()

@@ -303,3 +303,34 @@ def test_log_out_all_other_devices(login_as, db):
     phone, tablet, laptop = login_as(member), login_as(member), login_as(member)
     phone.post("/konto/enheter/logga-ut-andra")
     assert [c.get("/konto").status_code for c in (phone, tablet, laptop)] == [200, 401, 401]
+
+
+def test_over_https_every_cookie_is_host_prefixed(tmp_path):
+    from recruiter import create_app
+    from recruiter.db import close_thread_connections, connect, init_db
+    from tests.conftest import FAST_ARGON2
+
+    app = create_app({"DATABASE": str(tmp_path / "https.db"), "SECRET_KEY": "x" * 64,
+                      "PUBLIC_BASE_URL": "https://varva.example.se", "WTF_CSRF_ENABLED": False,
+                      "ARGON2_PARAMS": FAST_ARGON2, "SECOND_FACTOR_REQUIRED": False})
+    with app.app_context():
+        init_db()
+    db = connect(app.config["DATABASE"])
+    try:
+        member = make_member(db)
+        client = app.test_client()
+        response = client.post("/logga-in", base_url="https://varva.example.se", data={
+            "email": member["email"], "password": PASSWORD, "remember": "y"})
+        assert response.status_code == 302
+        cookies = response.headers.getlist("Set-Cookie")
+        names = {cookie.split("=", 1)[0] for cookie in cookies}
+        assert {"__Host-session", "__Host-remember"} <= names, cookies
+        for cookie in cookies:
+            attributes = [part.strip().lower() for part in cookie.split(";")]
+            assert cookie.startswith("__Host-"), cookie
+            assert "secure" in attributes and "path=/" in attributes, cookie
+            assert not any(part.startswith("domain=") for part in attributes), cookie
+        assert client.get("/konto", base_url="https://varva.example.se").status_code == 200
+    finally:
+        db.close()
+        close_thread_connections()

@@ -154,3 +154,54 @@ def test_confirming_it_is_you_is_rate_limited(app, login_as, db):
                 for _ in range(11)]
     limiter.reset()
     assert statuses[:10] == [200] * 10 and statuses[10] == 429
+
+
+def _confirmed_minutes_ago(db, member, minutes):
+    from datetime import datetime, timedelta, timezone
+
+    moment = datetime.now(timezone.utc) - timedelta(minutes=minutes)
+    db.execute("update sessions set confirmed_at = ? where member_id = ?",
+               [moment.isoformat(timespec="seconds"), member["id"]])
+
+
+@pytest.mark.parametrize("minutes,fresh", [(14, True), (16, False), (11 * 60, False)])
+def test_fresh_means_the_password_was_typed_in_the_last_15_minutes(login_as, db, minutes, fresh):
+    from tests.factories import make_signup
+
+    signup = make_signup(db)
+    admin = make_member(db, association=None, role="national_admin")
+    client = login_as(admin)  # flask_login's fresh flag is set, as after a login form
+    _confirmed_minutes_ago(db, admin, minutes)
+    response = client.get(f"/kansli/personer/{signup['id']}/export")
+    if fresh:
+        assert response.status_code == 200
+        return
+    assert response.headers["Location"].startswith("/konto/bekrafta")
+    confirmed = client.post(response.headers["Location"], data={"password": PASSWORD})
+    assert client.get(confirmed.headers["Location"]).status_code == 200
+    row = next(db.table("sessions").rows_where("member_id = ?", [admin["id"]]))
+    from recruiter.sessions import recently_confirmed
+    assert recently_confirmed(row["confirmed_at"])
+
+
+def test_an_old_login_asks_again_before_erasing_or_turning_on_the_second_step(login_as, db):
+    from tests.factories import make_signup
+
+    signup = make_signup(db)
+    admin = make_member(db, association=None, role="national_admin")
+    client = login_as(admin)
+    _confirmed_minutes_ago(db, admin, 60)
+    erase = client.post(f"/kansli/personer/{signup['id']}/radera")
+    assert erase.headers["Location"].startswith("/konto/bekrafta")
+    assert db.table("signups").get(signup["id"])["erased_at"] is None
+    assert client.get("/konto/tvastegs").headers["Location"].startswith("/konto/bekrafta")
+
+
+def test_a_login_through_the_form_counts_as_fresh(app, db):
+    from tests.factories import make_signup
+
+    signup = make_signup(db)
+    admin = make_member(db, association=None, role="national_admin")
+    client = app.test_client()
+    password_step(client, admin)
+    assert client.get(f"/kansli/personer/{signup['id']}/export").status_code == 200
