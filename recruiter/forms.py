@@ -14,7 +14,6 @@ from wtforms.validators import (DataRequired, Email, EqualTo, Length, NumberRang
 from .migrations import PARTNER_KINDS
 from .passwords import MAX_LENGTH, MIN_LENGTH, is_too_common
 from .signups import normalise_phone, normalise_postcode
-from .text import code_text, name_error, nfc_trim, number_text, whole_number
 
 csrf = CSRFProtect()
 
@@ -47,8 +46,7 @@ def repeat_field():
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-post"), validators=[
-        DataRequired(_l("Fyll i din e-postadress.")), Length(max=254)], filters=[code_text],
-        render_kw=EMAIL_KW)
+        DataRequired(_l("Fyll i din e-postadress.")), Length(max=254)], render_kw=EMAIL_KW)
     password = PasswordField(_l("Lösenord"), validators=[
         DataRequired(_l("Fyll i ditt lösenord.")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"})
@@ -74,33 +72,15 @@ def strip(value):
     return value.strip() if value else value
 
 
-def person_name(form, field):
-    """The one rule for people's names (text.name_error)."""
-    error = name_error(field.data)
-    if error:
-        raise ValidationError(error)
-
-
-def label_name(form, field):
-    """The rule for names of things: a unit, a campaign, a link (text.name_error)."""
-    error = name_error(field.data, person=False)
-    if error:
-        raise ValidationError(error)
-
-
-def name_field(label, missing, rule=person_name):
-    return StringField(label, filters=[nfc_trim], validators=[
-        DataRequired(missing), Length(max=100, message=_l("Högst 100 tecken.")), rule])
-
-
-def unit_name_field(label, missing):
-    return name_field(label, missing, rule=label_name)
+def name_field(label, missing):
+    return StringField(label, filters=[strip], validators=[
+        DataRequired(missing), Length(max=100, message=_l("Högst 100 tecken."))])
 
 
 class RegisterForm(FlaskForm):
     first_name = name_field(_l("Förnamn"), _l("Fyll i ditt förnamn."))
     last_name = name_field(_l("Efternamn"), _l("Fyll i ditt efternamn."))
-    email = EmailField(_l("E-post"), filters=[code_text], validators=[
+    email = EmailField(_l("E-post"), validators=[
         DataRequired(_l("Fyll i din e-postadress.")), Length(max=254),
         Email(_l("Det ser inte ut som en e-postadress."))], render_kw=EMAIL_KW)
     password = new_password_field(_l("Välj ett lösenord"))
@@ -124,13 +104,13 @@ class LanguageForm(FlaskForm):
 
 
 def code_field():
-    return StringField(_l("Kod"), filters=[lambda v: code_text(v).upper() if v else v],
+    return StringField(_l("Kod"), filters=[lambda v: v.strip().upper() if v else v],
                        validators=[DataRequired(_l("Fyll i en kod.")), Length(max=20)])
 
 
 class UnitForm(FlaskForm):
     """A district, municipal organisation or association: name and code."""
-    name = unit_name_field(_l("Namn"), _l("Fyll i ett namn."))
+    name = name_field(_l("Namn"), _l("Fyll i ett namn."))
     code = code_field()
 
 
@@ -142,15 +122,15 @@ PARTNER_KIND_NAMES = {
 
 
 class PartnerForm(FlaskForm):
-    name = unit_name_field(_l("Namn"), _l("Fyll i ett namn."))
+    name = name_field(_l("Namn"), _l("Fyll i ett namn."))
     code = code_field()
     kind = SelectField(_l("Slag"), choices=[SelectChoice(k, PARTNER_KIND_NAMES[k]) for k in PARTNER_KINDS])
 
 
 class LinkForm(FlaskForm):
-    label = StringField(_l("Vad är länken till?"), filters=[nfc_trim], validators=[
+    label = StringField(_l("Vad är länken till?"), filters=[strip], validators=[
         DataRequired(_l("Ge länken ett namn, t.ex. ”Torgmöte Stortorget 12/5”.")),
-        Length(max=60, message=_l("Högst 60 tecken.")), label_name])
+        Length(max=60, message=_l("Högst 60 tecken."))])
     campaign_id = SelectField(_l("Kampanj"), coerce=int, default=0)
 
 
@@ -161,8 +141,8 @@ class FlyerForm(FlaskForm):
 def birth_year_check(form, field):
     """A whole year from 1900 up to the year that gives the minimum age."""
     latest = date.today().year - current_app.config["MIN_JOIN_AGE"]
-    year = whole_number(field.data, max_digits=4)
-    if year is None or not 1900 <= year <= latest:
+    text = (field.data or "").strip()
+    if not text.isdigit() or not 1900 <= int(text) <= latest:
         raise ValidationError(_l("Skriv ditt födelseår med fyra siffror (1900–%(latest)d).",
                                  latest=latest))
 
@@ -181,20 +161,20 @@ class JoinForm(FlaskForm):
     """The public sign-up form behind the QR codes and the plain join page."""
     first_name = name_field(_l("Förnamn"), _l("Fyll i ditt förnamn."))
     last_name = name_field(_l("Efternamn"), _l("Fyll i ditt efternamn."))
-    email = EmailField(_l("E-post"), filters=[code_text], validators=[
+    email = EmailField(_l("E-post"), filters=[strip], validators=[
         Optional(), Length(max=254, message=_l("Högst 254 tecken.")),
         Email(_l("Det ser inte ut som en e-postadress."))], render_kw=EMAIL_KW)
-    phone = StringField(_l("Mobilnummer"), filters=[number_text], validators=[
+    phone = StringField(_l("Mobilnummer"), filters=[strip], validators=[
         Optional(), Length(max=30, message=_l("Högst 30 tecken.")), phone_check],
         render_kw={"type": "tel", "autocomplete": "tel", "inputmode": "tel"})
-    birth_year = StringField(_l("Födelseår"), filters=[number_text], validators=[
+    birth_year = StringField(_l("Födelseår"), filters=[strip], validators=[
         Length(max=10), birth_year_check],
         render_kw={"inputmode": "numeric", "autocomplete": "bday-year", "maxlength": 4})
-    postcode = StringField(_l("Postnummer"), filters=[number_text], validators=[
+    postcode = StringField(_l("Postnummer"), filters=[strip], validators=[
         Length(max=10), postcode_check],
         render_kw={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": 6})
     association_id = SelectField(_l("Förening"), coerce=int, validate_choice=False, default=0)
-    recruiter_code = StringField(_l("Värvarkod (om någon har gett dig en)"), filters=[code_text],
+    recruiter_code = StringField(_l("Värvarkod (om någon har gett dig en)"), filters=[strip],
                                  validators=[Optional(), Length(max=20)],
                                  render_kw={"autocapitalize": "characters", "autocomplete": "off"})
     consent = BooleanField(validators=[
@@ -213,7 +193,7 @@ class JoinForm(FlaskForm):
 
 
 class CampaignForm(FlaskForm):
-    name = unit_name_field(_l("Namn"), _l("Fyll i ett namn."))
+    name = name_field(_l("Namn"), _l("Fyll i ett namn."))
     starts_on = DateField(_l("Börjar"), validators=[DataRequired(_l("Ange ett datum."))])
     ends_on = DateField(_l("Slutar"), validators=[DataRequired(_l("Ange ett datum."))])
     goal = IntegerField(_l("Mål (antal anmälningar)"), validators=[
@@ -234,7 +214,7 @@ class VisibilityForm(FlaskForm):
 
 
 class CodeForm(FlaskForm):
-    code = StringField(_l("Kod"), filters=[code_text], validators=[Length(max=20)],
+    code = StringField(_l("Kod"), filters=[strip], validators=[Length(max=20)],
                        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
 
 
@@ -242,3 +222,10 @@ class ReauthForm(CodeForm):
     password = PasswordField(_l("Lösenord"), validators=[
         DataRequired(_l("Fyll i ditt lösenord.")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"})
+
+
+class PersonSearchForm(FlaskForm):
+    """The office's search: posted, so the address never lands in a URL or a proxy log."""
+    q = StringField(_l("E-post eller mobilnummer"), filters=[strip], validators=[
+        DataRequired(_l("Fyll i en e-postadress eller ett mobilnummer.")), Length(max=254)],
+        render_kw={"autocomplete": "off", "maxlength": 254})

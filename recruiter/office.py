@@ -1,12 +1,13 @@
 """The national office's pages: a person's data exported or erased, the audit log."""
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from . import audit, privacy
 from .db import get_db
+from .forms import PersonSearchForm
 from .scope import require_rank
 from .sessions import recent_login_required
 
@@ -20,12 +21,18 @@ def national_office_only():
     require_rank("national_admin")
 
 
-@bp.route("/personer")
+@bp.route("/personer", methods=["GET", "POST"])
 def people():
-    """Find a person's sign-ups by their exact e-mail address or mobile number."""
-    query = request.args.get("q", "").strip()[:254]
-    found = privacy.find_signups(get_db(), query) if query else []
-    return render_template("office/people.html", query=query, found=found)
+    """Find a person's sign-ups by their exact e-mail address or mobile number.
+
+    A POST with CSRF: the address is personal data and must not end up in a
+    URL (history, proxy and server logs). The results are on the POST's answer.
+    """
+    form = PersonSearchForm()
+    if not form.validate_on_submit():
+        return render_template("office/people.html", form=form, found=None)
+    found = privacy.find_signups(get_db(), form.q.data)
+    return render_template("office/people.html", form=form, found=found)
 
 
 @bp.route("/personer/<int:signup_id>/export")
