@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from . import accounts, audit, mfa
+from . import accounts, audit, lockout, mfa
 from .db import get_db
 from .forms import LoginForm, PasswordChangeForm, RegisterForm, ResetForm, RoleSwitchForm
 from .home import ROLE_NAMES
@@ -49,28 +49,25 @@ def check_credentials(db, email, password):
     return member
 
 
-def account_key():
-    """The rate-limit key for one account, known or not (same treatment for both)."""
-    return "login:" + accounts.normalise_email(request.form.get("email", ""))[:254]
-
-
 @bp.route("/logga-in", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
-@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=account_key,
-               deduct_when=lambda response: response.status_code == 401)
 def login():
-    """The login form."""
+    """The login form; the per-account limit is lockout.py's (README: login throttling)."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         db = get_db()
+        allowed, attempt = lockout.take_attempt(db, form.email.data)
+        if not allowed:
+            return _locked(form)
         member = check_credentials(db, form.email.data, form.password.data)
         if member is None:
             form.password.errors.append(_("Fel e-post eller lösenord."))
             current_app.logger.info("login failed")
             audit.record(db, "login_failed", outcome="refused")
             return render_template("auth/login.html", form=form), 401
+        lockout.refund_attempt(attempt)
         target = safe_next(form.next.data) or url_for("home.index")
         if mfa.needs_second_factor(db, member):
             return mfa.ask_for_code(member, form.remember.data, target)
@@ -217,9 +214,13 @@ def revoke_other_devices():
     return redirect(url_for(".devices"))
 
 
-@bp.errorhandler(429)
-def too_many_attempts(error):
+def _locked(form):
     """A soft lock: the form again, with what was typed, and a time to wait."""
-    form = LoginForm()
     form.password.errors = [_("För många inloggningsförsök. Vänta en kvart och försök igen.")]
     return render_template("auth/login.html", form=form), 429
+
+
+@bp.errorhandler(429)
+def too_many_attempts(error):
+    """The per-address limit: the same soft lock."""
+    return _locked(LoginForm())

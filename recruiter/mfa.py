@@ -7,7 +7,7 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
 from flask_babel import gettext as _
 from flask_login import confirm_login, current_user, login_required, login_user
 
-from . import accounts, audit, totp
+from . import accounts, audit, lockout, totp
 from .db import get_db
 from .forms import CodeForm, ReauthForm
 from .limits import limiter
@@ -42,6 +42,7 @@ def finish_login(db, member, remember, target):
     top = accounts.member_roles(db, member["id"])[0]
     token = start_session(db, member["id"], top["id"], remember, privileged=_is_privileged(top))
     login_user(load_user(token), remember=remember)
+    lockout.remember_device(member["id"])
     forget_half_done_logins()
     current_app.logger.info("login ok member=%s", member["id"])
     audit.record(db, "login", member["id"])
