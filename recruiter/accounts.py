@@ -1,6 +1,7 @@
 """Member accounts, their roles, invitations and password-reset links."""
 from datetime import datetime, timezone
 
+from . import audit, notices
 from .db import immediate, now
 from .links import create_link
 from .passwords import hash_password
@@ -177,14 +178,41 @@ def usable_reset(db, token):
 
 
 def use_reset(db, token, password):
-    """Set the new password and end every session; False if the link is spent."""
+    """Set the new password and end every session; the reset row, or None if spent.
+
+    The second factor stays as it was: whoever holds the link still needs the
+    owner's app to log in. The use is audited and the owner told at next login.
+    """
     password_hash = hash_password(password)
     with immediate(db):
         reset = usable_reset(db, token)
         if reset is None:
-            return False
+            return None
         db.execute("update password_resets set used_at = ? where id = ?",
                    [now(), reset["id"]])
         set_password(db, reset["member_id"], password_hash)
         revoke_member_sessions(db, reset["member_id"])
-    return True
+        audit.record(db, "reset_used", None, "member", reset["member_id"])
+        notices.add(db, reset["member_id"], "password_reset", reset["created_by"])
+    return reset
+
+
+def may_reset(db, role, member_id, second_factor_required):
+    """Whether a role may create a reset link for a member it manages (README: resets).
+
+    Holding the link means logging in as the member, so it must show nothing
+    the resetter's own role may not see. Only a chair reads its association's
+    sign-ups (no administrator does), so only the national office resets a
+    chair; and an account that must use a second factor but has none yet
+    would let the link's holder connect their own app, so only the national
+    office resets one of those. Callers have checked that every role of the
+    member ranks below `role`.
+    """
+    if role == "national_admin":
+        return True
+    roles = member_roles(db, member_id)
+    if any(r["role"] == "chair" for r in roles):
+        return False
+    privileged = ROLE_RANK[roles[0]["role"]] >= ROLE_RANK["chair"]
+    enrolled = db.table("members").get(member_id)["totp_secret"]
+    return not (privileged and second_factor_required and not enrolled)

@@ -38,6 +38,11 @@ def get_association_member(db, association_id, member_id):
     return member
 
 
+def _may_reset(db, member_id):
+    return accounts.may_reset(db, current_user.role["role"], member_id,
+                              current_app.config["SECOND_FACTOR_REQUIRED"])
+
+
 @bp.route("/<int:association_id>/medlemmar")
 @login_required
 def members(association_id):
@@ -46,10 +51,11 @@ def members(association_id):
     db = get_db()
     own_rank = ROLE_RANK[current_user.role["role"]]
     ranks = accounts.highest_ranks(db, association_id)
+    members = accounts.association_members(db, association_id)
+    manageable = {m for m, rank in ranks.items() if rank < own_rank}
     return render_template(
-        "association/members.html", unit=unit,
-        members=accounts.association_members(db, association_id),
-        manageable={m for m, rank in ranks.items() if rank < own_rank},
+        "association/members.html", unit=unit, members=members, manageable=manageable,
+        resettable={m for m in manageable if _may_reset(db, m)},
         invitations=accounts.association_invitations(db, association_id),
         invitation_form=InvitationForm(),
     )
@@ -123,8 +129,11 @@ def reset_link(association_id, member_id):
     unit = require_unit("association", association_id, "chair")
     db = get_db()
     member = get_association_member(db, association_id, member_id)
+    if not _may_reset(db, member["id"]):
+        abort(403)
     token = accounts.create_reset(db, member["id"], current_user.member_id,
                                   current_app.config["RESET_LIFETIME"])
+    audit.record(db, "reset_created", current_user.member_id, "member", member["id"])
     link = public_url("auth.reset", token=token)
     mailed = send_link(member["email"], _("Välj ett nytt lösenord i Värva"), link)
     return render_template("association/link.html", unit=unit, link=link, qr=qr_svg(link),

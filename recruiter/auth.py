@@ -12,6 +12,7 @@ from .db import get_db
 from .forms import LoginForm, PasswordChangeForm, RegisterForm, ResetForm, RoleSwitchForm
 from .home import ROLE_NAMES
 from .limits import limiter
+from .mail import send_text
 from .passwords import burn_time, hash_password, needs_rehash, verify_password
 from .redirects import safe_next
 from .scope import scope_label
@@ -155,13 +156,25 @@ def reset(token):
         return render_template("auth/link_invalid.html", kind="reset"), 410
     form = ResetForm()
     if form.validate_on_submit():
-        if not accounts.use_reset(db, token, form.password.data):
+        used = accounts.use_reset(db, token, form.password.data)
+        if used is None:
             return render_template("auth/link_invalid.html", kind="reset"), 410
+        _tell_owner_of_reset(db, used)
         if current_user.is_authenticated:
             logout_user()
         flash(_("Ditt nya lösenord är sparat. Logga in med det."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
+
+
+def _tell_owner_of_reset(db, reset):
+    """Mail the owner (where SMTP is set) that their password was reset, and by whom."""
+    owner = db.table("members").get(reset["member_id"])
+    resetter = db.table("members").get(reset["created_by"])
+    send_text(owner["email"], _("Ditt lösenord i Värva har bytts"), _(
+        "Ditt lösenord i Värva återställdes med en länk från %(name)s. Var det inte du som bad "
+        "om det? Byt lösenord och kontakta din förening eller kansliet.",
+        name=f"{resetter['first_name']} {resetter['last_name']}"))
 
 
 def role_switch_form(db):

@@ -7,7 +7,7 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
 from flask_babel import gettext as _
 from flask_login import confirm_login, current_user, login_required, login_user
 
-from . import accounts, audit, lockout, totp
+from . import accounts, audit, lockout, notices, totp
 from .db import get_db
 from .forms import CodeForm, ReauthForm
 from .limits import limiter
@@ -46,6 +46,7 @@ def finish_login(db, member, remember, target):
     forget_half_done_logins()
     current_app.logger.info("login ok member=%s", member["id"])
     audit.record(db, "login", member["id"])
+    notices.show_pending(db, member["id"])
     return redirect(target)
 
 

@@ -282,13 +282,106 @@ def test_chair_cannot_take_over_an_account_with_an_equal_or_higher_role(login_as
     assert f"/medlem/{boss['id']}/" not in page
 
 
-def test_municipal_admin_manages_a_chair_below(login_as, db, chair):
+def test_municipal_admin_manages_a_chair_below_but_cannot_reset_them(login_as, db, chair):
+    """A chair reads the association's sign-ups, which a municipal administrator may not."""
     association = db.table("associations").get(chair["association_id"])
     admin = make_member(db, association=None, role="municipal_admin",
                         unit={"id": association["municipality_id"]})
-    response = login_as(admin).post(
-        f"{members_url(chair).replace('medlemmar', 'medlem')}/{chair['id']}/aterstallning")
-    assert response.status_code == 200 and db.table("password_resets").count == 1
+    client = login_as(admin)
+    base = f"{members_url(chair).replace('medlemmar', 'medlem')}/{chair['id']}"
+    assert client.post(f"{base}/aterstallning").status_code == 403
+    assert db.table("password_resets").count == 0
+    page = client.get(members_url(chair)).get_data(as_text=True)
+    assert f"{base}/aterstallning" not in page and "be kansliet" in page
+    assert client.post(f"{base}/logga-ut").status_code == 302  # still manages the account
+
+
+def _reset(client, chair, member):
+    response = client.post(
+        f"{members_url(chair).replace('medlemmar', 'medlem')}/{member['id']}/aterstallning")
+    assert response.status_code == 200
+    return link_token(response, "aterstall")
+
+
+def test_creating_and_using_a_reset_is_audited_and_the_owner_told(app, login_as, db, chair):
+    from recruiter import audit
+
+    association = db.table("associations").get(chair["association_id"])
+    member = make_member(db, association=association, first_name="Greta")
+    token = _reset(login_as(chair, role="chair"), chair, member)
+    data = {"password": "helt-ny-fras-77", "repeat": "helt-ny-fras-77"}
+    assert app.test_client().post(f"/aterstall/{token}", data=data).status_code == 302
+    events = [(e["action"], e["actor_id"], e["object_id"]) for e in reversed(audit.recent(db))]
+    assert events[-2:] == [("reset_created", chair["id"], member["id"]),
+                           ("reset_used", None, member["id"])]
+    owner = app.test_client()
+    owner.post("/logga-in", data={"email": member["email"], "password": "helt-ny-fras-77"})
+    page = owner.get("/").get_data(as_text=True)
+    assert "Ditt lösenord återställdes av Olle" in page and " den " in page
+    assert "återställdes av" not in owner.get("/").get_data(as_text=True)  # told once
+    again = app.test_client()
+    again.post("/logga-in", data={"email": member["email"], "password": "helt-ny-fras-77"})
+    assert "återställdes av" not in again.get("/").get_data(as_text=True)
+
+
+def test_the_owner_is_mailed_when_their_reset_is_used(app, login_as, db, chair, monkeypatch):
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self):
+            pass
+
+        def send_message(self, message):
+            sent.append((message["To"], message["Subject"], message.get_content()))
+
+    monkeypatch.setattr("recruiter.mail.smtplib.SMTP", FakeSMTP)
+    app.config.update(MAIL_SERVER="smtp.example.org", MAIL_FROM="varva@example.org")
+    association = db.table("associations").get(chair["association_id"])
+    member = make_member(db, association=association)
+    token = _reset(login_as(chair, role="chair"), chair, member)
+    app.test_client().post(f"/aterstall/{token}", data={"password": "helt-ny-fras-77",
+                                                         "repeat": "helt-ny-fras-77"})
+    to, subject, body = sent[-1]
+    assert to == member["email"] and "lösenord" in subject and "Olle" in body
+
+
+def test_a_chair_is_reset_only_by_the_national_office(app, login_as, db, chair):
+    association = db.table("associations").get(chair["association_id"])
+    district_id = db.table("municipalities").get(association["municipality_id"])["district_id"]
+    district = make_member(db, association=None, role="district_admin", unit={"id": district_id})
+    national = make_member(db, association=None, role="national_admin")
+    base = f"{members_url(chair).replace('medlemmar', 'medlem')}/{chair['id']}/aterstallning"
+    assert login_as(district).post(base).status_code == 403
+    assert login_as(national).post(base).status_code == 200
+    assert db.table("password_resets").count == 1
+
+
+@pytest.mark.parametrize("enrolled,expected", [(False, 403), (True, 200)])
+def test_an_account_without_its_required_second_factor_is_reset_only_by_the_office(
+        app, login_as, db, enrolled, expected):
+    """The link's holder would connect their own app at the first login."""
+    app.config["SECOND_FACTOR_REQUIRED"] = True
+    association = make_association(db)
+    municipality = {"id": association["municipality_id"]}
+    target = make_member(db, association=association, role="municipal_admin", unit=municipality)
+    if enrolled:
+        db.execute("update members set totp_secret = 'JBSWY3DPEHPK3PXP' where id = ?",
+                   [target["id"]])
+    district_id = db.table("municipalities").get(association["municipality_id"])["district_id"]
+    district = make_member(db, association=None, role="district_admin", unit={"id": district_id})
+    url = f"/forening/{association['id']}/medlem/{target['id']}/aterstallning"
+    assert login_as(district).post(url).status_code == expected
+    national = make_member(db, association=None, role="national_admin")
+    assert login_as(national).post(url).status_code == 200
 
 
 def test_chair_logs_a_member_out_everywhere_without_switching_them_off(login_as, db, chair):

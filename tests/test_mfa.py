@@ -205,3 +205,25 @@ def test_a_login_through_the_form_counts_as_fresh(app, db):
     client = app.test_client()
     password_step(client, admin)
     assert client.get(f"/kansli/personer/{signup['id']}/export").status_code == 200
+
+
+def test_a_reset_leaves_the_second_factor_in_place(app, login_as, db, required):
+    chair = make_member(db, role="chair")
+    secret, _ = enrol(app.test_client(), chair)
+    national = make_member(db, association=None, role="national_admin")
+    db.execute("update members set totp_secret = ? where id = ?", [totp.new_secret(), national["id"]])
+    page = login_as(national).post(
+        f"/forening/{chair['association_id']}/medlem/{chair['id']}/aterstallning")
+    token = re.search(r'/aterstall/([A-Za-z0-9_-]+)"', page.get_data(as_text=True)).group(1)
+    holder = app.test_client()
+    holder.post(f"/aterstall/{token}", data={"password": "helt-ny-fras-77",
+                                             "repeat": "helt-ny-fras-77"})
+    assert db.table("members").get(chair["id"])["totp_secret"] == secret
+    response = holder.post("/logga-in", data={"email": chair["email"],
+                                              "password": "helt-ny-fras-77"})
+    assert response.headers["Location"] == "/logga-in/kod"
+    page = holder.get("/logga-in/kod").get_data(as_text=True)
+    assert 'data-testid="secret"' not in page  # no new app can be connected
+    assert holder.post("/logga-in/kod", data={"code": "123456"}).status_code == 401
+    assert db.table("sessions").count_where("member_id = ?", [chair["id"]]) == 1  # enrol's only
+    assert holder.post("/logga-in/kod", data={"code": next_step_code(secret)}).status_code == 302
