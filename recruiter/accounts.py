@@ -25,18 +25,21 @@ def find_member_by_email(db, email):
 
 
 def create_member(db, email, first_name, last_name, password_hash, association_id,
-                  roles=(("member", None),)):
+                  roles=(("member", None),), active=True):
     """Insert a member and their roles; returns the member id.
 
     Takes the hash, not the password, so the slow hashing happens before any
     write lock is taken. A role given with unit None is held in the member's
     own association. Raises sqlite3.IntegrityError when the e-mail is taken.
+    An account made inactive (and never deactivated) waits for its chair's
+    approval.
     """
     with db.atomic():
         member_id = db.table("members").insert({
             "email": normalise_email(email), "first_name": first_name.strip(),
             "last_name": last_name.strip(), "password_hash": password_hash,
-            "association_id": association_id, "is_active": 1, "created_at": now(),
+            "association_id": association_id, "is_active": 1 if active else 0,
+            "created_at": now(),
         }).last_pk
         for role, unit_id in roles:
             add_role(db, member_id, role, unit_id if unit_id is not None else association_id)
@@ -93,11 +96,12 @@ def association_members(db, association_id):
     """The accounts of one association, with their highest role."""
     return list(db.query(
         """select m.id, m.first_name, m.last_name, m.email, m.is_active,
+                  m.is_active = 0 and m.deactivated_at is null as is_pending,
                   max(r.role = 'chair') as is_chair
            from members m left join roles r
              on r.member_id = m.id and r.role = 'chair' and r.unit_id = m.association_id
            where m.association_id = ?
-           group by m.id order by m.is_active desc, m.last_name, m.first_name""",
+           group by m.id order by is_pending desc, m.is_active desc, m.last_name, m.first_name""",
         [association_id],
     ))
 
@@ -126,20 +130,31 @@ def usable_invitation(db, token):
 
 
 def accept_invitation(db, token, email, first_name, last_name, password):
-    """Create the account an invitation allows; None if it is no longer usable.
+    """Use an invitation for an e-mail address: "created", "existing", or None if spent.
 
-    The use is counted and the account made in one write transaction, so two
-    people racing for the last use cannot both get in.
+    Both outcomes use up one of the link's uses and look the same to the
+    person at the form, so the link cannot tell whether an address has an
+    account (README: invitations). A new account waits for the chair's
+    approval; the holder of an existing one gets a notice at their next
+    login. The use is counted in the same write transaction, so two people
+    racing for the last use cannot both get in.
     """
     password_hash = hash_password(password)
     with immediate(db):
         invitation = usable_invitation(db, token)
         if invitation is None:
             return None
-        db.execute("update invitations set uses = uses + 1 where id = ?",
-                   [invitation["id"]])
-        return create_member(db, email, first_name, last_name, password_hash,
-                             invitation["association_id"])
+        db.execute("update invitations set uses = uses + 1 where id = ?", [invitation["id"]])
+        existing = find_member_by_email(db, email)
+        if existing:
+            notices.add(db, existing["id"], "invitation_existing",
+                        unit_id=invitation["association_id"])
+        else:
+            create_member(db, email, first_name, last_name, password_hash,
+                          invitation["association_id"], active=False)
+        outcome = "existing" if existing else "created"
+        audit.record(db, "invitation_used", None, "invitation", invitation["id"], outcome)
+    return outcome
 
 
 def association_invitations(db, association_id):

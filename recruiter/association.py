@@ -101,10 +101,12 @@ def set_active(association_id, member_id, action):
     require_unit("association", association_id, "chair")
     db = get_db()
     member = get_association_member(db, association_id, member_id)
+    pending = not member["is_active"] and member["deactivated_at"] is None
     accounts.set_active(db, member["id"], action == "aktivera")
-    audit.record(db, "reactivate" if action == "aktivera" else "deactivate",
-                 current_user.member_id, "member", member["id"])
+    event = "deactivate" if action == "inaktivera" else "approve" if pending else "reactivate"
+    audit.record(db, event, current_user.member_id, "member", member["id"])
     flash(_("%(name)s är avstängd.", name=member["first_name"]) if action == "inaktivera"
+          else _("%(name)s kan logga in nu.", name=member["first_name"]) if pending
           else _("%(name)s kan logga in igen.", name=member["first_name"]), "success")
     return redirect(url_for(".members", association_id=association_id))
 

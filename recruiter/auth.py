@@ -1,10 +1,8 @@
 """Logging in and out, passwords, roles, and the links that create accounts."""
-import sqlite3
-
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template,
                    request, url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from . import accounts, audit, lockout, mfa
@@ -16,8 +14,8 @@ from .mail import send_text
 from .passwords import burn_time, hash_password, needs_rehash, verify_password
 from .redirects import safe_next
 from .scope import scope_label
-from .sessions import (load_user, login_manager, member_sessions, revoke_member_sessions,
-                       revoke_session, start_session, switch_role)
+from .sessions import (login_manager, member_sessions, revoke_member_sessions, revoke_session,
+                       switch_role, token_hash)
 
 bp = Blueprint("auth", __name__)
 
@@ -123,29 +121,55 @@ def switch():
     return redirect(url_for("home.index"))
 
 
+def _invitation_key():
+    return "invitation:" + token_hash(request.view_args["token"])
+
+
+def _invitation_attempts():
+    """30 attempts per link, or twice its uses for a big one (a meeting behind one address)."""
+    invite = accounts.usable_invitation(get_db(), request.view_args["token"])
+    return f"{max(30, 2 * invite['max_uses']) if invite else 30} per 3 days"
+
+
 @bp.route("/inbjudan/<token>", methods=["GET", "POST"])
+@limiter.limit("60 per hour", methods=["POST"])
+@limiter.limit(_invitation_attempts, methods=["POST"], key_func=_invitation_key)
 def invitation(token):
-    """Create an account in the association an invitation link names."""
+    """Ask for an account in the association an invitation link names.
+
+    A new address gets an account that waits for the chair's approval; an
+    address that has one already is told so at its next login (and by
+    mail). The page answers the same in both cases (README: invitations).
+    """
     db = get_db()
     invite = accounts.usable_invitation(db, token)
     if invite is None:
         return render_template("auth/link_invalid.html", kind="invitation"), 410
     form = RegisterForm()
-    if form.validate_on_submit():
-        try:
-            member_id = accounts.accept_invitation(
-                db, token, form.email.data, form.first_name.data,
-                form.last_name.data, form.password.data)
-        except sqlite3.IntegrityError:
-            form.email.errors.append(_("Det finns redan ett konto med den e-postadressen. Logga in i stället."))
-            return render_template("auth/invitation.html", form=form, invite=invite), 422
-        if member_id is None:
-            return render_template("auth/link_invalid.html", kind="invitation"), 410
-        role_id = accounts.member_roles(db, member_id)[0]["id"]
-        login_user(load_user(start_session(db, member_id, role_id, True)), remember=True)
-        flash(_("Välkommen! Ditt konto är klart."), "success")
-        return redirect(url_for("home.index"))
-    return render_template("auth/invitation.html", form=form, invite=invite)
+    if not form.validate_on_submit():
+        if form.is_submitted():
+            audit.record(db, "invitation_used", None, "invitation", invite["id"], "invalid")
+        return render_template("auth/invitation.html", form=form, invite=invite), \
+            422 if form.errors else 200
+    outcome = accounts.accept_invitation(db, token, form.email.data, form.first_name.data,
+                                         form.last_name.data, form.password.data)
+    if outcome is None:
+        return render_template("auth/link_invalid.html", kind="invitation"), 410
+    _mail_invitation_outcome(form.email.data, invite["association_name"], outcome)
+    return render_template("auth/invitation_sent.html", invite=invite)
+
+
+def _mail_invitation_outcome(email, association_name, outcome):
+    """One mail in either case (where SMTP is set), so both take the same time."""
+    if outcome == "existing":
+        send_text(email, _("Din e-postadress användes i Värva"), _(
+            "Någon använde din e-postadress för att skapa ett konto i %(name)s i Värva. Du har "
+            "redan ett konto: logga in med det. Var det inte du? Då behöver du inte göra något.",
+            name=association_name))
+    else:
+        send_text(email, _("Ditt konto i Värva väntar på godkännande"), _(
+            "Tack! Ordföranden i %(name)s godkänner ditt konto. Sedan loggar du in med din "
+            "e-postadress och ditt lösenord.", name=association_name))
 
 
 @bp.route("/aterstall/<token>", methods=["GET", "POST"])
@@ -235,5 +259,13 @@ def _locked(form):
 
 @bp.errorhandler(429)
 def too_many_attempts(error):
-    """The per-address limit: the same soft lock."""
+    """The per-address limits: the form again, with what was typed, and a time to wait."""
+    if request.endpoint == "auth.invitation":
+        form = RegisterForm()
+        form.email.errors = [_("För många försök med den här länken. Försök igen senare "
+                               "eller be ordföranden om en ny länk.")]
+        invite = accounts.usable_invitation(get_db(), request.view_args["token"])
+        if invite is None:
+            return render_template("auth/link_invalid.html", kind="invitation"), 410
+        return render_template("auth/invitation.html", form=form, invite=invite), 429
     return _locked(LoginForm())
