@@ -92,6 +92,29 @@ def set_active(db, member_id, active):
             revoke_member_sessions(db, member_id)
 
 
+_REJECT_SQL = (
+    "delete from notices where member_id = ?",
+    "delete from password_resets where member_id = ?",
+    "delete from links where member_id = ?",
+    "delete from roles where member_id = ?",
+    "delete from members where id = ? and is_active = 0 and deactivated_at is null",
+)
+
+
+def reject_pending(db, member_id):
+    """Delete an account that still waits for approval (nothing of it stays); False if not pending.
+
+    Such an account has never logged in, so nothing else points at it.
+    """
+    with immediate(db):
+        member = db.table("members").get(member_id)
+        if member["is_active"] or member["deactivated_at"]:
+            return False
+        for sql in _REJECT_SQL:
+            db.execute(sql, [member_id])
+    return True
+
+
 def association_members(db, association_id):
     """The accounts of one association, with their highest role."""
     return list(db.query(

@@ -111,6 +111,20 @@ def set_active(association_id, member_id, action):
     return redirect(url_for(".members", association_id=association_id))
 
 
+@bp.route("/<int:association_id>/medlem/<int:member_id>/avvisa", methods=["POST"])
+@login_required
+def reject(association_id, member_id):
+    """Turn away an account made through an invitation that the chair does not recognise."""
+    require_unit("association", association_id, "chair")
+    db = get_db()
+    member = get_association_member(db, association_id, member_id)
+    if not accounts.reject_pending(db, member["id"]):
+        abort(409)
+    audit.record(db, "reject", current_user.member_id, "member", member["id"])
+    flash(_("Kontot är borttaget."), "success")
+    return redirect(url_for(".members", association_id=association_id))
+
+
 @bp.route("/<int:association_id>/medlem/<int:member_id>/logga-ut", methods=["POST"])
 @login_required
 def end_sessions(association_id, member_id):

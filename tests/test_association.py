@@ -479,3 +479,25 @@ def test_chair_logs_a_member_out_everywhere_without_switching_them_off(login_as,
     assert response.status_code == 302
     assert phone.get("/").status_code == 401 and laptop.get("/").status_code == 401
     assert db.table("members").get(member["id"])["is_active"] == 1
+
+
+def test_chair_turns_away_an_account_they_do_not_recognise(app, login_as, db, chair):
+    from recruiter import accounts
+
+    with app.app_context():
+        token = accounts.create_invitation(db, chair["association_id"], chair["id"],
+                                           app.config["INVITATION_LIFETIME"])
+    app.test_client().post(f"/inbjudan/{token}", data={
+        "first_name": "Okänd", "last_name": "Person", "email": "okand@example.org",
+        "password": "min-egen-fras-99", "repeat": "min-egen-fras-99"})
+    stranger = next(db.table("members").rows_where("email = 'okand@example.org'"))
+    client = login_as(chair, role="chair")
+    base = f"{members_url(chair).replace('medlemmar', 'medlem')}"
+    assert f"{base}/{stranger['id']}/avvisa" in client.get(members_url(chair)).get_data(as_text=True)
+    assert client.post(f"{base}/{stranger['id']}/avvisa").status_code == 302
+    assert db.table("members").count_where("email = 'okand@example.org'") == 0
+    for table in ("roles", "links"):
+        assert db.table(table).count_where("member_id = ?", [stranger["id"]]) == 0
+    active = make_member(db, association=db.table("associations").get(chair["association_id"]))
+    assert client.post(f"{base}/{active['id']}/avvisa").status_code == 409
+    assert db.table("members").get(active["id"])["is_active"] == 1
