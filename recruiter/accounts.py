@@ -248,9 +248,13 @@ def may_reset(db, role, member_id, second_factor_required):
     """
     if role == "national_admin":
         return True
-    roles = member_roles(db, member_id)
-    if any(r["role"] == "chair" for r in roles):
+    if any(r["role"] == "chair" for r in member_roles(db, member_id)):
         return False
-    privileged = ROLE_RANK[roles[0]["role"]] >= ROLE_RANK["chair"]
+    return not still_to_enrol(db, member_id, second_factor_required)
+
+
+def still_to_enrol(db, member_id, second_factor_required):
+    """True for a chair or administrator who must use a second factor but has none yet."""
+    privileged = ROLE_RANK[member_roles(db, member_id)[0]["role"]] >= ROLE_RANK["chair"]
     enrolled = db.table("members").get(member_id)["totp_secret"]
-    return not (privileged and second_factor_required and not enrolled)
+    return privileged and second_factor_required and not enrolled

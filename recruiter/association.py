@@ -152,6 +152,11 @@ def reset_link(association_id, member_id):
     audit.record(db, "reset_created", current_user.member_id, "member", member["id"])
     link = public_url("auth.reset", token=token)
     mailed = send_link(member["email"], _("Välj ett nytt lösenord i Värva"), link)
+    if mailed and accounts.still_to_enrol(db, member["id"],
+                                          current_app.config["SECOND_FACTOR_REQUIRED"]):
+        # Whoever holds this link connects the account's app: only its owner may see it.
+        return render_template("association/link.html", unit=unit, link=None, kind="reset",
+                               member=member, mailed=mailed)
     return render_template("association/link.html", unit=unit, link=link, qr=qr_svg(link),
                            kind="reset", member=member, mailed=mailed)
 

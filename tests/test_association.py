@@ -16,6 +16,32 @@ def chair(db):
     return make_member(db, role="chair", first_name="Olle")
 
 
+@pytest.fixture
+def outbox(app, monkeypatch):
+    """Mails the app sends, as (to, subject, body), with SMTP configured."""
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self):
+            pass
+
+        def send_message(self, message):
+            sent.append((message["To"], message["Subject"], message.get_content()))
+
+    monkeypatch.setattr("recruiter.mail.smtplib.SMTP", FakeSMTP)
+    app.config.update(MAIL_SERVER="smtp.example.org", MAIL_FROM="varva@example.org")
+    return sent
+
+
 def members_url(member):
     return f"/forening/{member['association_id']}/medlemmar"
 
@@ -100,27 +126,7 @@ def _page_without_tokens(response):
 
 
 def test_invitation_answers_the_same_for_a_new_and_an_existing_address(app, login_as, db,
-                                                                      chair, monkeypatch):
-    sent = []
-
-    class FakeSMTP:
-        def __init__(self, host, port, timeout):
-            pass
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def starttls(self):
-            pass
-
-        def send_message(self, message):
-            sent.append((message["To"], message.get_content()))
-
-    monkeypatch.setattr("recruiter.mail.smtplib.SMTP", FakeSMTP)
-    app.config.update(MAIL_SERVER="smtp.example.org", MAIL_FROM="varva@example.org")
+                                                                      chair, outbox):
     token = link_token(login_as(chair, role="chair").post(
         members_url(chair).replace("medlemmar", "inbjudan"), data={"max_uses": 5}), "inbjudan")
     form = {"first_name": "Doris", "last_name": "Dubblett",
@@ -131,8 +137,8 @@ def test_invitation_answers_the_same_for_a_new_and_an_existing_address(app, logi
     assert _page_without_tokens(existing) == _page_without_tokens(new)
     assert next(db.table("invitations").rows_where())["uses"] == 2  # both used the link
     assert db.table("members").get(chair["id"])["password_hash"] == chair["password_hash"]
-    assert [to for to, _ in sent] == [chair["email"], "ny@example.org"]
-    assert "redan ett konto" in sent[0][1]
+    assert [to for to, _, _ in outbox] == [chair["email"], "ny@example.org"]
+    assert "redan ett konto" in outbox[0][2]
     owner = app.test_client()
     owner.post("/logga-in", data={"email": chair["email"], "password": PASSWORD})
     page = owner.get("/").get_data(as_text=True)
@@ -410,34 +416,33 @@ def test_creating_and_using_a_reset_is_audited_and_the_owner_told(app, login_as,
     assert "återställdes av" not in again.get("/").get_data(as_text=True)
 
 
-def test_the_owner_is_mailed_when_their_reset_is_used(app, login_as, db, chair, monkeypatch):
-    sent = []
-
-    class FakeSMTP:
-        def __init__(self, host, port, timeout):
-            pass
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def starttls(self):
-            pass
-
-        def send_message(self, message):
-            sent.append((message["To"], message["Subject"], message.get_content()))
-
-    monkeypatch.setattr("recruiter.mail.smtplib.SMTP", FakeSMTP)
-    app.config.update(MAIL_SERVER="smtp.example.org", MAIL_FROM="varva@example.org")
+def test_the_owner_is_mailed_when_their_reset_is_used(app, login_as, db, chair, outbox):
     association = db.table("associations").get(chair["association_id"])
     member = make_member(db, association=association)
     token = _reset(login_as(chair, role="chair"), chair, member)
     app.test_client().post(f"/aterstall/{token}", data={"password": "helt-ny-fras-77",
                                                          "repeat": "helt-ny-fras-77"})
-    to, subject, body = sent[-1]
+    to, subject, body = outbox[-1]
     assert to == member["email"] and "lösenord" in subject and "Olle" in body
+
+
+@pytest.mark.parametrize("mail", [True, False])
+def test_a_link_that_connects_the_owners_app_goes_only_to_the_owner(app, login_as, db, chair,
+                                                                   monkeypatch, mail):
+    app.config["SECOND_FACTOR_REQUIRED"] = True
+    sent = []
+    monkeypatch.setattr("recruiter.association.send_link",
+                        lambda to, subject, link: sent.append((to, link)) or mail)
+    national = make_member(db, association=None, role="national_admin")
+    page = login_as(national).post(
+        f"{members_url(chair).replace('medlemmar', 'medlem')}/{chair['id']}/aterstallning")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and sent[0][0] == chair["email"]
+    token = sent[0][1].rsplit("/", 1)[1]
+    if mail:  # the office never sees the link: the owner alone connects the app
+        assert token not in body and 'data-testid="owner-only"' in body
+    else:  # no mail set up: the office hands it over (README: resets)
+        assert token in body
 
 
 def test_a_chair_is_reset_only_by_the_national_office(app, login_as, db, chair):
