@@ -68,8 +68,9 @@ def take_attempt(db, email):
 
 def refund_attempt(key):
     """A correct password does not count toward the lock."""
-    if _enabled():
-        limiter.storage.incr(ACCOUNT_LIMIT.key_for(key), ACCOUNT_LIMIT.get_expiry(), amount=-1)
+    stored = ACCOUNT_LIMIT.key_for(key)
+    if _enabled() and limiter.storage.get(stored) > 0:  # not into a window begun since
+        limiter.storage.incr(stored, ACCOUNT_LIMIT.get_expiry(), amount=-1)
 
 
 def remember_device(member_id):
