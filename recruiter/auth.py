@@ -5,12 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from . import accounts, audit, lockout, mfa
+from . import accounts, audit, lockout, mail, mfa
 from .db import get_db
 from .forms import LoginForm, PasswordChangeForm, RegisterForm, ResetForm, RoleSwitchForm
 from .home import ROLE_NAMES
 from .limits import limiter
-from .mail import send_text
 from .passwords import burn_time, hash_password, needs_rehash, verify_password
 from .redirects import safe_next
 from .scope import scope_label
@@ -155,21 +154,8 @@ def invitation(token):
                                          form.last_name.data, form.password.data)
     if outcome is None:
         return render_template("auth/link_invalid.html", kind="invitation"), 410
-    _mail_invitation_outcome(form.email.data, invite["association_name"], outcome)
+    mail.invitation_outcome(form.email.data, invite["association_name"], outcome)
     return render_template("auth/invitation_sent.html", invite=invite)
-
-
-def _mail_invitation_outcome(email, association_name, outcome):
-    """One mail in either case (where SMTP is set), so both take the same time."""
-    if outcome == "existing":
-        send_text(email, _("Din e-postadress användes i Värva"), _(
-            "Någon använde din e-postadress för att skapa ett konto i %(name)s i Värva. Du har "
-            "redan ett konto: logga in med det. Var det inte du? Då behöver du inte göra något.",
-            name=association_name))
-    else:
-        send_text(email, _("Ditt konto i Värva väntar på godkännande"), _(
-            "Tack! Ordföranden i %(name)s godkänner ditt konto. Sedan loggar du in med din "
-            "e-postadress och ditt lösenord.", name=association_name))
 
 
 @bp.route("/aterstall/<token>", methods=["GET", "POST"])
@@ -183,22 +169,13 @@ def reset(token):
         used = accounts.use_reset(db, token, form.password.data)
         if used is None:
             return render_template("auth/link_invalid.html", kind="reset"), 410
-        _tell_owner_of_reset(db, used)
+        owner = db.table("members").get(used["member_id"])
+        mail.reset_used(owner["email"], db.table("members").get(used["created_by"]))
         if current_user.is_authenticated:
             logout_user()
         flash(_("Ditt nya lösenord är sparat. Logga in med det."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
-
-
-def _tell_owner_of_reset(db, reset):
-    """Mail the owner (where SMTP is set) that their password was reset, and by whom."""
-    owner = db.table("members").get(reset["member_id"])
-    resetter = db.table("members").get(reset["created_by"])
-    send_text(owner["email"], _("Ditt lösenord i Värva har bytts"), _(
-        "Ditt lösenord i Värva återställdes med en länk från %(name)s. Var det inte du som bad "
-        "om det? Byt lösenord och kontakta din förening eller kansliet.",
-        name=f"{resetter['first_name']} {resetter['last_name']}"))
 
 
 def role_switch_form(db):
