@@ -4,7 +4,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import accounts, audit
+from . import accounts, audit, resets
 from .db import get_db
 from .forms import InvitationForm
 from .mail import send_link
@@ -147,14 +147,25 @@ def reset_link(association_id, member_id):
     member = get_association_member(db, association_id, member_id)
     if not _may_reset(db, member["id"]):
         abort(403)
+    # Whoever holds this link would connect the account's app: only its owner may see it,
+    # or, without mail, two people at the national office issue it (office.reset_requests).
+    to_enrol = accounts.still_to_enrol(db, member["id"], current_app.config["SECOND_FACTOR_REQUIRED"])
+    if to_enrol and not current_app.config.get("MAIL_SERVER"):
+        resets.request_reset(db, member["id"], current_user.member_id)
+        audit.record(db, "reset_requested", current_user.member_id, "member", member["id"])
+        return render_template("association/link.html", unit=unit, link=None, kind="reset",
+                               member=member, second_person=True)
+    return issue_reset(db, unit, member, hidden=to_enrol)
+
+
+def issue_reset(db, unit, member, hidden=False):
+    """Create a reset link, mail it where SMTP is set, and show it unless `hidden`."""
     token = accounts.create_reset(db, member["id"], current_user.member_id,
                                   current_app.config["RESET_LIFETIME"])
     audit.record(db, "reset_created", current_user.member_id, "member", member["id"])
     link = public_url("auth.reset", token=token)
     mailed = send_link(member["email"], _("Välj ett nytt lösenord i Värva"), link)
-    if mailed and accounts.still_to_enrol(db, member["id"],
-                                          current_app.config["SECOND_FACTOR_REQUIRED"]):
-        # Whoever holds this link connects the account's app: only its owner may see it.
+    if hidden:
         return render_template("association/link.html", unit=unit, link=None, kind="reset",
                                member=member, mailed=mailed)
     return render_template("association/link.html", unit=unit, link=link, qr=qr_svg(link),

@@ -1,14 +1,18 @@
-"""The national office's pages: a person's data exported or erased, the audit log."""
+"""The national office's pages: a person's data exported or erased, the audit log,
+two-person resets."""
 import json
+from datetime import datetime, timezone
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import audit, privacy
+from . import audit, privacy, resets
+from .association import issue_reset
 from .db import get_db
 from .forms import PersonSearchForm
-from .scope import require_rank
+from .scope import require_rank, unit_path
 from .sessions import recent_login_required
 
 bp = Blueprint("office", __name__, url_prefix="/kansli")
@@ -64,3 +68,31 @@ def erase(signup_id):
 def log():
     """The audit log, newest first."""
     return render_template("office/log.html", events=audit.recent(get_db()))
+
+
+def _requests_since():
+    """Requests older than a reset link's lifetime have lapsed."""
+    moment = datetime.now(timezone.utc) - current_app.config["RESET_LIFETIME"]
+    return moment.isoformat(timespec="seconds")
+
+
+@bp.route("/aterstallningar")
+def reset_requests():
+    """Reset links a colleague asked for, waiting for a second national administrator."""
+    return render_template("office/resets.html",
+                           requests=resets.pending(get_db(), _requests_since()))
+
+
+@bp.route("/aterstallningar/<int:request_id>", methods=["POST"])
+@recent_login_required
+def approve_reset(request_id):
+    """The second person issues the link (never the one who asked)."""
+    db = get_db()
+    if db.table("reset_requests").get(request_id)["requested_by"] == current_user.member_id:
+        abort(403)
+    request_row = resets.approve(db, request_id, current_user.member_id, _requests_since())
+    if request_row is None:
+        abort(404)
+    audit.record(db, "reset_approved", current_user.member_id, "member", request_row["member_id"])
+    member = db.table("members").get(request_row["member_id"])
+    return issue_reset(db, unit_path(db, "association", member["association_id"]), member)

@@ -123,6 +123,7 @@ def test_only_the_national_office_reaches_personal_data_pages(login_as, db):
         assert client.get(f"/kansli/personer/{signup['id']}/export").status_code == 403
         assert client.post(f"/kansli/personer/{signup['id']}/radera").status_code == 403
         assert client.get("/kansli/logg").status_code == 403
+        assert client.get("/kansli/aterstallningar").status_code == 403
     assert db.table("signups").get(signup["id"])["erased_at"] is None
 
 
