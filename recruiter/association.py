@@ -149,7 +149,8 @@ def reset_link(association_id, member_id):
         abort(403)
     # Whoever holds this link would connect the account's app: only its owner may see it,
     # or, without mail, two people at the national office issue it (office.reset_requests).
-    to_enrol = accounts.still_to_enrol(db, member["id"], current_app.config["SECOND_FACTOR_REQUIRED"])
+    to_enrol = accounts.still_to_enrol(db, member["id"],
+                                       current_app.config["SECOND_FACTOR_REQUIRED"])
     if to_enrol and not current_app.config.get("MAIL_SERVER"):
         resets.request_reset(db, member["id"], current_user.member_id)
         audit.record(db, "reset_requested", current_user.member_id, "member", member["id"])
