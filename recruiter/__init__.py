@@ -72,7 +72,12 @@ def _refuse_insecure_config(app):
             "or FLASK_SECRET_KEY before serving (see README)."
         )
     if app.config["PUBLIC_BASE_URL"].startswith("https://"):
-        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+        # __Host-: the browser keeps them only if Secure, Path=/ and without Domain,
+        # so no sibling subdomain can set or shadow them (ASVS 5.0 3.3.1).
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True,
+                          SESSION_COOKIE_NAME="__Host-session", SESSION_COOKIE_PATH="/",
+                          SESSION_COOKIE_DOMAIN=None, REMEMBER_COOKIE_NAME="__Host-remember",
+                          REMEMBER_COOKIE_PATH="/", REMEMBER_COOKIE_DOMAIN=None)
     if not app.config.get("TRUSTED_HOSTS"):
         # Answer only to the public host name: a forged Host header gets 400.
         host = urlsplit(app.config["PUBLIC_BASE_URL"]).hostname

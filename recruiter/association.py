@@ -4,7 +4,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import accounts, audit, privacy
+from . import accounts, audit, privacy, resets
 from . import signups as signups_data
 from .db import get_db
 from .forms import DuplicateForm, InvitationForm
@@ -39,6 +39,11 @@ def get_association_member(db, association_id, member_id):
     return member
 
 
+def _may_reset(db, member_id):
+    return accounts.may_reset(db, current_user.role["role"], member_id,
+                              current_app.config["SECOND_FACTOR_REQUIRED"])
+
+
 @bp.route("/<int:association_id>/medlemmar")
 @login_required
 def members(association_id):
@@ -47,10 +52,11 @@ def members(association_id):
     db = get_db()
     own_rank = ROLE_RANK[current_user.role["role"]]
     ranks = accounts.highest_ranks(db, association_id)
+    members = accounts.association_members(db, association_id)
+    manageable = {m for m, rank in ranks.items() if rank < own_rank}
     return render_template(
-        "association/members.html", unit=unit,
-        members=accounts.association_members(db, association_id),
-        manageable={m for m, rank in ranks.items() if rank < own_rank},
+        "association/members.html", unit=unit, members=members, manageable=manageable,
+        resettable={m for m in manageable if _may_reset(db, m)},
         invitations=accounts.association_invitations(db, association_id),
         invitation_form=InvitationForm(),
     )
@@ -96,11 +102,27 @@ def set_active(association_id, member_id, action):
     require_unit("association", association_id, "chair")
     db = get_db()
     member = get_association_member(db, association_id, member_id)
+    pending = not member["is_active"] and member["deactivated_at"] is None
     accounts.set_active(db, member["id"], action == "aktivera")
-    audit.record(db, "reactivate" if action == "aktivera" else "deactivate",
-                 current_user.member_id, "member", member["id"])
+    event = "deactivate" if action == "inaktivera" else "approve" if pending else "reactivate"
+    audit.record(db, event, current_user.member_id, "member", member["id"])
     flash(_("%(name)s är avstängd.", name=member["first_name"]) if action == "inaktivera"
+          else _("%(name)s kan logga in nu.", name=member["first_name"]) if pending
           else _("%(name)s kan logga in igen.", name=member["first_name"]), "success")
+    return redirect(url_for(".members", association_id=association_id))
+
+
+@bp.route("/<int:association_id>/medlem/<int:member_id>/avvisa", methods=["POST"])
+@login_required
+def reject(association_id, member_id):
+    """Turn away an account made through an invitation that the chair does not recognise."""
+    require_unit("association", association_id, "chair")
+    db = get_db()
+    member = get_association_member(db, association_id, member_id)
+    if not accounts.reject_pending(db, member["id"]):
+        abort(409)
+    audit.record(db, "reject", current_user.member_id, "member", member["id"])
+    flash(_("Kontot är borttaget."), "success")
     return redirect(url_for(".members", association_id=association_id))
 
 
@@ -124,10 +146,30 @@ def reset_link(association_id, member_id):
     unit = require_unit("association", association_id, "chair")
     db = get_db()
     member = get_association_member(db, association_id, member_id)
+    if not _may_reset(db, member["id"]):
+        abort(403)
+    # Whoever holds this link would connect the account's app: only its owner may see it,
+    # or, without mail, two people at the national office issue it (office.reset_requests).
+    to_enrol = accounts.still_to_enrol(db, member["id"],
+                                       current_app.config["SECOND_FACTOR_REQUIRED"])
+    if to_enrol and not current_app.config.get("MAIL_SERVER"):
+        resets.request_reset(db, member["id"], current_user.member_id)
+        audit.record(db, "reset_requested", current_user.member_id, "member", member["id"])
+        return render_template("association/link.html", unit=unit, link=None, kind="reset",
+                               member=member, second_person=True)
+    return issue_reset(db, unit, member, hidden=to_enrol)
+
+
+def issue_reset(db, unit, member, hidden=False):
+    """Create a reset link, mail it where SMTP is set, and show it unless `hidden`."""
     token = accounts.create_reset(db, member["id"], current_user.member_id,
                                   current_app.config["RESET_LIFETIME"])
+    audit.record(db, "reset_created", current_user.member_id, "member", member["id"])
     link = public_url("auth.reset", token=token)
     mailed = send_link(member["email"], _("Välj ett nytt lösenord i Värva"), link)
+    if hidden:
+        return render_template("association/link.html", unit=unit, link=None, kind="reset",
+                               member=member, mailed=mailed)
     return render_template("association/link.html", unit=unit, link=link, qr=qr_svg(link),
                            kind="reset", member=member, mailed=mailed)
 

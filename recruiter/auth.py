@@ -1,13 +1,11 @@
 """Logging in and out, passwords, roles, and the links that create accounts."""
-import sqlite3
-
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template,
                    request, url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from . import accounts, audit, mfa
+from . import accounts, audit, lockout, mail, mfa
 from .db import get_db
 from .forms import LoginForm, PasswordChangeForm, RegisterForm, ResetForm, RoleSwitchForm
 from .home import ROLE_NAMES
@@ -15,8 +13,8 @@ from .limits import limiter
 from .passwords import burn_time, hash_password, needs_rehash, verify_password
 from .redirects import safe_next
 from .scope import scope_label
-from .sessions import (load_user, login_manager, member_sessions, revoke_member_sessions,
-                       revoke_session, start_session, switch_role)
+from .sessions import (login_manager, member_sessions, revoke_member_sessions, revoke_session,
+                       switch_role, token_hash)
 
 bp = Blueprint("auth", __name__)
 
@@ -49,28 +47,25 @@ def check_credentials(db, email, password):
     return member
 
 
-def account_key():
-    """The rate-limit key for one account, known or not (same treatment for both)."""
-    return "login:" + accounts.normalise_email(request.form.get("email", ""))[:254]
-
-
 @bp.route("/logga-in", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
-@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=account_key,
-               deduct_when=lambda response: response.status_code == 401)
 def login():
-    """The login form."""
+    """The login form; the per-account limit is lockout.py's (README: login throttling)."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         db = get_db()
+        allowed, attempt = lockout.take_attempt(db, form.email.data)
+        if not allowed:
+            return _locked(form)
         member = check_credentials(db, form.email.data, form.password.data)
         if member is None:
             form.password.errors.append(_("Fel e-post eller lösenord."))
             current_app.logger.info("login failed")
             audit.record(db, "login_failed", outcome="refused")
             return render_template("auth/login.html", form=form), 401
+        lockout.refund_attempt(attempt)
         target = safe_next(form.next.data) or url_for("home.index")
         if mfa.needs_second_factor(db, member):
             return mfa.ask_for_code(member, form.remember.data, target)
@@ -125,29 +120,42 @@ def switch():
     return redirect(url_for("home.index"))
 
 
+def _invitation_key():
+    return "invitation:" + token_hash(request.view_args["token"])
+
+
+def _invitation_attempts():
+    """30 attempts per link, or twice its uses for a big one (a meeting behind one address)."""
+    invite = accounts.usable_invitation(get_db(), request.view_args["token"])
+    return f"{max(30, 2 * invite['max_uses']) if invite else 30} per 3 days"
+
+
 @bp.route("/inbjudan/<token>", methods=["GET", "POST"])
+@limiter.limit("60 per hour", methods=["POST"])
+@limiter.limit(_invitation_attempts, methods=["POST"], key_func=_invitation_key)
 def invitation(token):
-    """Create an account in the association an invitation link names."""
+    """Ask for an account in the association an invitation link names.
+
+    A new address gets an account that waits for the chair's approval; an
+    address that has one already is told so at its next login (and by
+    mail). The page answers the same in both cases (README: invitations).
+    """
     db = get_db()
     invite = accounts.usable_invitation(db, token)
     if invite is None:
         return render_template("auth/link_invalid.html", kind="invitation"), 410
     form = RegisterForm()
-    if form.validate_on_submit():
-        try:
-            member_id = accounts.accept_invitation(
-                db, token, form.email.data, form.first_name.data,
-                form.last_name.data, form.password.data)
-        except sqlite3.IntegrityError:
-            form.email.errors.append(_("Det finns redan ett konto med den e-postadressen. Logga in i stället."))
-            return render_template("auth/invitation.html", form=form, invite=invite), 422
-        if member_id is None:
-            return render_template("auth/link_invalid.html", kind="invitation"), 410
-        role_id = accounts.member_roles(db, member_id)[0]["id"]
-        login_user(load_user(start_session(db, member_id, role_id, True)), remember=True)
-        flash(_("Välkommen! Ditt konto är klart."), "success")
-        return redirect(url_for("home.index"))
-    return render_template("auth/invitation.html", form=form, invite=invite)
+    if not form.validate_on_submit():
+        if form.is_submitted():
+            audit.record(db, "invitation_used", None, "invitation", invite["id"], "invalid")
+        return render_template("auth/invitation.html", form=form, invite=invite), \
+            422 if form.errors else 200
+    outcome = accounts.accept_invitation(db, token, form.email.data, form.first_name.data,
+                                         form.last_name.data, form.password.data)
+    if outcome is None:
+        return render_template("auth/link_invalid.html", kind="invitation"), 410
+    mail.invitation_outcome(form.email.data, invite["association_name"], outcome)
+    return render_template("auth/invitation_sent.html", invite=invite)
 
 
 @bp.route("/aterstall/<token>", methods=["GET", "POST"])
@@ -158,8 +166,11 @@ def reset(token):
         return render_template("auth/link_invalid.html", kind="reset"), 410
     form = ResetForm()
     if form.validate_on_submit():
-        if not accounts.use_reset(db, token, form.password.data):
+        used = accounts.use_reset(db, token, form.password.data)
+        if used is None:
             return render_template("auth/link_invalid.html", kind="reset"), 410
+        owner = db.table("members").get(used["member_id"])
+        mail.reset_used(owner["email"], db.table("members").get(used["created_by"]))
         if current_user.is_authenticated:
             logout_user()
         flash(_("Ditt nya lösenord är sparat. Logga in med det."), "success")
@@ -217,9 +228,21 @@ def revoke_other_devices():
     return redirect(url_for(".devices"))
 
 
-@bp.errorhandler(429)
-def too_many_attempts(error):
+def _locked(form):
     """A soft lock: the form again, with what was typed, and a time to wait."""
-    form = LoginForm()
     form.password.errors = [_("För många inloggningsförsök. Vänta en kvart och försök igen.")]
     return render_template("auth/login.html", form=form), 429
+
+
+@bp.errorhandler(429)
+def too_many_attempts(error):
+    """The per-address limits: the form again, with what was typed, and a time to wait."""
+    if request.endpoint == "auth.invitation":
+        form = RegisterForm()
+        form.email.errors = [_("För många försök med den här länken. Försök igen senare "
+                               "eller be ordföranden om en ny länk.")]
+        invite = accounts.usable_invitation(get_db(), request.view_args["token"])
+        if invite is None:
+            return render_template("auth/link_invalid.html", kind="invitation"), 410
+        return render_template("auth/invitation.html", form=form, invite=invite), 429
+    return _locked(LoginForm())

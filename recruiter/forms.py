@@ -240,3 +240,10 @@ class GiveBackForm(FlaskForm):
     password = PasswordField(_l("Medlemmens lösenord"), validators=[
         DataRequired(_l("Medlemmen skriver sitt lösenord här.")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "off"})
+
+
+class PersonSearchForm(FlaskForm):
+    """The office's search: posted, so the address never lands in a URL or a proxy log."""
+    q = StringField(_l("E-post eller mobilnummer"), filters=[strip], validators=[
+        DataRequired(_l("Fyll i en e-postadress eller ett mobilnummer.")), Length(max=254)],
+        render_kw={"autocomplete": "off", "maxlength": 254})

@@ -5,9 +5,9 @@ import time
 from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext as _
-from flask_login import confirm_login, current_user, fresh_login_required, login_required, login_user
+from flask_login import confirm_login, current_user, login_required, login_user
 
-from . import accounts, audit, totp
+from . import accounts, audit, lockout, notices, totp
 from .db import get_db
 from .forms import CodeForm, ReauthForm
 from .limits import limiter
@@ -15,7 +15,7 @@ from .passwords import verify_password
 from .qr import qr_svg
 from .redirects import safe_next
 from .scope import ROLE_RANK
-from .sessions import load_user, start_session
+from .sessions import confirm_session, load_user, recent_login_required, start_session
 
 bp = Blueprint("mfa", __name__)
 PENDING_SECONDS = 300
@@ -42,9 +42,11 @@ def finish_login(db, member, remember, target):
     top = accounts.member_roles(db, member["id"])[0]
     token = start_session(db, member["id"], top["id"], remember, privileged=_is_privileged(top))
     login_user(load_user(token), remember=remember)
+    lockout.remember_device(member["id"])
     forget_half_done_logins()
     current_app.logger.info("login ok member=%s", member["id"])
     audit.record(db, "login", member["id"])
+    notices.show_pending(db, member["id"])
     return redirect(target)
 
 
@@ -144,6 +146,7 @@ def reauth():
         ok = verify_password(member["password_hash"], form.password.data)
         if ok and (not member["totp_secret"] or totp.check_code(db, member, form.code.data)):
             confirm_login()
+            confirm_session(db, current_user.session_id)
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
         audit.record(db, "login_failed", member["id"], outcome="reauth")
         form.code.errors = [_("Lösenordet eller koden stämmer inte.")]
@@ -152,7 +155,7 @@ def reauth():
 
 
 @bp.route("/konto/tvastegs", methods=["GET", "POST"])
-@fresh_login_required
+@recent_login_required
 def enable():
     """A member turns on the second step (chairs and administrators have it already)."""
     db = get_db()

@@ -306,3 +306,28 @@ def m013_possible_duplicates(db):
     # the covering indexes for "duplicate_of is null".
     db.execute("""create index idx_signups_duplicate_of on signups(duplicate_of)
                   where duplicate_of is not null""")
+
+
+@migrations()
+def m014_account_notices_and_fresh_logins(db):
+    # When the session's owner last typed their password (and code): "fresh" means
+    # within the last 15 minutes, whatever flask_login's flag says.
+    db.table("sessions").add_column("confirmed_at", str)
+    # Things a member must hear about at their next login (a reset of their password,
+    # someone using their e-mail address on an invitation link): kinds and ids only.
+    db.table("notices").create(
+        {"id": int, "member_id": int, "kind": str, "actor_id": int, "unit_id": int,
+         "at": str, "shown_at": str},
+        pk="id", not_null={"member_id", "kind", "at"},
+        foreign_keys=[("member_id", "members", "id")],
+    )
+    db.table("notices").create_index(["member_id", "shown_at"])
+    # A reset that would let its holder connect the owner's second factor, asked for by one
+    # national administrator where no mail is set up: a second one must approve it.
+    db.table("reset_requests").create(
+        {"id": int, "member_id": int, "requested_by": int, "created_at": str,
+         "approved_by": int, "approved_at": str},
+        pk="id", not_null={"member_id", "requested_by", "created_at"},
+        foreign_keys=[("member_id", "members", "id"), ("requested_by", "members", "id"),
+                      ("approved_by", "members", "id")],
+    )

@@ -1,13 +1,19 @@
-"""The national office's pages: a person's data exported or erased, the audit log."""
+"""The national office's pages: a person's data exported or erased, the audit log,
+two-person resets."""
 import json
+from datetime import datetime, timezone
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, fresh_login_required, login_required
+from flask_login import current_user, login_required
 
-from . import audit, privacy
+from . import audit, privacy, resets
+from .association import issue_reset
 from .db import get_db
-from .scope import require_rank
+from .forms import PersonSearchForm
+from .scope import require_rank, unit_path
+from .sessions import recent_login_required
 
 bp = Blueprint("office", __name__, url_prefix="/kansli")
 
@@ -19,16 +25,22 @@ def national_office_only():
     require_rank("national_admin")
 
 
-@bp.route("/personer")
+@bp.route("/personer", methods=["GET", "POST"])
 def people():
-    """Find a person's sign-ups by their exact e-mail address or mobile number."""
-    query = request.args.get("q", "").strip()[:254]
-    found = privacy.find_signups(get_db(), query) if query else []
-    return render_template("office/people.html", query=query, found=found)
+    """Find a person's sign-ups by their exact e-mail address or mobile number.
+
+    A POST with CSRF: the address is personal data and must not end up in a
+    URL (history, proxy and server logs). The results are on the POST's answer.
+    """
+    form = PersonSearchForm()
+    if not form.validate_on_submit():
+        return render_template("office/people.html", form=form, found=None)
+    found = privacy.find_signups(get_db(), form.q.data)
+    return render_template("office/people.html", form=form, found=found)
 
 
 @bp.route("/personer/<int:signup_id>/export")
-@fresh_login_required
+@recent_login_required
 def export(signup_id):
     """Everything stored about the person, as a JSON file (logged)."""
     db = get_db()
@@ -39,7 +51,7 @@ def export(signup_id):
 
 
 @bp.route("/personer/<int:signup_id>/radera", methods=["POST"])
-@fresh_login_required
+@recent_login_required
 def erase(signup_id):
     """Erase the person's details, keeping the anonymous row for the indicators."""
     db = get_db()
@@ -56,3 +68,31 @@ def erase(signup_id):
 def log():
     """The audit log, newest first."""
     return render_template("office/log.html", events=audit.recent(get_db()))
+
+
+def _requests_since():
+    """Requests older than a reset link's lifetime have lapsed."""
+    moment = datetime.now(timezone.utc) - current_app.config["RESET_LIFETIME"]
+    return moment.isoformat(timespec="seconds")
+
+
+@bp.route("/aterstallningar")
+def reset_requests():
+    """Reset links a colleague asked for, waiting for a second national administrator."""
+    return render_template("office/resets.html",
+                           requests=resets.pending(get_db(), _requests_since()))
+
+
+@bp.route("/aterstallningar/<int:request_id>", methods=["POST"])
+@recent_login_required
+def approve_reset(request_id):
+    """The second person issues the link (never the one who asked)."""
+    db = get_db()
+    if db.table("reset_requests").get(request_id)["requested_by"] == current_user.member_id:
+        abort(403)
+    request_row = resets.approve(db, request_id, current_user.member_id, _requests_since())
+    if request_row is None:
+        abort(404)
+    audit.record(db, "reset_approved", current_user.member_id, "member", request_row["member_id"])
+    member = db.table("members").get(request_row["member_id"])
+    return issue_reset(db, unit_path(db, "association", member["association_id"]), member)

@@ -4,6 +4,7 @@ Flask-Login keeps only the random session token in its cookies; the table
 keeps its SHA-256. Logout, deactivation and an administrator can revoke a row,
 after which a copied cookie no longer logs anyone in.
 """
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, UserMixin
+from flask_login import LoginManager, UserMixin, current_user, login_fresh
 
 from .db import get_db, now
 
@@ -47,6 +48,7 @@ class User(UserMixin):
     last_name: str
     association_id: int | None
     role: dict
+    confirmed_at: str | None = None
 
     def get_id(self):
         return self.token
@@ -57,7 +59,7 @@ class User(UserMixin):
 
 
 _LOAD_SQL = """
-select s.id as session_id, s.expires_at, s.last_seen_at, s.idle_seconds,
+select s.id as session_id, s.expires_at, s.last_seen_at, s.idle_seconds, s.confirmed_at,
        m.id as member_id, m.email, m.first_name, m.last_name, m.association_id,
        r.id as role_id, r.role, r.unit_id
 from sessions s
@@ -66,6 +68,7 @@ join roles r on r.id = s.role_id
 where s.token_hash = ? and s.revoked_at is null and m.is_active = 1
 """
 TOUCH_EVERY = timedelta(minutes=1)
+FRESH_FOR = timedelta(minutes=15)  # how long a typed password counts as "fresh"
 
 
 @login_manager.user_loader
@@ -80,7 +83,8 @@ def load_user(token):
     _touch(db, row)
     role = {"id": row["role_id"], "role": row["role"], "unit_id": row["unit_id"]}
     return User(token, row["session_id"], row["member_id"], row["email"],
-                row["first_name"], row["last_name"], row["association_id"], role)
+                row["first_name"], row["last_name"], row["association_id"], role,
+                row["confirmed_at"])
 
 
 def _ended(row):
@@ -117,7 +121,7 @@ def start_session(db, member_id, role_id, remember, privileged=False):
     expires = (datetime.now(timezone.utc) + lifetime).isoformat(timespec="seconds")
     db.table("sessions").insert({
         "token_hash": token_hash(token), "member_id": member_id,
-        "role_id": role_id, "created_at": now(), "last_seen_at": now(),
+        "role_id": role_id, "created_at": now(), "last_seen_at": now(), "confirmed_at": now(),
         "expires_at": expires, "idle_seconds": int(idle.total_seconds()) if idle else None,
         "user_agent": request.user_agent.string[:120] if request else None,
     })
@@ -139,6 +143,34 @@ def revoke_member_sessions(db, member_id, keep_session_id=None):
            where member_id = ? and revoked_at is null and id is not ?""",
         [now(), member_id, keep_session_id],
     )
+
+
+def confirm_session(db, session_id):
+    """Note that the session's owner has just typed their password (and code) again."""
+    db.execute("update sessions set confirmed_at = ? where id = ?", [now(), session_id])
+
+
+def recently_confirmed(confirmed_at):
+    """True when the password was typed within the last FRESH_FOR."""
+    return bool(confirmed_at) and \
+        datetime.fromisoformat(confirmed_at) + FRESH_FOR > datetime.now(timezone.utc)
+
+
+def recent_login_required(view):
+    """Like flask_login's fresh_login_required, but "fresh" also has an age.
+
+    flask_login's flag stays true for the whole browser session (11 hours
+    into a working day an export would not ask again); the session row keeps
+    when the password was last typed, and older than FRESH_FOR asks again.
+    """
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not login_fresh() or not recently_confirmed(current_user.confirmed_at):
+            return login_manager.needs_refresh()
+        return view(*args, **kwargs)
+    return wrapped
 
 
 def switch_role(db, session_id, role_id):

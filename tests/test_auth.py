@@ -33,8 +33,9 @@ def test_safe_next_keeps_local_paths(value):
     assert safe_next(value) == value
 
 
-def post_login(client, email, password, **extra):
-    return client.post("/logga-in", data={"email": email, "password": password, **extra})
+def post_login(client, email, password, environ_base=None, **extra):
+    return client.post("/logga-in", data={"email": email, "password": password, **extra},
+                       **({"environ_base": environ_base} if environ_base else {}))
 
 
 def test_login_and_reach_home(client, db):
@@ -303,3 +304,122 @@ def test_log_out_all_other_devices(login_as, db):
     phone, tablet, laptop = login_as(member), login_as(member), login_as(member)
     phone.post("/konto/enheter/logga-ut-andra")
     assert [c.get("/konto").status_code for c in (phone, tablet, laptop)] == [200, 401, 401]
+
+
+def test_over_https_every_cookie_is_host_prefixed(tmp_path):
+    from recruiter import create_app
+    from recruiter.db import close_thread_connections, connect, init_db
+    from tests.conftest import FAST_ARGON2
+
+    app = create_app({"DATABASE": str(tmp_path / "https.db"), "SECRET_KEY": "x" * 64,
+                      "PUBLIC_BASE_URL": "https://varva.example.se", "WTF_CSRF_ENABLED": False,
+                      "ARGON2_PARAMS": FAST_ARGON2, "SECOND_FACTOR_REQUIRED": False})
+    with app.app_context():
+        init_db()
+    db = connect(app.config["DATABASE"])
+    try:
+        member = make_member(db)
+        client = app.test_client()
+        response = client.post("/logga-in", base_url="https://varva.example.se", data={
+            "email": member["email"], "password": PASSWORD, "remember": "y"})
+        assert response.status_code == 302
+        cookies = response.headers.getlist("Set-Cookie")
+        names = {cookie.split("=", 1)[0] for cookie in cookies}
+        assert {"__Host-session", "__Host-remember"} <= names, cookies
+        for cookie in cookies:
+            attributes = [part.strip().lower() for part in cookie.split(";")]
+            assert cookie.startswith("__Host-"), cookie
+            assert "secure" in attributes and "path=/" in attributes, cookie
+            assert not any(part.startswith("domain=") for part in attributes), cookie
+        assert client.get("/konto", base_url="https://varva.example.se").status_code == 200
+    finally:
+        db.close()
+        close_thread_connections()
+
+
+@pytest.mark.parametrize("storage", ["memory", "sqlite"])
+def test_parallel_wrong_passwords_reach_argon2_at_most_ten_times(app, db, limited, monkeypatch,
+                                                                 tmp_path, storage):
+    """60 guesses at once from 60 addresses: the count is taken before the hash check."""
+    import threading
+    import time as clock
+
+    from argon2 import PasswordHasher
+
+    if storage == "sqlite":  # what production uses (limit_storage.py)
+        app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{tmp_path}/limits.db"
+        limited.init_app(app)
+    member = make_member(db)
+    checks, lock = [], threading.Lock()
+    real_verify = PasswordHasher.verify
+
+    def counted_verify(self, hash, password):
+        with lock:
+            checks.append(password)
+        clock.sleep(0.05)  # a slow hash: every request is inside it at once
+        return real_verify(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted_verify)
+    statuses, start = [], threading.Barrier(60)
+
+    def guess(n):
+        client = app.test_client()
+        start.wait()
+        statuses.append(client.post("/logga-in", data={
+            "email": member["email"], "password": f"gissning-{n}"},
+            environ_base={"REMOTE_ADDR": f"198.51.100.{n}"}).status_code)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(60)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checks) <= 10
+    assert sorted(statuses) == [401] * len(checks) + [429] * (60 - len(checks))
+
+
+def test_the_owner_gets_past_the_lock_from_a_device_used_before(app, db, limited):
+    from recruiter import audit
+
+    member = make_member(db)
+    phone = app.test_client()
+    assert post_login(phone, member["email"], PASSWORD).status_code == 302
+    phone.post("/logga-ut")
+    for n in range(12):  # a stranger uses up the account's attempts
+        app.test_client().post("/logga-in", data={"email": member["email"], "password": "fel"},
+                               environ_base={"REMOTE_ADDR": f"198.51.100.{n}"})
+    stranger = app.test_client().post("/logga-in", data={"email": member["email"],
+                                                         "password": PASSWORD},
+                                      environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert stranger.status_code == 429
+    assert 'value="' + member["email"] + '"' in stranger.get_data(as_text=True)
+    assert post_login(phone, member["email"], PASSWORD).status_code == 302  # the owner's phone
+    locked = [e for e in audit.recent(db) if e["action"] == "login_locked"]
+    assert [(e["object_id"], e["outcome"]) for e in locked] == [(member["id"], "account")]
+
+
+def test_a_device_cookie_of_another_account_or_forged_does_not_unlock(app, db, limited):
+    owner, other = make_member(db), make_member(db)
+    device = app.test_client()
+    assert post_login(device, other["email"], PASSWORD).status_code == 302
+    device.post("/logga-ut")
+    for n in range(10):
+        app.test_client().post("/logga-in", data={"email": owner["email"], "password": "fel"},
+                               environ_base={"REMOTE_ADDR": f"198.51.100.{n}"})
+    assert post_login(device, owner["email"], PASSWORD).status_code == 429
+    forged = app.test_client()
+    forged.set_cookie("varva_device", "eyJtIjoxLCJkIjoieCJ9.forged")
+    assert post_login(forged, owner["email"], PASSWORD).status_code == 429
+
+
+def test_a_known_device_has_its_own_limit(app, db, limited):
+    member = make_member(db)
+    phone = app.test_client()
+    post_login(phone, member["email"], PASSWORD)
+    phone.post("/logga-ut")
+    statuses = [post_login(phone, member["email"], "fel-lösenord",
+                           environ_base={"REMOTE_ADDR": f"198.51.100.{n}"}).status_code
+                for n in range(10)]
+    assert statuses == [401] * 10
+    assert post_login(phone, member["email"], PASSWORD,
+                      environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 429

@@ -154,3 +154,76 @@ def test_confirming_it_is_you_is_rate_limited(app, login_as, db):
                 for _ in range(11)]
     limiter.reset()
     assert statuses[:10] == [200] * 10 and statuses[10] == 429
+
+
+def _confirmed_minutes_ago(db, member, minutes):
+    from datetime import datetime, timedelta, timezone
+
+    moment = datetime.now(timezone.utc) - timedelta(minutes=minutes)
+    db.execute("update sessions set confirmed_at = ? where member_id = ?",
+               [moment.isoformat(timespec="seconds"), member["id"]])
+
+
+@pytest.mark.parametrize("minutes,fresh", [(14, True), (16, False), (11 * 60, False)])
+def test_fresh_means_the_password_was_typed_in_the_last_15_minutes(login_as, db, minutes, fresh):
+    from tests.factories import make_signup
+
+    signup = make_signup(db)
+    admin = make_member(db, association=None, role="national_admin")
+    client = login_as(admin)  # flask_login's fresh flag is set, as after a login form
+    _confirmed_minutes_ago(db, admin, minutes)
+    response = client.get(f"/kansli/personer/{signup['id']}/export")
+    if fresh:
+        assert response.status_code == 200
+        return
+    assert response.headers["Location"].startswith("/konto/bekrafta")
+    confirmed = client.post(response.headers["Location"], data={"password": PASSWORD})
+    assert client.get(confirmed.headers["Location"]).status_code == 200
+    row = next(db.table("sessions").rows_where("member_id = ?", [admin["id"]]))
+    from recruiter.sessions import recently_confirmed
+    assert recently_confirmed(row["confirmed_at"])
+
+
+def test_an_old_login_asks_again_before_erasing_or_turning_on_the_second_step(login_as, db):
+    from tests.factories import make_signup
+
+    signup = make_signup(db)
+    admin = make_member(db, association=None, role="national_admin")
+    client = login_as(admin)
+    _confirmed_minutes_ago(db, admin, 60)
+    erase = client.post(f"/kansli/personer/{signup['id']}/radera")
+    assert erase.headers["Location"].startswith("/konto/bekrafta")
+    assert db.table("signups").get(signup["id"])["erased_at"] is None
+    assert client.get("/konto/tvastegs").headers["Location"].startswith("/konto/bekrafta")
+
+
+def test_a_login_through_the_form_counts_as_fresh(app, db):
+    from tests.factories import make_signup
+
+    signup = make_signup(db)
+    admin = make_member(db, association=None, role="national_admin")
+    client = app.test_client()
+    password_step(client, admin)
+    assert client.get(f"/kansli/personer/{signup['id']}/export").status_code == 200
+
+
+def test_a_reset_leaves_the_second_factor_in_place(app, login_as, db, required):
+    chair = make_member(db, role="chair")
+    secret, _ = enrol(app.test_client(), chair)
+    national = make_member(db, association=None, role="national_admin")
+    db.execute("update members set totp_secret = ? where id = ?", [totp.new_secret(), national["id"]])
+    page = login_as(national).post(
+        f"/forening/{chair['association_id']}/medlem/{chair['id']}/aterstallning")
+    token = re.search(r'/aterstall/([A-Za-z0-9_-]+)"', page.get_data(as_text=True)).group(1)
+    holder = app.test_client()
+    holder.post(f"/aterstall/{token}", data={"password": "helt-ny-fras-77",
+                                             "repeat": "helt-ny-fras-77"})
+    assert db.table("members").get(chair["id"])["totp_secret"] == secret
+    response = holder.post("/logga-in", data={"email": chair["email"],
+                                              "password": "helt-ny-fras-77"})
+    assert response.headers["Location"] == "/logga-in/kod"
+    page = holder.get("/logga-in/kod").get_data(as_text=True)
+    assert 'data-testid="secret"' not in page  # no new app can be connected
+    assert holder.post("/logga-in/kod", data={"code": "123456"}).status_code == 401
+    assert db.table("sessions").count_where("member_id = ?", [chair["id"]]) == 1  # enrol's only
+    assert holder.post("/logga-in/kod", data={"code": next_step_code(secret)}).status_code == 302

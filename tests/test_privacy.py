@@ -63,12 +63,52 @@ def test_erasing_twice_changes_nothing(db):
     assert db.table("signups").get(signup["id"])["erased_at"] == erased_at
 
 
+def search(client, query):
+    return client.post("/kansli/personer", data={"q": query}).get_data(as_text=True)
+
+
 def test_search_finds_by_exact_contact_only(login_as, db):
     make_signup(db, first_name="Sökbar", email="sokbar@example.org", phone="+46709998877")
     client = login_as(national(db))
-    assert "Sökbar" in client.get("/kansli/personer?q=sokbar@example.org").get_data(as_text=True)
-    assert "Sökbar" in client.get("/kansli/personer?q=070-999 88 77").get_data(as_text=True)
-    assert "Sökbar" not in client.get("/kansli/personer?q=sokbar").get_data(as_text=True)
+    assert "Sökbar" in search(client, "sokbar@example.org")
+    assert "Sökbar" in search(client, "070-999 88 77")
+    assert "Sökbar" not in search(client, "sokbar")
+    assert "Ingen träff." in search(client, "sokbar")
+
+
+def test_search_is_a_post_so_the_address_stays_out_of_urls(login_as, db):
+    make_signup(db, first_name="Sökbar", email="sokbar@example.org")
+    client = login_as(national(db))
+    page = client.get("/kansli/personer?q=sokbar@example.org").get_data(as_text=True)
+    assert "Sökbar" not in page and 'data-testid="found"' not in page
+    assert '<form method="post" action="/kansli/personer"' in page
+    assert "sokbar@example.org" in search(client, "sokbar@example.org")  # kept in the form
+    assert "Fyll i en e-postadress" in search(client, "   ")
+
+
+def test_search_needs_a_csrf_token(csrf_app):
+    import re
+
+    from recruiter.db import connect
+
+    csrf_app.config["SECOND_FACTOR_REQUIRED"] = False
+    db = connect(csrf_app.config["DATABASE"])
+    make_signup(db, first_name="Sökbar", email="sokbar@example.org")
+    admin = national(db)
+    db.close()
+    client = csrf_app.test_client()
+
+    def token(path):
+        page = client.get(path).get_data(as_text=True)
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    client.post("/logga-in", data={"email": admin["email"], "password": PASSWORD,
+                                   "csrf_token": token("/logga-in")})
+    query = {"q": "sokbar@example.org"}
+    assert client.post("/kansli/personer", data=query).status_code == 400
+    answer = client.post("/kansli/personer", data={**query, "csrf_token": token("/kansli/personer")})
+    assert answer.status_code == 200 and "Sökbar" in answer.get_data(as_text=True)
+
 
 
 def test_only_the_national_office_reaches_personal_data_pages(login_as, db):
@@ -78,10 +118,12 @@ def test_only_the_national_office_reaches_personal_data_pages(login_as, db):
                            unit={"id": db.table("municipalities").get(
                                db.table("associations").get(chair["association_id"])["municipality_id"])["district_id"]})
     for client in (login_as(chair, role="chair"), login_as(district)):
-        assert client.get("/kansli/personer?q=x").status_code == 403
+        assert client.get("/kansli/personer").status_code == 403
+        assert client.post("/kansli/personer", data={"q": signup["email"]}).status_code == 403
         assert client.get(f"/kansli/personer/{signup['id']}/export").status_code == 403
         assert client.post(f"/kansli/personer/{signup['id']}/radera").status_code == 403
         assert client.get("/kansli/logg").status_code == 403
+        assert client.get("/kansli/aterstallningar").status_code == 403
     assert db.table("signups").get(signup["id"])["erased_at"] is None
 
 
