@@ -119,7 +119,11 @@ def _small_int(value):
 @login_required
 def api_create():
     """Store a shift from the outbox: 201 new, 200 replay, 409 clash, 422 invalid."""
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:
+        # json nests one Python call per bracket: '[' * 50000 fits in the size limit.
+        return {"errors": {"_": [_("Skicka ett JSON-objekt.")]}}, 400
     errors = _json_errors(payload)
     if errors:
         return {"errors": errors}, 422
