@@ -20,6 +20,12 @@ PAYLOAD_FIELDS = ("kind", "place", "municipality_id", "campaign_id", "started_at
                   "note", *SHIFT_COUNTS)
 
 
+COMPANIONS_SQL = """
+select id, first_name, last_name from members
+where association_id = ? and is_active = 1 and id != ? and leaderboard_name != 'hidden'
+order by first_name, last_name, id"""
+
+
 class Conflict(Exception):
     """The client_uuid is taken by a different shift."""
 
@@ -225,11 +231,12 @@ def me():
 @login_required
 def companions():
     """The association's other active members, to pick who one goes with.
-    Not kept on the phone: the shift stores only their ids."""
-    rows = get_db().query(
-        """select id, first_name, last_name from members
-           where association_id = ? and is_active = 1 and id != ?
-           order by first_name, last_name""",
-        [current_user.association_id, current_user.member_id])
-    return {"members": [{"id": r["id"], "name": f"{r['first_name']} {r['last_name']}"}
+
+    Only what the picker needs: first name and initial ("Anna A."), as on the
+    leaderboard; members who chose to be hidden there are left out. Not kept
+    on the phone: the shift stores only their ids.
+    """
+    rows = get_db().query(COMPANIONS_SQL,
+                          [current_user.association_id, current_user.member_id])
+    return {"members": [{"id": r["id"], "name": f"{r['first_name']} {r['last_name'][:1]}."}
                         for r in rows]}

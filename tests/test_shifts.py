@@ -264,3 +264,24 @@ def test_same_record_sent_20_times_at_once_is_stored_once(app, login_as, db):
     assert db.table("shifts").count == 1
     assert sorted(code for code, _ in answers) == [200] * 19 + [201]
     assert len({shift_id for _, shift_id in answers}) == 1
+
+
+def test_companion_list_shows_first_name_and_initial_and_leaves_out_the_hidden(login_as, db):
+    member = make_member(db)
+    association = db.table("associations").get(member["association_id"])
+    make_member(db, association=association, first_name="Anna", last_name="Andersson")
+    full = make_member(db, association=association, first_name="Bo", last_name="Berg")
+    db.table("members").update(full["id"], {"leaderboard_name": "full"})  # still only "Bo B."
+    hidden = make_member(db, association=association, first_name="Dold", last_name="Person")
+    db.table("members").update(hidden["id"], {"leaderboard_name": "hidden"})
+    gone = make_member(db, association=association, first_name="Slutat", last_name="Person")
+    db.table("members").update(gone["id"], {"is_active": 0})
+    make_member(db, first_name="Främling", last_name="Annanstans")
+    response = login_as(member).get("/api/companions")
+    assert response.json["members"] == [
+        {"id": m["id"], "name": name} for m, name in sorted(
+            ((m, f"{m['first_name']} {m['last_name'][0]}.") for m in db.table("members").rows_where(
+                "first_name in ('Anna', 'Bo')")), key=lambda pair: pair[1])]
+    body = response.get_data(as_text=True)
+    for secret in ("Andersson", "Berg", "Dold", "Slutat", "Främling"):
+        assert secret not in body
