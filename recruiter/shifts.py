@@ -1,6 +1,6 @@
 """Recruiting shifts (pass): stored from the phone's outbox, listed, corrected."""
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,11 +10,11 @@ from werkzeug.datastructures import MultiDict
 from .db import get_db, immediate, now
 from .links import campaigns_running, join_url, personal_link
 from .migrations import SHIFT_COUNTS
-from .shift_forms import COUNT_NAMES, KIND_NAMES, SHIFT_JSON_KEYS, ShiftCountsForm, ShiftForm
+from .shift_forms import (COUNT_NAMES, EDIT_WINDOW, KIND_NAMES, SHIFT_JSON_KEYS, ShiftCountsForm,
+                          ShiftForm)
 
 bp = Blueprint("shifts", __name__)
 
-EDIT_WINDOW = timedelta(days=7)
 STRING_KEYS = ("client_uuid", "kind", "place", "started_at", "ended_at", "note")
 PAYLOAD_FIELDS = ("kind", "place", "municipality_id", "campaign_id", "started_at", "ended_at",
                   "note", *SHIFT_COUNTS)
