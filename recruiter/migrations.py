@@ -280,3 +280,25 @@ def m012_withdrawal_link(db):
     # The thank-you page carries a link that withdraws this sign-up; its token's hash.
     db.table("signups").add_column("withdraw_token_hash", str)
     db.table("signups").create_index(["withdraw_token_hash"])
+
+
+# What the overviews' roll-ups count: a write to any of them makes every
+# process's cached numbers stale (cache.py).
+CACHED_TABLES = ("signups", "campaigns", "districts", "municipalities", "associations")
+CACHE_TRIGGERS = [
+    f"""create trigger {table}_{event}_bumps_cache after {event} on {table}
+        begin update cache_generation set generation = generation + 1 where id = 1; end"""
+    for table in CACHED_TABLES for event in ("insert", "update", "delete")]
+
+
+@migrations()
+def m013_cache_generation(db):
+    # The roll-up cache lives in each worker process. This one-row counter is
+    # bumped by triggers in the same transaction as the write, so a process
+    # sees on its next request that its numbers are stale, whichever process
+    # (or the CLI) wrote: sign-ups, withdrawals, erasure, purges, imports.
+    db.table("cache_generation").create({"id": int, "generation": int}, pk="id",
+                                        not_null={"generation"})
+    db.table("cache_generation").insert({"id": 1, "generation": 0})
+    for statement in CACHE_TRIGGERS:
+        db.execute(statement)
