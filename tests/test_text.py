@@ -239,3 +239,29 @@ def test_whole_number():
     assert text.whole_number("-1") is None and text.whole_number("") is None
     assert text.whole_number(None) is None and text.whole_number("1e3") is None
     assert date.today().year > text.whole_number("２０２０")
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_shift_correction_counts_are_whole_numbers_or_refused(login_as, db, system):
+    from datetime import datetime, timedelta, timezone
+
+    from tests.factories import make_shift
+
+    member = make_member(db)
+    shift = make_shift(db, member, (datetime.now(timezone.utc) - timedelta(hours=3)).isoformat())
+    response = login_as(member).post(f"/pass/{shift['id']}/andra", data={
+        "doors_knocked": written_in(system, "45"), "doors_opened": "3"})
+    stored_count = db.table("shifts").get(shift["id"])["doors_knocked"]
+    assert (response.status_code, stored_count) in ((302, 45), (422, 10))
+    assert isinstance(stored_count, int)
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_invitation_count_is_a_whole_number_or_refused(login_as, db, system):
+    chair = make_member(db, role="chair")
+    response = login_as(chair, role="chair").post(
+        f"/forening/{chair['association_id']}/inbjudan", data={"max_uses": written_in(system, "5")})
+    rows = list(db.table("invitations").rows_where())
+    assert response.status_code < 500
+    assert [r["max_uses"] for r in rows] in ([5], [])
+    assert rows or system == "superscript"  # int() takes every decimal digit, not "⁵"
