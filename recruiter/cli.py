@@ -10,7 +10,7 @@ from .db import get_db, init_db
 from .migrations import PARTNER_KINDS, ROLES
 from .passwords import MIN_LENGTH, hash_password, is_too_common
 from .scope import ROLE_LEVEL
-from .text import code_text, name_error, nfc_trim
+from .text import code_text, name_error_sv, nfc_trim
 
 LEVEL_TABLE = {"association": "associations", "municipality": "municipalities",
                "district": "districts"}
@@ -96,7 +96,7 @@ def create_user_command(email, first_name, last_name, association_code, role, un
 def _checked_name(raw):
     """The name by the forms' rule (text.name_error), or a ClickException."""
     name = nfc_trim(raw)
-    error = name_error(name) if name else "Fyll i ett namn."
+    error = name_error_sv(name) if name else "Fyll i ett namn."
     if error or len(name) > 100:
         raise click.ClickException(f"{raw!r}: {error or 'högst 100 tecken'}")
     return name

@@ -8,6 +8,7 @@ first; every name goes through `nfc_trim` and `name_error`.
 """
 import unicodedata
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 # Control, format, surrogate, private-use and unassigned characters, and the
@@ -73,3 +74,12 @@ def name_error(text):
     if not has_letter(text):
         return _l("Namnet måste innehålla minst en bokstav.")
     return None
+
+
+def name_error_sv(text):
+    """name_error as Swedish text, for the command line (no request, no locale)."""
+    error = name_error(text)
+    if error is None:
+        return None
+    with force_locale("sv"):
+        return str(error)

@@ -180,7 +180,8 @@ def test_create_user_refuses_the_same_names(runner, db, name):
     result = runner.invoke(args=["create-user", "a@example.org", "--first-name", name,
                                  "--last-name", "B", "--role", "national_admin",
                                  "--password", "ett-starkt-lösen-1"])
-    assert result.exit_code != 0
+    assert result.exit_code == 1 and result.exception.__class__.__name__ == "SystemExit"
+    assert "osynliga tecken" in result.output or "minst en bokstav" in result.output
     assert db.table("members").count == 0
 
 
@@ -265,3 +266,15 @@ def test_invitation_count_is_a_whole_number_or_refused(login_as, db, system):
     assert response.status_code < 500
     assert [r["max_uses"] for r in rows] in ([5], [])
     assert rows or system == "superscript"  # int() takes every decimal digit, not "⁵"
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+def test_imported_unit_names_follow_the_rule(runner, db, tmp_path, name):
+    csv_file = tmp_path / "org.csv"
+    csv_file.write_text("level,code,name,parent_code,kind\n"
+                        f"district,D-OK,Skånes partidistrikt,,\ndistrict,D-X,\"{name}\",,\n",
+                        encoding="utf-8")
+    result = runner.invoke(args=["import-org", str(csv_file)])
+    assert result.exit_code == 1 and ("rad 3" in result.output or "rad 4" in result.output)
+    assert "osynliga tecken" in result.output or "minst en bokstav" in result.output
+    assert db.table("districts").count == 0
