@@ -14,7 +14,7 @@ from wtforms.validators import (DataRequired, Email, EqualTo, Length, NumberRang
 from .migrations import PARTNER_KINDS
 from .passwords import MAX_LENGTH, MIN_LENGTH, is_too_common
 from .signups import normalise_phone, normalise_postcode
-from .text import code_text, name_error, nfc_trim, number_text, whole_number
+from .text import ascii_code, code_text, name_error, nfc_trim, number_text, whole_number
 
 csrf = CSRFProtect()
 
@@ -223,7 +223,7 @@ class VisibilityForm(FlaskForm):
 
 
 class CodeForm(FlaskForm):
-    code = StringField(_l("Kod"), filters=[code_text], validators=[Length(max=20)],
+    code = StringField(_l("Kod"), filters=[ascii_code], validators=[Length(max=20)],
                        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
 
 

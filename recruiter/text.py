@@ -40,6 +40,13 @@ def code_text(raw):
     return number_text(raw)
 
 
+def ascii_code(raw):
+    """A filter for one-time codes: code_text with anything not ASCII left out,
+    so a digit no normalising can map (e.g. Kharosthi) never reaches the
+    constant-time comparison, which refuses non-ASCII text with a TypeError."""
+    return "".join(ch for ch in code_text(raw) if ch.isascii()) if raw is not None else None
+
+
 def nfc_trim(raw):
     """A filter for names: NFC, odd spaces as plain ones, trimmed; None stays None."""
     if raw is None:

@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 from recruiter import text
 from recruiter.forms import CodeForm, LinkForm, RegisterForm
 from recruiter.signups import normalise_phone, normalise_postcode
-from tests.factories import make_link, make_member
+from tests.factories import PASSWORD, make_link, make_member
 
 ZEROS = {"Arabic-Indic": 0x0660, "Extended Arabic-Indic": 0x06F0, "Devanagari": 0x0966,
          "full-width": 0xFF10, "Bengali": 0x09E6}
@@ -278,3 +278,16 @@ def test_imported_unit_names_follow_the_rule(runner, db, tmp_path, name):
     assert result.exit_code == 1 and ("rad 3" in result.output or "rad 4" in result.output)
     assert "osynliga tecken" in result.output or "minst en bokstav" in result.output
     assert db.table("districts").count == 0
+
+
+@pytest.mark.parametrize("code", ["12345" + KHAROSHTHI_ONE, KHAROSHTHI_ONE * 6, "١٢٣٤٥٦" + "\u0301"])
+def test_second_factor_code_with_a_digit_no_script_maps_is_refused_not_a_crash(app, db, code):
+    """compare_digest raises TypeError on non-ASCII text: that was a 500."""
+    app.config["SECOND_FACTOR_REQUIRED"] = True
+    chair = make_member(db, role="chair")
+    client = app.test_client()
+    client.post("/logga-in", data={"email": chair["email"], "password": PASSWORD})
+    assert client.get("/logga-in/kod").status_code == 200  # connect an app: shows the secret
+    response = client.post("/logga-in/kod", data={"code": code})
+    assert response.status_code == 422
+    assert db.table("members").get(chair["id"])["totp_secret"] is None
