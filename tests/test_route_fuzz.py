@@ -1,8 +1,9 @@
-"""Hostile input to every GET route and every JSON API: never a 5xx.
+"""Hostile input to every GET route, every form and every JSON API: never a 5xx.
 
 The routes come from the app's URL map, so a new route is covered without
 being listed here; the query parameters are every name a view reads from
-request.args (kept in QUERY_PARAMETERS: grep request.args when adding one).
+request.args (kept in QUERY_PARAMETERS: grep request.args when adding one),
+the form fields every field of every form class.
 """
 import json
 import uuid
@@ -171,3 +172,51 @@ def test_json_api_survives_arbitrary_values(actors, extra):
     body = {**valid_shift(ids["member_id"]), **extra}
     response = post_json(clients["member"], json.dumps(body))
     assert response.status_code < 500
+
+
+def form_field_names():
+    """Every field name of every form, with the prefixes the admin page uses."""
+    from wtforms.fields.core import UnboundField
+
+    from recruiter import forms, shift_forms
+
+    names = set()
+    for module in (forms, shift_forms):
+        for cls in vars(module).values():
+            if isinstance(cls, type) and issubclass(cls, forms.FlaskForm):
+                names |= {n for n in dir(cls) if isinstance(getattr(cls, n), UnboundField)}
+    return sorted(names | {f"{p}-{n}" for p in ("partner", "campaign") for n in names})
+
+
+FORM_VALUES = ["²", "١٢٣٤٥٦", "12345\U00010A40", "", "-1", "9" * 5000, "\x00", "x" * 5000,
+               "A\x00B\x1b[31m\u202eC", "Anna\r\nBcc: x@evil", "0", "on", "2026-13-45",
+               "<script>alert(1)</script>", "ﷺ" * 300]
+
+
+def post_urls(app, ids):
+    """Every POST route that takes a form (not JSON), filled from the data set."""
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.rule.startswith("/api/"):
+            continue
+        values = {name: ids.get(name, "x") for name in rule.arguments}
+        if "level" in rule.arguments:
+            values["level"] = "municipality"
+        if "action" in rule.arguments:
+            values["action"] = "inaktivera"
+        yield rule.build(values, append_unknown=False)[1]
+
+
+def test_every_form_survives_hostile_field_values(app, db, actors, login_as):
+    ids, clients = actors
+    fields = form_field_names()
+    assert {"first_name", "code", "place", "campaign-name", "max_uses"} <= set(fields)
+    members = {"member": db.table("members").get(ids["member_id"]),
+               "national admin": next(db.query(
+                   "select m.* from members m join roles r on r.member_id = m.id "
+                   "where r.role = 'national_admin'"))}
+    for url in sorted(set(post_urls(app, ids))):
+        for member in members.values():
+            client = login_as(member)  # afresh: some of these log out or end sessions
+            for value in FORM_VALUES:
+                response = client.post(url, data={name: value for name in fields})
+                assert response.status_code < 500, (url, value)
