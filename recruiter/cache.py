@@ -3,41 +3,60 @@
 Measured on a national-scale database (bench/national.py), the national
 view's year took hundreds of milliseconds to count; its numbers change only
 when a sign-up is recorded or changes status. So they are kept for a few
-minutes and dropped by `invalidate()`, which the functions that write
-sign-ups call. Each worker process keeps its own: a sign-up recorded in
-another process shows there within ROLLUP_CACHE_SECONDS.
+minutes, but never past a write: each worker process keeps its own copy, and
+the database holds a generation counter that triggers bump in the same
+transaction as every write to what the roll-ups count (migration
+m013_cache_generation). A cached value is used only while the database is
+still at the generation it was computed at, so a sign-up taken by one
+process shows in every other on its next request. Checking costs one tiny
+SELECT per request that reads the cache.
 """
 import threading
 import time
 
+from flask import g
+
 MAX_ENTRIES = 5000
+GENERATION_SQL = "select generation from cache_generation where id = 1"
 _lock = threading.Lock()
 _entries = {}
 _generation = [0]
 
 
 def invalidate():
-    """Forget every cached number (a sign-up was recorded or changed)."""
+    """Forget every number cached in this process (the database's generation
+    tells the other processes)."""
     with _lock:
         _generation[0] += 1
         _entries.clear()
 
 
-def remember(key, compute, seconds):
-    """The cached value for key, or compute() kept for `seconds` (0: no cache)."""
+def db_generation(db):
+    """The database's cache generation, read once per request."""
+    if "cache_generation" not in g:
+        g.cache_generation = db.execute(GENERATION_SQL).fetchone()[0]
+    return g.cache_generation
+
+
+def remember(db, key, compute, seconds):
+    """The cached value for key, or compute() kept for `seconds` (0: no cache)
+    and while the database stays at the generation it was computed at."""
     if seconds <= 0:
         return compute()
+    # Read before computing: a write that commits meanwhile bumps the
+    # generation, so the value stored below is not used after it.
+    generation = db_generation(db)
     now = time.monotonic()
     with _lock:
         hit = _entries.get(key)
-        if hit and hit[0] > now:
-            return hit[1]
-        generation = _generation[0]
+        if hit and hit[0] > now and hit[1] == generation:
+            return hit[2]
+        local = _generation[0]
     value = compute()
     with _lock:
-        # A value computed while an invalidation happened may be stale: not kept.
-        if generation == _generation[0]:
+        # A value computed while this process invalidated may be stale: not kept.
+        if local == _generation[0]:
             if len(_entries) >= MAX_ENTRIES:
                 _entries.clear()
-            _entries[key] = (now + seconds, value)
+            _entries[key] = (now + seconds, generation, value)
     return value

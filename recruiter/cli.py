@@ -10,6 +10,7 @@ from .db import get_db, init_db
 from .migrations import PARTNER_KINDS, ROLES
 from .passwords import MIN_LENGTH, hash_password, is_too_common
 from .scope import ROLE_LEVEL
+from .text import code_text, name_error_sv, nfc_trim
 
 LEVEL_TABLE = {"association": "associations", "municipality": "municipalities",
                "district": "districts"}
@@ -74,6 +75,8 @@ def create_user_command(email, first_name, last_name, association_code, role, un
     """Create an account (the first national administrator, for example)."""
     if len(password) < MIN_LENGTH or is_too_common(password):
         raise click.ClickException("Lösenordet är för kort eller för vanligt.")
+    first_name, last_name = _checked_name(first_name), _checked_name(last_name)
+    email = code_text(email)
     db = get_db()
     association_id = _code_to_id(db, "association", association_code)
     level = ROLE_LEVEL[role]
@@ -88,6 +91,15 @@ def create_user_command(email, first_name, last_name, association_code, role, un
     except sqlite3.IntegrityError:
         raise click.ClickException("Det finns redan ett konto med den e-postadressen.")
     click.echo(f"Kontot {accounts.normalise_email(email)} är skapat.")
+
+
+def _checked_name(raw):
+    """The name by the forms' rule (text.name_error), or a ClickException."""
+    name = nfc_trim(raw)
+    error = name_error_sv(name) if name else "Fyll i ett namn."
+    if error or len(name) > 100:
+        raise click.ClickException(f"{raw!r}: {error or 'högst 100 tecken'}")
+    return name
 
 
 def _code_to_id(db, level, code):

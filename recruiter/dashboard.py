@@ -38,15 +38,15 @@ def unit_numbers(db, level, unit_id, period):
     """
     seconds = 0 if level == "association" else current_app.config["ROLLUP_CACHE_SECONDS"]
     key = (current_app.config["DATABASE"], "numbers", level, unit_id, period, today())
-    return cache.remember(key, lambda: _count_numbers(db, level, unit_id, period), seconds)
+    return cache.remember(db, key, lambda: _count_numbers(db, level, unit_id, period), seconds)
 
 
 def cached_children(db, level, unit_id, period):
     """The units one level down, cached like unit_numbers."""
     key = (current_app.config["DATABASE"], "children", level, unit_id, period)
     return cache.remember(
-        key, lambda: scoring.children(db, level, None if level == "nation" else unit_id,
-                                      period.since, period.until),
+        db, key, lambda: scoring.children(db, level, None if level == "nation" else unit_id,
+                                          period.since, period.until),
         current_app.config["ROLLUP_CACHE_SECONDS"])
 
 
@@ -130,7 +130,7 @@ def overview(level, unit_id):
         "dashboard/overview.html", level=level, unit_id=unit_id, path=path, period=period,
         campaigns=campaigns_running(db), rows=rows, sort=sort, child_level=CHILD_LEVEL[level],
         numbers=unit_numbers(db, level, unit_id, period), goal=scoring.GOAL_RECRUITED_SHARE,
-        national=cache.remember((current_app.config["DATABASE"], "goals", today()),
+        national=cache.remember(db, (current_app.config["DATABASE"], "goals", today()),
                                 lambda: _national_goals(db),
                                 current_app.config["ROLLUP_CACHE_SECONDS"])
         if level == "nation" else None,

@@ -14,6 +14,7 @@ from wtforms.validators import (DataRequired, Email, EqualTo, Length, NumberRang
 from .migrations import PARTNER_KINDS
 from .passwords import MAX_LENGTH, MIN_LENGTH, is_too_common
 from .signups import normalise_phone, normalise_postcode
+from .text import ascii_code, code_text, name_error, nfc_trim, number_text, whole_number
 
 csrf = CSRFProtect()
 
@@ -46,7 +47,8 @@ def repeat_field():
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-post"), validators=[
-        DataRequired(_l("Fyll i din e-postadress.")), Length(max=254)], render_kw=EMAIL_KW)
+        DataRequired(_l("Fyll i din e-postadress.")), Length(max=254)], filters=[code_text],
+        render_kw=EMAIL_KW)
     password = PasswordField(_l("Lösenord"), validators=[
         DataRequired(_l("Fyll i ditt lösenord.")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"})
@@ -72,15 +74,22 @@ def strip(value):
     return value.strip() if value else value
 
 
+def name_rule(form, field):
+    """The one rule for every name: people, units, campaigns, links (text.name_error)."""
+    error = name_error(field.data)
+    if error:
+        raise ValidationError(error)
+
+
 def name_field(label, missing):
-    return StringField(label, filters=[strip], validators=[
-        DataRequired(missing), Length(max=100, message=_l("Högst 100 tecken."))])
+    return StringField(label, filters=[nfc_trim], validators=[
+        DataRequired(missing), Length(max=100, message=_l("Högst 100 tecken.")), name_rule])
 
 
 class RegisterForm(FlaskForm):
     first_name = name_field(_l("Förnamn"), _l("Fyll i ditt förnamn."))
     last_name = name_field(_l("Efternamn"), _l("Fyll i ditt efternamn."))
-    email = EmailField(_l("E-post"), validators=[
+    email = EmailField(_l("E-post"), filters=[code_text], validators=[
         DataRequired(_l("Fyll i din e-postadress.")), Length(max=254),
         Email(_l("Det ser inte ut som en e-postadress."))], render_kw=EMAIL_KW)
     password = new_password_field(_l("Välj ett lösenord"))
@@ -104,7 +113,7 @@ class LanguageForm(FlaskForm):
 
 
 def code_field():
-    return StringField(_l("Kod"), filters=[lambda v: v.strip().upper() if v else v],
+    return StringField(_l("Kod"), filters=[lambda v: code_text(v).upper() if v else v],
                        validators=[DataRequired(_l("Fyll i en kod.")), Length(max=20)])
 
 
@@ -128,9 +137,9 @@ class PartnerForm(FlaskForm):
 
 
 class LinkForm(FlaskForm):
-    label = StringField(_l("Vad är länken till?"), filters=[strip], validators=[
+    label = StringField(_l("Vad är länken till?"), filters=[nfc_trim], validators=[
         DataRequired(_l("Ge länken ett namn, t.ex. ”Torgmöte Stortorget 12/5”.")),
-        Length(max=60, message=_l("Högst 60 tecken."))])
+        Length(max=60, message=_l("Högst 60 tecken.")), name_rule])
     campaign_id = SelectField(_l("Kampanj"), coerce=int, default=0)
 
 
@@ -141,8 +150,8 @@ class FlyerForm(FlaskForm):
 def birth_year_check(form, field):
     """A whole year from 1900 up to the year that gives the minimum age."""
     latest = date.today().year - current_app.config["MIN_JOIN_AGE"]
-    text = (field.data or "").strip()
-    if not text.isdigit() or not 1900 <= int(text) <= latest:
+    year = whole_number(field.data, max_digits=4)
+    if year is None or not 1900 <= year <= latest:
         raise ValidationError(_l("Skriv ditt födelseår med fyra siffror (1900–%(latest)d).",
                                  latest=latest))
 
@@ -161,20 +170,20 @@ class JoinForm(FlaskForm):
     """The public sign-up form behind the QR codes and the plain join page."""
     first_name = name_field(_l("Förnamn"), _l("Fyll i ditt förnamn."))
     last_name = name_field(_l("Efternamn"), _l("Fyll i ditt efternamn."))
-    email = EmailField(_l("E-post"), filters=[strip], validators=[
+    email = EmailField(_l("E-post"), filters=[code_text], validators=[
         Optional(), Length(max=254, message=_l("Högst 254 tecken.")),
         Email(_l("Det ser inte ut som en e-postadress."))], render_kw=EMAIL_KW)
-    phone = StringField(_l("Mobilnummer"), filters=[strip], validators=[
+    phone = StringField(_l("Mobilnummer"), filters=[number_text], validators=[
         Optional(), Length(max=30, message=_l("Högst 30 tecken.")), phone_check],
         render_kw={"type": "tel", "autocomplete": "tel", "inputmode": "tel"})
-    birth_year = StringField(_l("Födelseår"), filters=[strip], validators=[
+    birth_year = StringField(_l("Födelseår"), filters=[number_text], validators=[
         Length(max=10), birth_year_check],
         render_kw={"inputmode": "numeric", "autocomplete": "bday-year", "maxlength": 4})
-    postcode = StringField(_l("Postnummer"), filters=[strip], validators=[
+    postcode = StringField(_l("Postnummer"), filters=[number_text], validators=[
         Length(max=10), postcode_check],
         render_kw={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": 6})
     association_id = SelectField(_l("Förening"), coerce=int, validate_choice=False, default=0)
-    recruiter_code = StringField(_l("Värvarkod (om någon har gett dig en)"), filters=[strip],
+    recruiter_code = StringField(_l("Värvarkod (om någon har gett dig en)"), filters=[code_text],
                                  validators=[Optional(), Length(max=20)],
                                  render_kw={"autocapitalize": "characters", "autocomplete": "off"})
     consent = BooleanField(validators=[
@@ -214,7 +223,7 @@ class VisibilityForm(FlaskForm):
 
 
 class CodeForm(FlaskForm):
-    code = StringField(_l("Kod"), filters=[strip], validators=[Length(max=20)],
+    code = StringField(_l("Kod"), filters=[ascii_code], validators=[Length(max=20)],
                        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
 
 

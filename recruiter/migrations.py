@@ -331,3 +331,26 @@ def m014_account_notices_and_fresh_logins(db):
         foreign_keys=[("member_id", "members", "id"), ("requested_by", "members", "id"),
                       ("approved_by", "members", "id")],
     )
+
+
+@migrations()
+# What the overviews' roll-ups count: a write to any of them makes every
+# process's cached numbers stale (cache.py).
+CACHED_TABLES = ("signups", "campaigns", "districts", "municipalities", "associations")
+CACHE_TRIGGERS = [
+    f"""create trigger {table}_{event}_bumps_cache after {event} on {table}
+        begin update cache_generation set generation = generation + 1 where id = 1; end"""
+    for table in CACHED_TABLES for event in ("insert", "update", "delete")]
+
+
+@migrations()
+def m015_cache_generation(db):
+    # The roll-up cache lives in each worker process. This one-row counter is
+    # bumped by triggers in the same transaction as the write, so a process
+    # sees on its next request that its numbers are stale, whichever process
+    # (or the CLI) wrote: sign-ups, withdrawals, erasure, purges, imports.
+    db.table("cache_generation").create({"id": int, "generation": int}, pk="id",
+                                        not_null={"generation"})
+    db.table("cache_generation").insert({"id": 1, "generation": 0})
+    for statement in CACHE_TRIGGERS:
+        db.execute(statement)

@@ -4,6 +4,7 @@ import csv
 import sqlite3
 
 from .db import immediate, now
+from .text import code_text, name_error_sv, nfc_trim
 
 # level -> (table, parent level)
 LEVELS = {
@@ -89,12 +90,14 @@ def import_csv(db, stream, partner_kinds):
 def _import_row(db, row, partner_kinds):
     """Store one CSV row; return an error text instead when it is bad."""
     level = (row.get("level") or "").strip().lower()
-    code = (row.get("code") or "").strip().upper()
-    name = (row.get("name") or "").strip()
+    code = code_text(row.get("code") or "").upper()
+    name = nfc_trim(row.get("name") or "")
     if level not in LEVELS:
         return f"okänd nivå '{level}' (district, municipality, association, partner)"
     if not code or len(code) > 20 or not name or len(name) > 100:
         return "kod (högst 20 tecken) och namn (högst 100 tecken) måste fyllas i"
+    if name_error_sv(name):
+        return f"namnet {name!r}: {name_error_sv(name)}"
     values = {"name": name}
     parent_level = LEVELS[level][1]
     if parent_level:

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from .text import whole_number
+
 TZ = ZoneInfo("Europe/Stockholm")
 KINDS = ("bimonth", "half", "year", "all")
 BEGINNING, END = "0000", "9999"  # sort before and after every ISO timestamp
@@ -84,8 +86,10 @@ def campaign_period(campaign):
 def period_for(key, db, day=None):
     """The period a ?period= value names; unknown values give the two-month period."""
     day = day or today()
-    if key and key.startswith("campaign-") and key[9:].isdigit():
-        rows = list(db.table("campaigns").rows_where("id = ?", [int(key[9:])]))
+    campaign_id = whole_number(key[9:], max_digits=12) \
+        if key and key.startswith("campaign-") else None
+    if campaign_id is not None:
+        rows = list(db.table("campaigns").rows_where("id = ?", [campaign_id]))
         if rows:
             return campaign_period(rows[0])
     return {"half": half, "year": year}.get(key, bimonth)(day) if key != "all" else all_time()

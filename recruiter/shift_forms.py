@@ -1,5 +1,6 @@
 """The rules for a logged shift, shared by the phone's JSON and the edit form."""
 import re
+import unicodedata
 from datetime import datetime, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
@@ -9,13 +10,24 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .migrations import SHIFT_COUNTS, SHIFT_KINDS
+from .text import name_error
 
 MAX_COUNT = 5000
 MAX_HOURS = 16
 CLOCK_SKEW = timedelta(minutes=10)
+EDIT_WINDOW = timedelta(days=7)
+# How old a shift may be when it reaches the server: the correction window
+# plus a week for a phone whose outbox could not send it (no network on a
+# campaign trip). Older ones were not logged on the day; never a shift in 1900.
+MAX_AGE = EDIT_WINDOW + timedelta(days=7)
 UUID_RE = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-# Flat numbers and floors point at one household: never stored.
-HOUSEHOLD_RE = re.compile(r"\b(lgh|lägenhet|våning|vån|\d+\s*tr)\b", re.IGNORECASE)
+# Flat numbers and floors point at one household: never stored. Matched on the
+# place lower-cased without periods, so "L.g.h." is "lgh" and "vån." is "vån".
+HOUSEHOLD_RE = re.compile(
+    r"\b(lgh|lägenhet(en|er)?|våning(en|ar)?|vån|bv|nb|ög|c/o|trapp(a|or)"
+    r"|[0-9]+\s*(tr|plan)|plan\s*[0-9]+)(?![^\W\d_])"  # no letter next: "lgh1102" too
+    # A four-digit flat number after the street number: "Storgatan 5 1102".
+    r"|\b[0-9]+[a-z]?\s+[0-9]{4}\b")
 
 KIND_NAMES = {
     "door_knocking": _l("Dörrknackning"), "street": _l("Gatuvärvning/torgmöte"),
@@ -48,9 +60,31 @@ class TimeField(Field):
             if self.data.tzinfo is None:
                 self.data = None
                 raise ValueError(_l("Tiden saknar tidszon."))
+            try:  # year 1 at +01:00 is before the first UTC moment Python has
+                self.data = self.data.astimezone(timezone.utc)
+            except OverflowError:
+                self.data = None
+                raise ValueError(_l("Ogiltig tid."))
 
     def _value(self):
         return self.data.isoformat() if self.data else ""
+
+
+def names_a_household(place):
+    """True when a place points at one household or person, not a street or area.
+
+    Refused: a flat or a floor ("lgh 1102", "l.g.h. 1102", "lägenhet 3",
+    "våning 4", "vån 2", "3 tr", "plan 2", "bv", "c/o"), a four-digit flat
+    number after the street number ("Storgatan 5 1102"), and after a comma two
+    or more words without a digit, which read as a person's name ("Storgatan
+    5, Anna Svensson"). Fine: "Storgatan 5", "Storgatan 1–15",
+    "Möllevångstorget", "Rosengård centrum", "Storgatan 5, Malmö".
+    """
+    text = unicodedata.normalize("NFKC", place).lower().replace(".", "")
+    if HOUSEHOLD_RE.search(text):
+        return True
+    return any(len(part.split()) >= 2 and not any(ch.isdigit() for ch in part)
+               for part in text.split(",")[1:])
 
 
 class ShiftCountsForm(FlaskForm):
@@ -82,13 +116,19 @@ class ShiftForm(ShiftCountsForm):
     ended_at = TimeField(validators=[DataRequired(_l("Sluttid saknas."))])
 
     def validate_place(self, field):
-        if field.data and HOUSEHOLD_RE.search(field.data):
+        if field.data and (name_error(field.data) or names_a_household(field.data)):
             raise ValidationError(_l("Skriv bara gata eller område – inga lägenheter, "
                                      "våningar eller namn."))
 
     def validate_started_at(self, field):
-        if field.data and field.data > datetime.now(timezone.utc) + CLOCK_SKEW:
+        if not field.data:
+            return
+        now = datetime.now(timezone.utc)
+        if field.data > now + CLOCK_SKEW:
             raise ValidationError(_l("Passet kan inte börja i framtiden."))
+        if field.data < now - MAX_AGE:
+            raise ValidationError(_l("Passet är för gammalt: pass kan loggas upp till "
+                                     "%(days)d dagar efteråt.", days=MAX_AGE.days))
 
     def validate_ended_at(self, field):
         start, end = self.started_at.data, field.data

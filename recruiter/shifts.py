@@ -1,6 +1,6 @@
 """Recruiting shifts (pass): stored from the phone's outbox, listed, corrected."""
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,14 +10,20 @@ from werkzeug.datastructures import MultiDict
 from .db import get_db, immediate, now
 from .links import campaigns_running, join_url, personal_link
 from .migrations import SHIFT_COUNTS
-from .shift_forms import COUNT_NAMES, KIND_NAMES, SHIFT_JSON_KEYS, ShiftCountsForm, ShiftForm
+from .shift_forms import (COUNT_NAMES, EDIT_WINDOW, KIND_NAMES, SHIFT_JSON_KEYS, ShiftCountsForm,
+                          ShiftForm)
 
 bp = Blueprint("shifts", __name__)
 
-EDIT_WINDOW = timedelta(days=7)
 STRING_KEYS = ("client_uuid", "kind", "place", "started_at", "ended_at", "note")
 PAYLOAD_FIELDS = ("kind", "place", "municipality_id", "campaign_id", "started_at", "ended_at",
                   "note", *SHIFT_COUNTS)
+
+
+COMPANIONS_SQL = """
+select id, first_name, last_name from members
+where association_id = ? and is_active = 1 and id != ? and leaderboard_name != 'hidden'
+order by first_name, last_name, id"""
 
 
 class Conflict(Exception):
@@ -119,7 +125,11 @@ def _small_int(value):
 @login_required
 def api_create():
     """Store a shift from the outbox: 201 new, 200 replay, 409 clash, 422 invalid."""
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:
+        # json nests one Python call per bracket: '[' * 50000 fits in the size limit.
+        return {"errors": {"_": [_("Skicka ett JSON-objekt.")]}}, 400
     errors = _json_errors(payload)
     if errors:
         return {"errors": errors}, 422
@@ -221,11 +231,12 @@ def me():
 @login_required
 def companions():
     """The association's other active members, to pick who one goes with.
-    Not kept on the phone: the shift stores only their ids."""
-    rows = get_db().query(
-        """select id, first_name, last_name from members
-           where association_id = ? and is_active = 1 and id != ?
-           order by first_name, last_name""",
-        [current_user.association_id, current_user.member_id])
-    return {"members": [{"id": r["id"], "name": f"{r['first_name']} {r['last_name']}"}
+
+    Only what the picker needs: first name and initial ("Anna A."), as on the
+    leaderboard; members who chose to be hidden there are left out. Not kept
+    on the phone: the shift stores only their ids.
+    """
+    rows = get_db().query(COMPANIONS_SQL,
+                          [current_user.association_id, current_user.member_id])
+    return {"members": [{"id": r["id"], "name": f"{r['first_name']} {r['last_name'][:1]}."}
                         for r in rows]}

@@ -4,16 +4,18 @@ from datetime import datetime, timedelta, timezone
 
 from . import cache
 from .db import immediate, now
+from .text import ascii_digits
 
 DUPLICATE_WINDOW = timedelta(days=90)
-PHONE_RE = re.compile(r"^\+\d{8,15}$")
-SWEDISH_MOBILE_RE = re.compile(r"^\+467\d{8}$")
-POSTCODE_RE = re.compile(r"^(\d{3}) ?(\d{2})$")
+# [0-9], not \d: \d matches every Unicode digit (text.py).
+PHONE_RE = re.compile(r"^\+[0-9]{8,15}$")
+SWEDISH_MOBILE_RE = re.compile(r"^\+467[0-9]{8}$")
+POSTCODE_RE = re.compile(r"^([0-9]{3}) ?([0-9]{2})$")
 
 
 def normalise_phone(raw):
     """A phone number as +46…, or None when it cannot be a mobile number."""
-    digits = re.sub(r"[\s\-().]", "", raw or "")
+    digits = re.sub(r"[\s\-().]", "", ascii_digits(raw))
     if digits.startswith("00"):
         digits = "+" + digits[2:]
     elif digits.startswith("0"):
@@ -27,7 +29,7 @@ def normalise_phone(raw):
 
 def normalise_postcode(raw):
     """A Swedish postcode as "123 45", or None."""
-    match = POSTCODE_RE.match((raw or "").strip())
+    match = POSTCODE_RE.match(ascii_digits(raw).strip())
     return f"{match.group(1)} {match.group(2)}" if match else None
 
 

@@ -264,3 +264,75 @@ def test_same_record_sent_20_times_at_once_is_stored_once(app, login_as, db):
     assert db.table("shifts").count == 1
     assert sorted(code for code, _ in answers) == [200] * 19 + [201]
     assert len({shift_id for _, shift_id in answers}) == 1
+
+
+def test_companion_list_shows_first_name_and_initial_and_leaves_out_the_hidden(login_as, db):
+    member = make_member(db)
+    association = db.table("associations").get(member["association_id"])
+    make_member(db, association=association, first_name="Anna", last_name="Andersson")
+    full = make_member(db, association=association, first_name="Bo", last_name="Berg")
+    db.table("members").update(full["id"], {"leaderboard_name": "full"})  # still only "Bo B."
+    hidden = make_member(db, association=association, first_name="Dold", last_name="Person")
+    db.table("members").update(hidden["id"], {"leaderboard_name": "hidden"})
+    gone = make_member(db, association=association, first_name="Slutat", last_name="Person")
+    db.table("members").update(gone["id"], {"is_active": 0})
+    make_member(db, first_name="Främling", last_name="Annanstans")
+    response = login_as(member).get("/api/companions")
+    assert response.json["members"] == [
+        {"id": m["id"], "name": name} for m, name in sorted(
+            ((m, f"{m['first_name']} {m['last_name'][0]}.") for m in db.table("members").rows_where(
+                "first_name in ('Anna', 'Bo')")), key=lambda pair: pair[1])]
+    body = response.get_data(as_text=True)
+    for secret in ("Andersson", "Berg", "Dold", "Slutat", "Främling"):
+        assert secret not in body
+
+
+PLACES_REFUSED = ["l.g.h. 1102", "L.G.H. 1102, Anna Svensson", "lgh 1102", "Lgh1102",
+                  "lägenhet 3", "våning 4", "vån 2", "Vån. 2", "3 tr", "3tr", "2 trappor",
+                  "Storgatan 5, Anna Svensson", "Storgatan 5,Anna Maria Svensson",
+                  "Storgatan 5 1102", "Storgatan 5B 1203", "Storgatan 5, plan 2", "c/o Berg",
+                  "Storgatan 5 bv", "Storgatan\u202e 5", "Storgatan\x00 5"]
+PLACES_ACCEPTED = ["Storgatan 5", "Möllevångstorget", "Storgatan 1–15", "Rosengård centrum",
+                   "Storgatan 5, Malmö", "Trappuppgång Möllan", "Trädgårdsgatan 3–9",
+                   "Södra Förstadsgatan 12", "Planteringen", "Västra hamnen, Turning Torso 5"]
+
+
+@pytest.mark.parametrize("place", PLACES_REFUSED)
+def test_place_naming_a_flat_a_floor_or_a_person_is_refused(login_as, db, place):
+    response = post(login_as(make_member(db)), shift(place=place))
+    assert response.status_code == 422 and "place" in response.json["errors"]
+    assert db.table("shifts").count == 0
+
+
+@pytest.mark.parametrize("place", PLACES_ACCEPTED)
+def test_place_naming_a_street_or_an_area_is_stored(login_as, db, place):
+    response = post(login_as(make_member(db)), shift(place=place))
+    assert response.status_code == 201, response.json
+    assert next(db.table("shifts").rows_where())["place"] == place
+
+
+@pytest.mark.parametrize("started,ended,accepted", [
+    (timedelta(days=13, hours=23), timedelta(days=13, hours=22), True),
+    (timedelta(days=14, hours=1), timedelta(days=14), False),
+    (timedelta(days=400), timedelta(days=399, hours=23), False),
+    (timedelta(minutes=-5), timedelta(minutes=-9), True),  # the phone's clock runs fast
+    (timedelta(minutes=-30), timedelta(minutes=-60), False),
+])
+def test_shift_times_within_the_correction_window_and_margin(login_as, db, started, ended,
+                                                             accepted):
+    body = shift(started_at=(datetime.now(timezone.utc) - started).isoformat(),
+                 ended_at=(datetime.now(timezone.utc) - ended).isoformat())
+    response = post(login_as(make_member(db)), body)
+    assert response.status_code == (201 if accepted else 422), response.json
+    assert db.table("shifts").count == int(accepted)
+
+
+@pytest.mark.parametrize("started,ended", [
+    ("1900-01-01T10:00:00+00:00", "1900-01-01T11:00:00+00:00"),
+    ("0001-01-01T00:10:00+01:00", "0001-01-01T00:20:00+01:00"),
+    ("9999-12-31T22:00:00-12:00", "9999-12-31T23:00:00-12:00"),
+])
+def test_shifts_from_another_century_are_refused(login_as, db, started, ended):
+    response = post(login_as(make_member(db)), shift(started_at=started, ended_at=ended))
+    assert response.status_code == 422 and "started_at" in response.json["errors"]
+    assert db.table("shifts").count == 0
