@@ -253,6 +253,6 @@ class GiveBackForm(FlaskForm):
 
 class PersonSearchForm(FlaskForm):
     """The office's search: posted, so the address never lands in a URL or a proxy log."""
-    q = StringField(_l("E-post eller mobilnummer"), filters=[strip], validators=[
+    q = StringField(_l("E-post eller mobilnummer"), filters=[code_text], validators=[
         DataRequired(_l("Fyll i en e-postadress eller ett mobilnummer.")), Length(max=254)],
         render_kw={"autocomplete": "off", "maxlength": 254})

@@ -333,7 +333,6 @@ def m014_account_notices_and_fresh_logins(db):
     )
 
 
-@migrations()
 # What the overviews' roll-ups count: a write to any of them makes every
 # process's cached numbers stale (cache.py).
 CACHED_TABLES = ("signups", "campaigns", "districts", "municipalities", "associations")

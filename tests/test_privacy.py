@@ -76,6 +76,13 @@ def test_search_finds_by_exact_contact_only(login_as, db):
     assert "Ingen träff." in search(client, "sokbar")
 
 
+def test_search_typed_with_other_digits_finds_the_stored_number(login_as, db):
+    make_signup(db, first_name="Sökbar", email="sokbar@example.org", phone="+46709998877")
+    client = login_as(national(db))
+    assert "Sökbar" in search(client, "\u0660\u0667\u0660\u0669\u0669\u0669\u0668\u0668\u0667\u0667")
+    assert "Sökbar" in search(client, "ｓｏｋｂａｒ@example.org")
+
+
 def test_search_is_a_post_so_the_address_stays_out_of_urls(login_as, db):
     make_signup(db, first_name="Sökbar", email="sokbar@example.org")
     client = login_as(national(db))
