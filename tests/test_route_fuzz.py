@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.routing.converters import IntegerConverter
 
 from tests.factories import (make_campaign, make_link, make_member, make_shift, make_signup)
 
@@ -198,7 +199,8 @@ def post_urls(app, ids):
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods or rule.rule.startswith("/api/"):
             continue
-        values = {name: ids.get(name, "x") for name in rule.arguments}
+        values = {name: ids.get(name, 1 if isinstance(rule._converters[name], IntegerConverter)
+                                else "x") for name in rule.arguments}
         if "level" in rule.arguments:
             values["level"] = "municipality"
         if "action" in rule.arguments:
