@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app recruiter
 
 CHECKS := .venv-checks/bin
 
-.PHONY: run test translations browser
+.PHONY: run test translations browser schema
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ run: $(BIN)/activate translations instance/config.py
 	$(FLASK) init-db
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## schema: regenerate recruiter/schema.sql, what the migrations build on an empty database
+schema: $(BIN)/activate instance/config.py
+	$(FLASK) schema > recruiter/schema.sql
 
 ## browser: Debian's chromium for the browser tests (installed when root)
 browser:

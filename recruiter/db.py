@@ -1,6 +1,7 @@
 """The SQLite connection: one per worker thread, reused across requests."""
 import os
 import sqlite3
+import tempfile
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -86,6 +87,37 @@ def init_db():
     migrations.apply(db)
 
 
+# What the migrations build, in a stable order; their own bookkeeping table
+# (_sqlite_migrations, made by sqlite-utils) is left out.
+SCHEMA_SQL = """
+select sql from sqlite_master
+where sql is not null and name not like '\\_sqlite%' escape '\\'
+order by case type when 'table' then 0 when 'index' then 1 else 2 end, tbl_name, name"""
+
+
+def schema_sql(db):
+    """The schema as CREATE statements, the text recruiter/schema.sql holds."""
+    statements = [row[0] + ";" for row in db.execute(SCHEMA_SQL).fetchall()]
+    return ("-- Generated: flask --app recruiter schema > recruiter/schema.sql\n"
+            "-- What every migration applied to an empty database builds. Never run it:\n"
+            "-- init-db applies the migrations; tests/test_migrations.py compares.\n\n"
+            + "\n\n".join(statements) + "\n")
+
+
+@click.command("schema")
+def schema_command():
+    """Print the schema the migrations build on an empty database (recruiter/schema.sql)."""
+    from .migrations import migrations
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = connect(os.path.join(folder, "schema.db"), synchronous="OFF")
+        try:
+            migrations.apply(db)
+            click.echo(schema_sql(db), nl=False)
+        finally:
+            db.close()
+
+
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
@@ -132,3 +164,4 @@ def init_app(app):
     """Register the database CLI commands."""
     app.cli.add_command(init_db_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(schema_command)

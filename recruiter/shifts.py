@@ -9,9 +9,8 @@ from werkzeug.datastructures import MultiDict
 
 from .db import get_db, immediate, now
 from .links import campaigns_running, join_url, personal_link
-from .migrations import SHIFT_COUNTS
-from .shift_forms import (COUNT_NAMES, EDIT_WINDOW, KIND_NAMES, SHIFT_JSON_KEYS, ShiftCountsForm,
-                          ShiftForm)
+from .shift_forms import (COUNT_NAMES, EDIT_WINDOW, KIND_NAMES, SHIFT_COUNTS, SHIFT_JSON_KEYS,
+                          ShiftCountsForm, ShiftForm)
 
 bp = Blueprint("shifts", __name__)
 
