@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import current_app, request
 from flask.cli import with_appcontext
 from sqlite_utils import Database
 
@@ -64,7 +64,14 @@ def immediate(db):
     except BaseException:
         db.rollback()
         raise
-    db.commit()
+    try:
+        db.commit()
+    except BaseException:
+        # COMMIT itself can fail (a deferred foreign key, a full disk, an I/O
+        # error) and leaves the transaction open: end it, or the next write
+        # on this thread's connection would join it.
+        db.rollback()
+        raise
 
 
 def now():
@@ -160,8 +167,28 @@ def backup_command(target):
     click.echo(f"Kopian är klar: {target} ({pages} sidor, integritetskontroll ok).")
 
 
+def end_open_transaction(error=None):
+    """A request must not end inside a transaction: this thread's connection
+    serves the next request too, whose writes would join it (and the write
+    lock would stay taken). Roll it back and say so: it is a bug."""
+    path = current_app.config["DATABASE"]
+    connections = getattr(_local, "connections", {})
+    db = connections.get(path)
+    if db is None or not db.conn.in_transaction:
+        return
+    current_app.logger.error("request %s ended inside a transaction: rolled back",
+                             request.endpoint)
+    try:
+        db.rollback()
+    except sqlite3.Error:
+        # Unusable: the next request opens a fresh connection.
+        current_app.logger.exception("rollback at the end of a request failed")
+        connections.pop(path).close()
+
+
 def init_app(app):
-    """Register the database CLI commands."""
+    """Register the database CLI commands and the end-of-request guard."""
+    app.teardown_request(end_open_transaction)
     app.cli.add_command(init_db_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(schema_command)
