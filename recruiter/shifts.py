@@ -175,7 +175,7 @@ def history():
                            kind_names=KIND_NAMES, count_names=COUNT_NAMES)
 
 
-@bp.route("/pass/<int:shift_id>/andra", methods=["GET", "POST"])
+@bp.route("/pass/<id:shift_id>/andra", methods=["GET", "POST"])
 @login_required
 def edit(shift_id):
     """Correct the counts of one's own shift, for seven days after it ended."""
