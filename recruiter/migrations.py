@@ -343,3 +343,22 @@ def m015_cache_generation(db):
                 f"create trigger {table}_{event}_bumps_cache after {event} on {table}\n"
                 "        begin update cache_generation set generation = generation + 1"
                 " where id = 1; end")
+
+
+@migrations()
+def m016_enforce_enumerated_values(db):
+    # The values a text column may hold, listed once here and enforced by the
+    # database, as a CHECK would (SQLite cannot add one to an existing table
+    # without rebuilding it). Rows already stored are not re-checked.
+    allowed = (
+        ("signups", "source", "'link', 'on_the_spot', 'own_initiative'"),
+        ("signups", "status", "'registered', 'invoiced', 'paid', 'cancelled'"),
+        ("members", "leaderboard_name", "'full', 'initial', 'hidden'"),
+    )
+    for table, column, values in allowed:
+        for event, name in (("insert", "insert"), (f"update of {column}", "update")):
+            # Identifiers and values from the literals just above; triggers take no parameters.
+            db.execute(  # nosemgrep
+                f"""create trigger {table}_{column}_{name}_is_known before {event} on {table}
+                    when new.{column} not in ({values})
+                    begin select raise(abort, 'unknown {table}.{column}'); end""")

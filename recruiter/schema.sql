@@ -353,6 +353,14 @@ CREATE TRIGGER districts_insert_bumps_cache after insert on districts
 CREATE TRIGGER districts_update_bumps_cache after update on districts
         begin update cache_generation set generation = generation + 1 where id = 1; end;
 
+CREATE TRIGGER members_leaderboard_name_insert_is_known before insert on members
+                    when new.leaderboard_name not in ('full', 'initial', 'hidden')
+                    begin select raise(abort, 'unknown members.leaderboard_name'); end;
+
+CREATE TRIGGER members_leaderboard_name_update_is_known before update of leaderboard_name on members
+                    when new.leaderboard_name not in ('full', 'initial', 'hidden')
+                    begin select raise(abort, 'unknown members.leaderboard_name'); end;
+
 CREATE TRIGGER municipalities_delete_bumps_cache after delete on municipalities
         begin update cache_generation set generation = generation + 1 where id = 1; end;
 
@@ -367,6 +375,22 @@ CREATE TRIGGER signups_delete_bumps_cache after delete on signups
 
 CREATE TRIGGER signups_insert_bumps_cache after insert on signups
         begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER signups_source_insert_is_known before insert on signups
+                    when new.source not in ('link', 'on_the_spot', 'own_initiative')
+                    begin select raise(abort, 'unknown signups.source'); end;
+
+CREATE TRIGGER signups_source_update_is_known before update of source on signups
+                    when new.source not in ('link', 'on_the_spot', 'own_initiative')
+                    begin select raise(abort, 'unknown signups.source'); end;
+
+CREATE TRIGGER signups_status_insert_is_known before insert on signups
+                    when new.status not in ('registered', 'invoiced', 'paid', 'cancelled')
+                    begin select raise(abort, 'unknown signups.status'); end;
+
+CREATE TRIGGER signups_status_update_is_known before update of status on signups
+                    when new.status not in ('registered', 'invoiced', 'paid', 'cancelled')
+                    begin select raise(abort, 'unknown signups.status'); end;
 
 CREATE TRIGGER signups_update_bumps_cache after update on signups
         begin update cache_generation set generation = generation + 1 where id = 1; end;

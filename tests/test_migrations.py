@@ -1,7 +1,9 @@
 import ast
+import sqlite3
 import sys
 from pathlib import Path
 
+import pytest
 from sqlite_utils.migrations import Migrations
 
 import recruiter.migrations
@@ -70,4 +72,32 @@ def test_a_shift_count_added_later_is_its_own_migration(tmp_path, monkeypatch):
     assert columns.count("leaflets") == 1
     assert {"doors_knocked", "doors_opened", "conversations", "paper_signups",
             "interested"} <= set(columns)
+    db.close()
+
+
+@pytest.mark.parametrize("table, column, bad", [
+    ("signups", "source", "qr"), ("signups", "status", "paid_twice"),
+    ("members", "leaderboard_name", "everyone")])
+def test_enumerated_columns_refuse_unknown_values(db, table, column, bad):
+    from tests.factories import make_member, make_signup
+
+    row = make_signup(db) if table == "signups" else make_member(db)
+    with pytest.raises(sqlite3.IntegrityError, match=f"unknown {table}.{column}"):
+        db.table(table).update(row["id"], {column: bad})
+    assert db.table(table).get(row["id"])[column] == row[column]
+    if table == "signups":
+        with pytest.raises(sqlite3.IntegrityError, match=f"unknown {table}.{column}"):
+            make_signup(db, **{column: bad})
+
+
+def test_enforcing_values_keeps_rows_stored_before(tmp_path):
+    from tests.factories import make_signup
+
+    db = connect(str(tmp_path / "old.db"))
+    migrations.apply(db, stop_before="m016_enforce_enumerated_values")
+    old = make_signup(db, source="imported")
+    migrations.apply(db)
+    assert db.table("signups").get(old["id"])["source"] == "imported"
+    # Other columns of such a row still change (erasure, status).
+    db.table("signups").update(old["id"], {"status": "cancelled", "first_name": ""})
     db.close()
