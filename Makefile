@@ -41,8 +41,10 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
 	  { echo "Install Debian's chromium (apt-get install chromium) for the browser tests."; exit 1; }
 
-## test: install, then the static checks (bandit, semgrep with semgrep.yml) and the whole test suite
+## test: install, then the static checks (ruff with ruff.toml, bandit, semgrep with semgrep.yml)
+## and the whole test suite
 test: $(BIN)/activate $(CHECKS)/activate translations browser
+	$(CHECKS)/ruff check .
 	$(BIN)/bandit -q -r recruiter -ll -ii
 	$(CHECKS)/semgrep scan --config semgrep.yml --metrics off --disable-version-check --error --quiet recruiter templates static
 	$(BIN)/pytest -q

@@ -59,7 +59,7 @@ class TimeField(Field):
             try:
                 self.data = datetime.fromisoformat(str(valuelist[0]))
             except ValueError:
-                raise ValueError(_l("Ogiltig tid."))
+                raise ValueError(_l("Ogiltig tid.")) from None
             if self.data.tzinfo is None:
                 self.data = None
                 raise ValueError(_l("Tiden saknar tidszon."))
@@ -67,7 +67,7 @@ class TimeField(Field):
                 self.data = self.data.astimezone(timezone.utc)
             except OverflowError:
                 self.data = None
-                raise ValueError(_l("Ogiltig tid."))
+                raise ValueError(_l("Ogiltig tid.")) from None
 
     def _value(self):
         return self.data.isoformat() if self.data else ""

@@ -1,5 +1,4 @@
 """Storage faults: a full disk, a read-only database, a lock held too long."""
-import json
 import multiprocessing
 import sqlite3
 import uuid
