@@ -340,7 +340,7 @@ def m015_cache_generation(db):
             # Identifiers from the literal tuples just above; a trigger takes no parameters.
             # (The text is kept as the first release stored it in sqlite_master.)
             db.execute(  # nosemgrep
-                f"create trigger {table}_{event}_bumps_cache after {event} on {table}\n"
+                f"create trigger {table}_{event}_bumps_cache after {event} on {table}\n"  # nosec B608
                 "        begin update cache_generation set generation = generation + 1"
                 " where id = 1; end")
 
