@@ -35,6 +35,8 @@ def _module_names(tree):
             names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
         elif isinstance(node, ast.FunctionDef):
             names.add(node.name)
+        elif isinstance(node, ast.ImportFrom):  # `from .units import ROLES`; modules are fine
+            names |= {alias.asname or alias.name for alias in node.names}
     return names
 
 
