@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app recruiter
 
 CHECKS := .venv-checks/bin
 
-.PHONY: run test translations browser
+.PHONY: run test translations browser schema
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,14 +31,20 @@ run: $(BIN)/activate translations instance/config.py
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+## schema: regenerate recruiter/schema.sql, what the migrations build on an empty database
+schema: $(BIN)/activate instance/config.py
+	$(FLASK) schema > recruiter/schema.sql
+
 ## browser: Debian's chromium for the browser tests (installed when root)
 browser:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
 	  { echo "Install Debian's chromium (apt-get install chromium) for the browser tests."; exit 1; }
 
-## test: install, then the static checks (bandit, semgrep with semgrep.yml) and the whole test suite
+## test: install, then the static checks (ruff with ruff.toml, bandit, semgrep with semgrep.yml)
+## and the whole test suite
 test: $(BIN)/activate $(CHECKS)/activate translations browser
+	$(CHECKS)/ruff check .
 	$(BIN)/bandit -q -r recruiter -ll -ii
 	$(CHECKS)/semgrep scan --config semgrep.yml --metrics off --disable-version-check --error --quiet recruiter templates static
 	$(BIN)/pytest -q

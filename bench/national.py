@@ -61,7 +61,7 @@ def build(db):
         db.table("roles").insert_all((
             {"member_id": i, "role": "member", "unit_id": (i - 1) % ASSOCIATIONS + 1,
              "created_at": created} for i in range(1, MEMBERS + 1)), batch_size=5000)
-        db.table("consent_texts").count  # the migration inserted version 1
+        assert db.table("consent_texts").count == 1  # the migration inserted version 1
         active = [i for i in range(1, MEMBERS + 1) if rng.random() < 0.2]
         db.table("shifts").insert_all(_shifts(rng, active, now), batch_size=10000)
         db.table("signups").insert_all(_signups(rng, active, now), batch_size=10000)
@@ -70,7 +70,7 @@ def build(db):
 
 
 def _shifts(rng, active, now):
-    for n in range(SHIFTS):
+    for _ in range(SHIFTS):
         member = rng.choice(active)
         start = now - timedelta(minutes=rng.randrange(60, DAYS * 1440))
         knocked = rng.randrange(0, 60)

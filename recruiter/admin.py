@@ -34,7 +34,7 @@ def index():
     return redirect(url_for(".unit", level=level, unit_id=role["unit_id"]))
 
 
-@bp.route("/<any(nation,district,municipality):level>/<int:unit_id>")
+@bp.route("/<any(nation,district,municipality):level>/<id:unit_id>")
 @login_required
 def unit(level, unit_id):
     """One unit of the tree with its children and a form to add one."""
@@ -42,7 +42,7 @@ def unit(level, unit_id):
     return _render_unit(level, unit_id, path, UnitForm(), PartnerForm(prefix="partner"))
 
 
-@bp.route("/<any(nation,district,municipality):level>/<int:unit_id>/ny", methods=["POST"])
+@bp.route("/<any(nation,district,municipality):level>/<id:unit_id>/ny", methods=["POST"])
 @login_required
 def add(level, unit_id):
     """Add a child unit (a district, municipal organisation or association)."""

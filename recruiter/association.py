@@ -44,7 +44,7 @@ def _may_reset(db, member_id):
                               current_app.config["SECOND_FACTOR_REQUIRED"])
 
 
-@bp.route("/<int:association_id>/medlemmar")
+@bp.route("/<id:association_id>/medlemmar")
 @login_required
 def members(association_id):
     """The association's accounts and invitation links."""
@@ -62,7 +62,7 @@ def members(association_id):
     )
 
 
-@bp.route("/<int:association_id>/inbjudan", methods=["POST"])
+@bp.route("/<id:association_id>/inbjudan", methods=["POST"])
 @login_required
 def invite(association_id):
     """Create an invitation link and show it, with its QR code, this once."""
@@ -80,7 +80,7 @@ def invite(association_id):
                            qr=qr_svg(link), kind="invitation")
 
 
-@bp.route("/<int:association_id>/inbjudan/<int:invitation_id>/stang", methods=["POST"])
+@bp.route("/<id:association_id>/inbjudan/<id:invitation_id>/stang", methods=["POST"])
 @login_required
 def close_invitation(association_id, invitation_id):
     """Switch off an invitation link before it runs out."""
@@ -94,7 +94,7 @@ def close_invitation(association_id, invitation_id):
     return redirect(url_for(".members", association_id=association_id))
 
 
-@bp.route("/<int:association_id>/medlem/<int:member_id>/<any(inaktivera,aktivera):action>",
+@bp.route("/<id:association_id>/medlem/<id:member_id>/<any(inaktivera,aktivera):action>",
           methods=["POST"])
 @login_required
 def set_active(association_id, member_id, action):
@@ -112,7 +112,7 @@ def set_active(association_id, member_id, action):
     return redirect(url_for(".members", association_id=association_id))
 
 
-@bp.route("/<int:association_id>/medlem/<int:member_id>/avvisa", methods=["POST"])
+@bp.route("/<id:association_id>/medlem/<id:member_id>/avvisa", methods=["POST"])
 @login_required
 def reject(association_id, member_id):
     """Turn away an account made through an invitation that the chair does not recognise."""
@@ -126,7 +126,7 @@ def reject(association_id, member_id):
     return redirect(url_for(".members", association_id=association_id))
 
 
-@bp.route("/<int:association_id>/medlem/<int:member_id>/logga-ut", methods=["POST"])
+@bp.route("/<id:association_id>/medlem/<id:member_id>/logga-ut", methods=["POST"])
 @login_required
 def end_sessions(association_id, member_id):
     """Log a member out on every device (a lost phone) without switching the account off."""
@@ -139,7 +139,7 @@ def end_sessions(association_id, member_id):
     return redirect(url_for(".members", association_id=association_id))
 
 
-@bp.route("/<int:association_id>/medlem/<int:member_id>/aterstallning", methods=["POST"])
+@bp.route("/<id:association_id>/medlem/<id:member_id>/aterstallning", methods=["POST"])
 @login_required
 def reset_link(association_id, member_id):
     """Make a one-time password-reset link for a member, mailed where SMTP is set."""
@@ -174,7 +174,7 @@ def issue_reset(db, unit, member, hidden=False):
                            kind="reset", member=member, mailed=mailed)
 
 
-@bp.route("/<int:association_id>/anmalningar")
+@bp.route("/<id:association_id>/anmalningar")
 @login_required
 def signups(association_id):
     """The people who chose this association: only its chair sees how to reach them.
@@ -190,7 +190,7 @@ def signups(association_id):
                            earlier={r["id"]: r for r in rows}, duplicate_form=DuplicateForm())
 
 
-@bp.route("/<int:association_id>/anmalningar/<int:signup_id>/dubblett", methods=["POST"])
+@bp.route("/<id:association_id>/anmalningar/<id:signup_id>/dubblett", methods=["POST"])
 @login_required
 def resolve_duplicate(association_id, signup_id):
     """Settle a possible duplicate: which details are right and who recruited."""

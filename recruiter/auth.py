@@ -206,7 +206,7 @@ def devices():
                            sessions=member_sessions(get_db(), current_user.member_id))
 
 
-@bp.route("/konto/enheter/<int:session_id>/logga-ut", methods=["POST"])
+@bp.route("/konto/enheter/<id:session_id>/logga-ut", methods=["POST"])
 @login_required
 def revoke_device(session_id):
     """End one of one's own sessions (404 for anyone else's)."""

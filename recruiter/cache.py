@@ -6,7 +6,7 @@ when a sign-up is recorded or changes status. So they are kept for a few
 minutes, but never past a write: each worker process keeps its own copy, and
 the database holds a generation counter that triggers bump in the same
 transaction as every write to what the roll-ups count (migration
-m013_cache_generation). A cached value is used only while the database is
+m015_cache_generation). A cached value is used only while the database is
 still at the generation it was computed at, so a sign-up taken by one
 process shows in every other on its next request. Checking costs one tiny
 SELECT per request that reads the cache.
@@ -24,8 +24,11 @@ _generation = [0]
 
 
 def invalidate():
-    """Forget every number cached in this process (the database's generation
-    tells the other processes)."""
+    """Forget every number cached in this process; call it after the commit.
+
+    The database's generation already tells every process, this one included,
+    from its next request on. This covers the rest of the writing request,
+    which read the generation (db_generation) before it wrote."""
     with _lock:
         _generation[0] += 1
         _entries.clear()

@@ -7,7 +7,8 @@ from flask.cli import with_appcontext
 
 from . import accounts, audit, demo, organisation, privacy
 from .db import get_db, init_db
-from .migrations import PARTNER_KINDS, ROLES
+from .forms import PARTNER_KINDS
+from .migrations import ROLES
 from .passwords import MIN_LENGTH, hash_password, is_too_common
 from .scope import ROLE_LEVEL
 from .text import code_text, name_error_sv, nfc_trim

@@ -64,7 +64,7 @@ def _count_numbers(db, level, unit_id, period):
     }
 
 
-@bp.route("/forening/<int:association_id>/team")
+@bp.route("/forening/<id:association_id>/team")
 @login_required
 def team(association_id):
     """The chair's team view: per member, the trend, sources and campaigns."""
@@ -84,7 +84,7 @@ def csv_cell(value):
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-@bp.route("/forening/<int:association_id>/team.csv")
+@bp.route("/forening/<id:association_id>/team.csv")
 @login_required
 def team_csv(association_id):
     """The team table as CSV: names and counts, no contact details."""
@@ -115,7 +115,7 @@ def overview_home():
     return redirect(url_for(".overview", level=level, unit_id=role["unit_id"] or 0))
 
 
-@bp.route("/oversikt/<any(nation,district,municipality):level>/<int:unit_id>")
+@bp.route("/oversikt/<any(nation,district,municipality):level>/<id:unit_id>")
 @login_required
 def overview(level, unit_id):
     """Indicators for a unit, with the units below side by side."""
@@ -146,7 +146,7 @@ def _national_goals(db):
             **scoring.target_groups(db, today().year, this_year.since, this_year.until)}
 
 
-@bp.route("/api/indikatorer/<any(nation,district,municipality,association):level>/<int:unit_id>")
+@bp.route("/api/indikatorer/<any(nation,district,municipality,association):level>/<id:unit_id>")
 @login_required
 def indicators_json(level, unit_id):
     """The same numbers as the pages, read-only, scoped like them."""

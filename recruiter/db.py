@@ -1,13 +1,14 @@
 """The SQLite connection: one per worker thread, reused across requests."""
 import os
 import sqlite3
+import tempfile
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import current_app, request
 from flask.cli import with_appcontext
 from sqlite_utils import Database
 
@@ -63,7 +64,14 @@ def immediate(db):
     except BaseException:
         db.rollback()
         raise
-    db.commit()
+    try:
+        db.commit()
+    except BaseException:
+        # COMMIT itself can fail (a deferred foreign key, a full disk, an I/O
+        # error) and leaves the transaction open: end it, or the next write
+        # on this thread's connection would join it.
+        db.rollback()
+        raise
 
 
 def now():
@@ -84,6 +92,37 @@ def init_db():
         raise click.ClickException(
             f"Databasen är skadad ({check}). Återställ den senaste kopian (se README: backup).")
     migrations.apply(db)
+
+
+# What the migrations build, in a stable order; their own bookkeeping table
+# (_sqlite_migrations, made by sqlite-utils) is left out.
+SCHEMA_SQL = """
+select sql from sqlite_master
+where sql is not null and name not like '\\_sqlite%' escape '\\'
+order by case type when 'table' then 0 when 'index' then 1 else 2 end, tbl_name, name"""
+
+
+def schema_sql(db):
+    """The schema as CREATE statements, the text recruiter/schema.sql holds."""
+    statements = [row[0] + ";" for row in db.execute(SCHEMA_SQL).fetchall()]
+    return ("-- Generated: flask --app recruiter schema > recruiter/schema.sql\n"
+            "-- What every migration applied to an empty database builds. Never run it:\n"
+            "-- init-db applies the migrations; tests/test_migrations.py compares.\n\n"
+            + "\n\n".join(statements) + "\n")
+
+
+@click.command("schema")
+def schema_command():
+    """Print the schema the migrations build on an empty database (recruiter/schema.sql)."""
+    from .migrations import migrations
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = connect(os.path.join(folder, "schema.db"), synchronous="OFF")
+        try:
+            migrations.apply(db)
+            click.echo(schema_sql(db), nl=False)
+        finally:
+            db.close()
 
 
 @click.command("init-db")
@@ -128,7 +167,28 @@ def backup_command(target):
     click.echo(f"Kopian är klar: {target} ({pages} sidor, integritetskontroll ok).")
 
 
+def end_open_transaction(error=None):
+    """A request must not end inside a transaction: this thread's connection
+    serves the next request too, whose writes would join it (and the write
+    lock would stay taken). Roll it back and say so: it is a bug."""
+    path = current_app.config["DATABASE"]
+    connections = getattr(_local, "connections", {})
+    db = connections.get(path)
+    if db is None or not db.conn.in_transaction:
+        return
+    current_app.logger.error("request %s ended inside a transaction: rolled back",
+                             request.endpoint)
+    try:
+        db.rollback()
+    except sqlite3.Error:
+        # Unusable: the next request opens a fresh connection.
+        current_app.logger.exception("rollback at the end of a request failed")
+        connections.pop(path).close()
+
+
 def init_app(app):
-    """Register the database CLI commands."""
+    """Register the database CLI commands and the end-of-request guard."""
+    app.teardown_request(end_open_transaction)
     app.cli.add_command(init_db_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(schema_command)

@@ -11,7 +11,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (DataRequired, Email, EqualTo, Length, NumberRange,
                                 Optional, ValidationError)
 
-from .migrations import PARTNER_KINDS
 from .passwords import MAX_LENGTH, MIN_LENGTH, is_too_common
 from .signups import normalise_phone, normalise_postcode
 from .text import ascii_code, code_text, name_error, nfc_trim, number_text, whole_number
@@ -123,6 +122,7 @@ class UnitForm(FlaskForm):
     code = code_field()
 
 
+PARTNER_KINDS = ("youth", "students", "women", "union", "faith", "lgbt", "other")
 PARTNER_KIND_NAMES = {
     "youth": _l("Ungdomsförbund"), "students": _l("Studentförbund"),
     "women": _l("Kvinnoförbund"), "union": _l("Fackförbund"), "faith": _l("Tro och solidaritet"),

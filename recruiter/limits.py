@@ -13,11 +13,17 @@ from . import limit_storage  # noqa: F401  (registers the sqlite:// scheme)
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
 
 
+def _folder(app):
+    """Beside the database; the instance folder when DATABASE is relative (or
+    ":memory:"), never whatever directory the app was started from."""
+    database = app.config["DATABASE"]
+    return os.path.dirname(database) if os.path.isabs(database) else app.instance_path
+
+
 def init_app(app):
     """Bind the limiter; tests switch it on only where they test it."""
     if not app.config.get("RATELIMIT_STORAGE_URI"):
-        folder = os.path.dirname(os.path.abspath(app.config["DATABASE"]))
-        app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{folder}/ratelimits.db"
+        app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{_folder(app)}/ratelimits.db"
     if app.config["RATELIMIT_STORAGE_URI"].startswith("sqlite:"):
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"secret": app.config["SECRET_KEY"]})
     limiter.init_app(app)

@@ -137,7 +137,7 @@ def create():
     return redirect(url_for(".index") + "#lankar")
 
 
-@bp.route("/lankar/<int:link_id>/stang", methods=["POST"])
+@bp.route("/lankar/<id:link_id>/stang", methods=["POST"])
 @login_required
 def revoke(link_id):
     """Switch a link off; people who use it later join on their own initiative."""
@@ -161,7 +161,7 @@ def _image_response(data, mimetype, code):
     return response.make_conditional(request)
 
 
-@bp.route("/lankar/<int:link_id>/qr.svg")
+@bp.route("/lankar/<id:link_id>/qr.svg")
 @login_required
 def qr_svg_file(link_id):
     """The link's QR code as SVG."""
@@ -170,7 +170,7 @@ def qr_svg_file(link_id):
                            link["code"])
 
 
-@bp.route("/lankar/<int:link_id>/qr.png")
+@bp.route("/lankar/<id:link_id>/qr.png")
 @login_required
 def qr_png_file(link_id):
     """The link's QR code as a large PNG, for print shops."""
@@ -180,7 +180,7 @@ def qr_png_file(link_id):
     return response
 
 
-@bp.route("/lankar/<int:link_id>/flygblad")
+@bp.route("/lankar/<id:link_id>/flygblad")
 @login_required
 def flyer(link_id):
     """A printable flyer (A4 and A6 on one page); the first name only if asked for."""

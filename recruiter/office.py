@@ -39,7 +39,7 @@ def people():
     return render_template("office/people.html", form=form, found=found)
 
 
-@bp.route("/personer/<int:signup_id>/export")
+@bp.route("/personer/<id:signup_id>/export")
 @recent_login_required
 def export(signup_id):
     """Everything stored about the person, as a JSON file (logged)."""
@@ -50,7 +50,7 @@ def export(signup_id):
                     headers={"Content-Disposition": f"attachment; filename=person-{signup_id}.json"})
 
 
-@bp.route("/personer/<int:signup_id>/radera", methods=["POST"])
+@bp.route("/personer/<id:signup_id>/radera", methods=["POST"])
 @recent_login_required
 def erase(signup_id):
     """Erase the person's details, keeping the anonymous row for the indicators."""
@@ -83,7 +83,7 @@ def reset_requests():
                            requests=resets.pending(get_db(), _requests_since()))
 
 
-@bp.route("/aterstallningar/<int:request_id>", methods=["POST"])
+@bp.route("/aterstallningar/<id:request_id>", methods=["POST"])
 @recent_login_required
 def approve_reset(request_id):
     """The second person issues the link (never the one who asked)."""

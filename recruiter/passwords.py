@@ -1,4 +1,8 @@
 """Password hashing (argon2id) and the password rules."""
+import string
+from functools import cache
+from pathlib import Path
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -14,6 +18,9 @@ COMMON_WORDS = {
 }
 COMMON_PASSWORDS = {"12345678", "123456789", "1234567890", "87654321", "11111111",
                     "00000000", "sap1889", "password1", "password123"}
+# The 20 000 passwords attackers try first (Django's list; source and licence in its header).
+BREACHED_LIST = Path(__file__).parent / "data" / "common-passwords.txt"
+DECORATION = string.digits + string.punctuation + " "
 
 
 def _hasher():
@@ -51,8 +58,21 @@ def _dummy_hash():
     return cache[params]
 
 
+@cache
+def breached_passwords():
+    """The breached-password list as a set, read once per process."""
+    with BREACHED_LIST.open(encoding="utf-8") as lines:
+        return frozenset(line.rstrip("\n") for line in lines
+                         if not line.startswith("# ") and line.strip())
+
+
 def is_too_common(password):
-    """True for passwords that appear on every attacker's first list."""
+    """True for passwords that appear on every attacker's first list: as typed
+    (case aside), or with only digits and punctuation added at the end
+    ("Dragon2026!")."""
     lowered = password.strip().lower()
     letters = "".join(ch for ch in lowered if ch.isalpha())
-    return lowered in COMMON_PASSWORDS or letters in COMMON_WORDS
+    undecorated = lowered.rstrip(DECORATION)
+    breached = breached_passwords()
+    return (lowered in COMMON_PASSWORDS or letters in COMMON_WORDS or lowered in breached
+            or undecorated in breached)

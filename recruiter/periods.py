@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from .text import whole_number
 
 TZ = ZoneInfo("Europe/Stockholm")
-KINDS = ("bimonth", "half", "year", "all")
 BEGINNING, END = "0000", "9999"  # sort before and after every ISO timestamp
 
 

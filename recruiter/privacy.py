@@ -65,19 +65,24 @@ def erase_signup(db, signup_id, then_checkpoint=True):
     and checkpoints once at the end.
     """
     with immediate(db):
-        row = db.table("signups").get(signup_id)
-        changed = db.execute(
-            """update signups set first_name = '', last_name = '', email = null, phone = null,
-                      postcode = '', created_at = ?, consent_at = ?, status_at = ?,
-                      erased_at = ? where id = ? and erased_at is null""",
-            [without_time_of_day(row["created_at"]), without_time_of_day(row["consent_at"]),
-             without_time_of_day(row["status_at"]), without_time_of_day(now()),
-             signup_id]).rowcount
+        changed = _erase(db, signup_id)
     if changed:
         cache.invalidate()
         if then_checkpoint:
             checkpoint(db)
     return bool(changed)
+
+
+def _erase(db, signup_id):
+    """The erasure itself, inside the caller's transaction; 1 if erased now, else 0."""
+    row = db.table("signups").get(signup_id)
+    return db.execute(
+        """update signups set first_name = '', last_name = '', email = null, phone = null,
+                  postcode = '', created_at = ?, consent_at = ?, status_at = ?,
+                  erased_at = ? where id = ? and erased_at is null""",
+        [without_time_of_day(row["created_at"]), without_time_of_day(row["consent_at"]),
+         without_time_of_day(row["status_at"]), without_time_of_day(now()),
+         signup_id]).rowcount
 
 
 # The rows a withdrawal link reaches: the row it was given with, the pair it
@@ -103,14 +108,20 @@ order by id"""
 
 def withdraw(db, hashed_token):
     """Withdraw the sign-ups of whoever holds a withdrawal link: every row
-    carrying their e-mail or number is erased and cancelled. Returns the ids."""
-    ids = [r["id"] for r in db.query(WITHDRAWAL_REACH_SQL, {"hash": hashed_token})]
-    for signup_id in ids:
-        erase_signup(db, signup_id, then_checkpoint=False)
-        db.execute("update signups set status = 'cancelled', status_at = ? where id = ?",
-                   [without_time_of_day(now()), signup_id])
-        audit.record(db, "withdraw", None, "signup", signup_id)
+    carrying their e-mail or number is erased and cancelled. Returns the ids.
+
+    One transaction: every row reached is erased, cancelled and audited, or
+    none is (a crash or a full disk half-way leaves nothing half-withdrawn).
+    """
+    with immediate(db):
+        ids = [r["id"] for r in db.query(WITHDRAWAL_REACH_SQL, {"hash": hashed_token})]
+        for signup_id in ids:
+            _erase(db, signup_id)
+            db.execute("update signups set status = 'cancelled', status_at = ? where id = ?",
+                       [without_time_of_day(now()), signup_id])
+            audit.record(db, "withdraw", None, "signup", signup_id)
     if ids:
+        cache.invalidate()
         checkpoint(db)
     return ids
 

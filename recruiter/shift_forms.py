@@ -9,8 +9,11 @@ from wtforms import Field, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from .migrations import SHIFT_COUNTS, SHIFT_KINDS
 from .text import name_error
+
+# A new kind or count also needs a migration (a count is a column of shifts).
+SHIFT_KINDS = ("door_knocking", "street", "phone", "workplace", "event", "digital")
+SHIFT_COUNTS = ("doors_knocked", "doors_opened", "conversations", "paper_signups", "interested")
 
 MAX_COUNT = 5000
 MAX_HOURS = 16
@@ -56,7 +59,7 @@ class TimeField(Field):
             try:
                 self.data = datetime.fromisoformat(str(valuelist[0]))
             except ValueError:
-                raise ValueError(_l("Ogiltig tid."))
+                raise ValueError(_l("Ogiltig tid.")) from None
             if self.data.tzinfo is None:
                 self.data = None
                 raise ValueError(_l("Tiden saknar tidszon."))
@@ -64,7 +67,7 @@ class TimeField(Field):
                 self.data = self.data.astimezone(timezone.utc)
             except OverflowError:
                 self.data = None
-                raise ValueError(_l("Ogiltig tid."))
+                raise ValueError(_l("Ogiltig tid.")) from None
 
     def _value(self):
         return self.data.isoformat() if self.data else ""

@@ -9,9 +9,8 @@ from werkzeug.datastructures import MultiDict
 
 from .db import get_db, immediate, now
 from .links import campaigns_running, join_url, personal_link
-from .migrations import SHIFT_COUNTS
-from .shift_forms import (COUNT_NAMES, EDIT_WINDOW, KIND_NAMES, SHIFT_JSON_KEYS, ShiftCountsForm,
-                          ShiftForm)
+from .shift_forms import (COUNT_NAMES, EDIT_WINDOW, KIND_NAMES, SHIFT_COUNTS, SHIFT_JSON_KEYS,
+                          ShiftCountsForm, ShiftForm)
 
 bp = Blueprint("shifts", __name__)
 
@@ -176,7 +175,7 @@ def history():
                            kind_names=KIND_NAMES, count_names=COUNT_NAMES)
 
 
-@bp.route("/pass/<int:shift_id>/andra", methods=["GET", "POST"])
+@bp.route("/pass/<id:shift_id>/andra", methods=["GET", "POST"])
 @login_required
 def edit(shift_id):
     """Correct the counts of one's own shift, for seven days after it ended."""

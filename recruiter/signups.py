@@ -79,12 +79,15 @@ def record_signup(db, person, attribution):
             attribution = {**attribution,
                            "association_id": association_for_municipality(db, municipality_id)}
         stamp = now()
-        cache.invalidate()
-        return db.table("signups").insert({
+        signup_id = db.table("signups").insert({
             **person, **attribution, "municipality_id": municipality_id,
             "consent_at": stamp, "status": "registered", "status_at": stamp,
             "created_at": stamp, "duplicate_of": earlier,
         }).last_pk
+    # After the commit: cleared before it, another thread could cache the old
+    # numbers again. (Other processes learn it from the database's generation.)
+    cache.invalidate()
+    return signup_id
 
 
 def _municipality_of(db, association_id):

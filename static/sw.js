@@ -61,9 +61,5 @@ self.addEventListener("sync", (event) => {
   if (event.tag === "outbox") event.waitUntil(VarvaOutbox.flush());
 });
 
-self.addEventListener("message", (event) => {
-  if (event.data === "flush") event.waitUntil(VarvaOutbox.flush().catch(() => {}));
-});
-
 // A service worker that starts up replays what is waiting (workbox does the same).
 VarvaOutbox.flush().catch(() => {});

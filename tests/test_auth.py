@@ -49,7 +49,7 @@ def test_login_and_reach_home(client, db):
 
 
 def test_login_email_is_case_insensitive(client, db):
-    member = make_member(db, email="Kim@Example.org")
+    make_member(db, email="Kim@Example.org")
     assert post_login(client, " KIM@example.org ", PASSWORD).status_code == 302
 
 

@@ -112,3 +112,111 @@ def test_consent_texts_cannot_be_changed_or_deleted(db):
     with pytest.raises(sqlite3.IntegrityError, match="immutable"):
         db.execute("delete from consent_texts")
     assert "samtycker" in next(db.table("consent_texts").rows_where())["body"]
+
+
+# Transaction edges (issue 10 item 4).
+
+def test_immediate_rolls_back_when_commit_itself_fails(db):
+    from recruiter.db import immediate
+
+    with pytest.raises(sqlite3.IntegrityError):
+        with immediate(db):
+            # A deferred foreign key is checked only at COMMIT, which then fails.
+            db.execute("PRAGMA defer_foreign_keys = ON")
+            db.execute("insert into associations (name, code, municipality_id, created_at) "
+                       "values ('X', 'X', 999, 'now')")
+    assert not db.conn.in_transaction
+    assert db.table("associations").count == 0
+    # The connection takes the next write on its own.
+    from tests.factories import make_district
+    make_district(db)
+    assert db.table("districts").count == 1
+
+
+@pytest.fixture
+def leaky_app(app):
+    """The test app with two views that end their request inside a transaction."""
+    from recruiter.db import get_db
+
+    def leave_open():
+        get_db().execute("BEGIN IMMEDIATE")
+        get_db().execute("insert into districts (name, code, created_at) values ('L', 'L', 'x')")
+        return "done"
+
+    def leave_open_and_fail():
+        leave_open()
+        raise RuntimeError("a bug")
+
+    app.add_url_rule("/test/leave-open", view_func=leave_open)
+    app.add_url_rule("/test/leave-open-and-fail", view_func=leave_open_and_fail)
+    return app
+
+
+@pytest.mark.parametrize("path", ["/test/leave-open", "/test/leave-open-and-fail"])
+def test_a_request_left_inside_a_transaction_is_rolled_back_and_logged(
+        leaky_app, db, caplog, path):
+    from recruiter.db import get_db
+
+    leaky_app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = leaky_app.test_client()
+    response = client.get(path)
+    assert response.status_code in (200, 500)
+    assert "ended inside a transaction" in caplog.text
+    assert db.table("districts").count == 0
+    with leaky_app.app_context():
+        assert not get_db().conn.in_transaction
+    # The write lock is free: another connection writes at once.
+    db.execute("insert into districts (name, code, created_at) values ('M', 'M', 'x')")
+
+
+def test_withdrawal_is_one_transaction(app, db, monkeypatch):
+    """A failure half-way (here: the audit of the second row) leaves every row as it was."""
+    from recruiter import audit, privacy
+    from recruiter.sessions import token_hash
+    from tests.factories import make_signup
+
+    first = make_signup(db, email="same@example.org", withdraw_token_hash=token_hash("t"))
+    second = make_signup(db, email="same@example.org")
+    calls = []
+    real_record = audit.record
+
+    def failing_record(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise sqlite3.OperationalError("disk I/O error")
+        return real_record(*args, **kwargs)
+
+    monkeypatch.setattr(audit, "record", failing_record)
+    with app.app_context(), pytest.raises(sqlite3.OperationalError):
+        privacy.withdraw(db, token_hash("t"))
+    for row in (first, second):
+        stored = db.table("signups").get(row["id"])
+        assert (stored["erased_at"], stored["status"], stored["email"]) == \
+            (None, "registered", "same@example.org")
+    assert not db.conn.in_transaction
+    monkeypatch.setattr(audit, "record", real_record)
+    with app.app_context():
+        assert privacy.withdraw(db, token_hash("t")) == [first["id"], second["id"]]
+    assert {r["action"] for r in audit.recent(db)} == {"withdraw"}
+
+
+def test_a_signup_clears_the_cache_only_once_it_is_committed(app, db, monkeypatch):
+    """Cleared before the commit, another thread could cache the old numbers again."""
+    from recruiter import cache
+    from recruiter.signups import record_signup
+
+    seen = []
+
+    def invalidate():
+        other = connect(app.config["DATABASE"])
+        seen.append((db.conn.in_transaction, other.table("signups").count))
+        other.close()
+
+    monkeypatch.setattr(cache, "invalidate", invalidate)
+    person = {"submission_id": "s1", "first_name": "A", "last_name": "B",
+              "email": "a@example.org", "phone": None, "birth_year": 1990,
+              "postcode": "211 45", "consent_id": 1}
+    attribution = {"source": "own_initiative", "link_id": None, "recruiter_id": None,
+                   "campaign_id": None, "association_id": None}
+    record_signup(db, person, attribution)
+    assert seen == [(False, 1)]

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from recruiter import scoring
-from tests.factories import make_association, make_member, personal_link
+from tests.factories import make_member, personal_link
 from tests.test_join import person, signups, withdrawal_token
 
 

@@ -1,5 +1,4 @@
 """Storage faults: a full disk, a read-only database, a lock held too long."""
-import json
 import multiprocessing
 import sqlite3
 import uuid
@@ -99,3 +98,60 @@ def test_eight_processes_reading_then_writing_never_see_a_locked_database(app, d
     assert errors == 0
     assert db.table("signups").count == 320
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.fixture
+def failing_app(app):
+    """The test app with a view that raises the OperationalError a test names."""
+    def fail():
+        from flask import request
+        error = sqlite3.OperationalError(request.args["message"])
+        raise error
+
+    app.add_url_rule("/test/fail", view_func=fail)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as in production
+    return app
+
+
+@pytest.mark.parametrize("message, status", [
+    ("no such column: nmae", 500),
+    ('near "selct": syntax error', 500),
+    ("database is locked", 503),
+    ("database or disk is full", 503),
+    ("attempt to write a readonly database", 503),
+    ("disk I/O error", 503),
+])
+def test_only_storage_faults_are_a_503(failing_app, caplog, message, status):
+    response = failing_app.test_client().get("/test/fail", query_string={"message": message})
+    assert response.status_code == status
+    if status == 500:
+        # Logged as the bug it is, with its traceback.
+        assert "Exception on /test/fail" in caplog.text and message in caplog.text
+
+
+def test_a_real_sqlite_error_is_judged_by_its_code(app, db):
+    from recruiter.responses import storage_unavailable
+
+    with pytest.raises(sqlite3.OperationalError) as bug:
+        db.execute("select nmae from members")
+    assert bug.value.sqlite_errorname == "SQLITE_ERROR"
+    assert not storage_unavailable(bug.value)
+    db.execute("PRAGMA query_only = ON")
+    with pytest.raises(sqlite3.OperationalError) as read_only:
+        db.execute("insert into districts (name, code, created_at) values ('a', 'b', 'c')")
+    assert storage_unavailable(read_only.value)
+
+
+@pytest.mark.parametrize("value, status", [(2**63 - 1, 404), (2**63, 404), (10**30, 404)])
+def test_ids_past_64_bits_are_a_404_before_any_view(login_as, db, value, status):
+    client = login_as(make_member(db))
+    assert client.get(f"/pass/{value}/andra").status_code == status
+
+
+def test_an_overflow_inside_a_view_is_a_bug_not_a_404(app):
+    def overflow():
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    app.add_url_rule("/test/overflow", view_func=overflow)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    assert app.test_client().get("/test/overflow").status_code == 500

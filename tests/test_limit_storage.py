@@ -51,3 +51,12 @@ def test_expired_rows_go_and_keys_need_the_secret(tmp_path, monkeypatch):
     keys = [k for (k,) in sqlite3.connect(tmp_path / "l.db").execute("select key from rate_limits")]
     assert len(keys) == 1
     assert keys[0] != hashlib.sha256(b"ip:192.0.2.1").hexdigest()
+
+
+def test_a_relative_database_keeps_the_counters_in_the_instance_folder(tmp_path, monkeypatch):
+    from recruiter import create_app
+
+    monkeypatch.chdir(tmp_path)
+    app = create_app({"TESTING": True, "DATABASE": "relative.db", "SECRET_KEY": "test"})
+    assert app.config["RATELIMIT_STORAGE_URI"] == f"sqlite:///{app.instance_path}/ratelimits.db"
+    assert not (tmp_path / "ratelimits.db").exists()

@@ -3,7 +3,7 @@ import io
 import pytest
 
 from recruiter import organisation
-from recruiter.migrations import PARTNER_KINDS
+from recruiter.forms import PARTNER_KINDS
 
 GOOD = """level,code,name,parent_code,kind
 district,D-SK,Skånes partidistrikt,,

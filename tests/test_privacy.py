@@ -225,7 +225,7 @@ def test_a_withdrawn_signup_leaves_no_trace_on_personal_lists(app, client, login
         when = app.jinja_env.filters["local_time"](gone["created_at"])
     chair_client, member_client = login_as(chair, role="chair"), login_as(recruiter)
     lists = (f"/forening/{association['id']}/anmalningar", "/varva")
-    before = [c.get(url).get_data(as_text=True) for c, url in zip((chair_client, member_client), lists)]
+    before = [c.get(url).get_data(as_text=True) for c, url in zip((chair_client, member_client), lists, strict=True)]
     assert "1983" in before[0] and when in before[0] and "Ångrar" in before[1]
     token = re.search(r'href="/angra/([\w-]+)"', client.get("/tack").get_data(as_text=True)).group(1)
     client.post(f"/angra/{token}")

@@ -140,7 +140,7 @@ const VarvaOutbox = (() => {
     }
   }
 
-  return { add, all, flush, getState, setState, remove, retryFailed, put };
+  return { add, all, flush, getState, setState, remove, retryFailed };
 })();
 
 if (typeof self !== "undefined") self.VarvaOutbox = VarvaOutbox;

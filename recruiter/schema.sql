@@ -1,0 +1,396 @@
+-- Generated: flask --app recruiter schema > recruiter/schema.sql
+-- What every migration applied to an empty database builds. Never run it:
+-- init-db applies the migrations; tests/test_migrations.py compares.
+
+CREATE TABLE "associations" (
+   "id" INTEGER PRIMARY KEY,
+   "municipality_id" INTEGER NOT NULL REFERENCES "municipalities"("id"),
+   "name" TEXT NOT NULL,
+   "code" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL
+);
+
+CREATE TABLE "audit_log" (
+   "id" INTEGER PRIMARY KEY,
+   "at" TEXT NOT NULL,
+   "actor_id" INTEGER,
+   "action" TEXT NOT NULL,
+   "object_type" TEXT,
+   "object_id" INTEGER,
+   "outcome" TEXT NOT NULL
+);
+
+CREATE TABLE "cache_generation" (
+   "id" INTEGER PRIMARY KEY,
+   "generation" INTEGER NOT NULL
+);
+
+CREATE TABLE "campaigns" (
+   "id" INTEGER PRIMARY KEY,
+   "name" TEXT NOT NULL,
+   "starts_on" TEXT NOT NULL,
+   "ends_on" TEXT NOT NULL,
+   "goal" INTEGER,
+   "created_at" TEXT NOT NULL
+);
+
+CREATE TABLE "consent_texts" (
+   "id" INTEGER PRIMARY KEY,
+   "version" TEXT NOT NULL,
+   "lang" TEXT NOT NULL,
+   "body" TEXT NOT NULL,
+   "sha256" TEXT NOT NULL,
+   "valid_from" TEXT NOT NULL
+);
+
+CREATE TABLE "districts" (
+   "id" INTEGER PRIMARY KEY,
+   "name" TEXT NOT NULL,
+   "code" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL
+);
+
+CREATE TABLE "invitations" (
+   "id" INTEGER PRIMARY KEY,
+   "association_id" INTEGER NOT NULL REFERENCES "associations"("id"),
+   "token_hash" TEXT NOT NULL,
+   "created_by" INTEGER NOT NULL REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL,
+   "expires_at" TEXT NOT NULL,
+   "max_uses" INTEGER NOT NULL DEFAULT 1,
+   "uses" INTEGER NOT NULL DEFAULT 0,
+   "revoked_at" TEXT
+);
+
+CREATE TABLE "links" (
+   "id" INTEGER PRIMARY KEY,
+   "code" TEXT NOT NULL,
+   "member_id" INTEGER NOT NULL REFERENCES "members"("id"),
+   "label" TEXT,
+   "campaign_id" INTEGER REFERENCES "campaigns"("id"),
+   "is_personal" INTEGER NOT NULL DEFAULT 0,
+   "created_at" TEXT NOT NULL,
+   "revoked_at" TEXT
+);
+
+CREATE TABLE "members" (
+   "id" INTEGER PRIMARY KEY,
+   "email" TEXT NOT NULL,
+   "first_name" TEXT NOT NULL,
+   "last_name" TEXT NOT NULL,
+   "password_hash" TEXT NOT NULL,
+   "association_id" INTEGER REFERENCES "associations"("id"),
+   "is_active" INTEGER NOT NULL DEFAULT 1,
+   "created_at" TEXT NOT NULL,
+   "deactivated_at" TEXT
+, "leaderboard_name" TEXT NOT NULL DEFAULT 'initial', "totp_secret" TEXT, "totp_last_step" INTEGER);
+
+CREATE TABLE "municipalities" (
+   "id" INTEGER PRIMARY KEY,
+   "district_id" INTEGER NOT NULL REFERENCES "districts"("id"),
+   "name" TEXT NOT NULL,
+   "code" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL
+);
+
+CREATE TABLE "notices" (
+   "id" INTEGER PRIMARY KEY,
+   "member_id" INTEGER NOT NULL REFERENCES "members"("id"),
+   "kind" TEXT NOT NULL,
+   "actor_id" INTEGER,
+   "unit_id" INTEGER,
+   "at" TEXT NOT NULL,
+   "shown_at" TEXT
+);
+
+CREATE TABLE "partner_organisations" (
+   "id" INTEGER PRIMARY KEY,
+   "name" TEXT NOT NULL,
+   "kind" TEXT NOT NULL,
+   "code" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL
+);
+
+CREATE TABLE "password_resets" (
+   "id" INTEGER PRIMARY KEY,
+   "member_id" INTEGER NOT NULL REFERENCES "members"("id"),
+   "token_hash" TEXT NOT NULL,
+   "created_by" INTEGER NOT NULL REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL,
+   "expires_at" TEXT NOT NULL,
+   "used_at" TEXT
+);
+
+CREATE TABLE "postcode_areas" (
+   "prefix" TEXT,
+   "municipality_id" INTEGER REFERENCES "municipalities"("id"),
+   PRIMARY KEY ("prefix", "municipality_id")
+);
+
+CREATE TABLE "recovery_codes" (
+   "id" INTEGER PRIMARY KEY,
+   "member_id" INTEGER NOT NULL REFERENCES "members"("id"),
+   "code_hash" TEXT NOT NULL,
+   "used_at" TEXT
+);
+
+CREATE TABLE "reset_requests" (
+   "id" INTEGER PRIMARY KEY,
+   "member_id" INTEGER NOT NULL REFERENCES "members"("id"),
+   "requested_by" INTEGER NOT NULL REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL,
+   "approved_by" INTEGER REFERENCES "members"("id"),
+   "approved_at" TEXT
+);
+
+CREATE TABLE "roles" (
+   "id" INTEGER PRIMARY KEY,
+   "member_id" INTEGER NOT NULL REFERENCES "members"("id"),
+   "role" TEXT NOT NULL,
+   "unit_id" INTEGER,
+   "created_at" TEXT NOT NULL
+);
+
+CREATE TABLE "sessions" (
+   "id" INTEGER PRIMARY KEY,
+   "token_hash" TEXT NOT NULL,
+   "member_id" INTEGER NOT NULL REFERENCES "members"("id"),
+   "role_id" INTEGER NOT NULL REFERENCES "roles"("id"),
+   "created_at" TEXT NOT NULL,
+   "last_seen_at" TEXT,
+   "expires_at" TEXT NOT NULL,
+   "revoked_at" TEXT,
+   "user_agent" TEXT
+, "idle_seconds" INTEGER, "confirmed_at" TEXT);
+
+CREATE TABLE "shift_companions" (
+   "shift_id" INTEGER REFERENCES "shifts"("id"),
+   "member_id" INTEGER REFERENCES "members"("id"),
+   PRIMARY KEY ("shift_id", "member_id")
+);
+
+CREATE TABLE "shifts" (
+   "id" INTEGER PRIMARY KEY,
+   "client_uuid" TEXT NOT NULL,
+   "member_id" INTEGER NOT NULL REFERENCES "members"("id"),
+   "association_id" INTEGER REFERENCES "associations"("id"),
+   "kind" TEXT NOT NULL,
+   "place" TEXT NOT NULL,
+   "municipality_id" INTEGER REFERENCES "municipalities"("id"),
+   "campaign_id" INTEGER REFERENCES "campaigns"("id"),
+   "doors_knocked" INTEGER NOT NULL DEFAULT 0,
+   "doors_opened" INTEGER NOT NULL DEFAULT 0,
+   "conversations" INTEGER NOT NULL DEFAULT 0,
+   "paper_signups" INTEGER NOT NULL DEFAULT 0,
+   "interested" INTEGER NOT NULL DEFAULT 0,
+   "note" TEXT,
+   "started_at" TEXT NOT NULL,
+   "ended_at" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL,
+   "updated_at" TEXT NOT NULL
+);
+
+CREATE TABLE "signups" (
+   "id" INTEGER PRIMARY KEY,
+   "submission_id" TEXT NOT NULL,
+   "source" TEXT NOT NULL,
+   "link_id" INTEGER REFERENCES "links"("id"),
+   "recruiter_id" INTEGER REFERENCES "members"("id"),
+   "campaign_id" INTEGER REFERENCES "campaigns"("id"),
+   "association_id" INTEGER REFERENCES "associations"("id"),
+   "municipality_id" INTEGER REFERENCES "municipalities"("id"),
+   "first_name" TEXT NOT NULL,
+   "last_name" TEXT NOT NULL,
+   "email" TEXT,
+   "phone" TEXT,
+   "birth_year" INTEGER NOT NULL,
+   "postcode" TEXT NOT NULL,
+   "consent_id" INTEGER NOT NULL REFERENCES "consent_texts"("id"),
+   "consent_at" TEXT NOT NULL,
+   "status" TEXT NOT NULL DEFAULT 'registered',
+   "status_at" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL
+, "erased_at" TEXT, "withdraw_token_hash" TEXT, duplicate_of integer references signups(id));
+
+CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
+    ON "_sqlite_migrations" ("migration_set", "name");
+
+CREATE UNIQUE INDEX "idx_associations_code"
+    ON "associations" ("code");
+
+CREATE INDEX "idx_associations_municipality_id_name"
+    ON "associations" ("municipality_id", "name");
+
+CREATE INDEX "idx_audit_log_at"
+    ON "audit_log" ("at");
+
+CREATE UNIQUE INDEX "idx_consent_texts_version_lang"
+    ON "consent_texts" ("version", "lang");
+
+CREATE UNIQUE INDEX "idx_districts_code"
+    ON "districts" ("code");
+
+CREATE INDEX "idx_invitations_association_id_created_at"
+    ON "invitations" ("association_id", "created_at");
+
+CREATE UNIQUE INDEX "idx_invitations_token_hash"
+    ON "invitations" ("token_hash");
+
+CREATE UNIQUE INDEX "idx_links_code"
+    ON "links" ("code");
+
+CREATE INDEX "idx_links_member_id_created_at"
+    ON "links" ("member_id", "created_at");
+
+CREATE INDEX "idx_members_association_id_last_name"
+    ON "members" ("association_id", "last_name");
+
+CREATE UNIQUE INDEX "idx_members_email"
+    ON "members" ("email");
+
+CREATE UNIQUE INDEX "idx_municipalities_code"
+    ON "municipalities" ("code");
+
+CREATE INDEX "idx_municipalities_district_id_name"
+    ON "municipalities" ("district_id", "name");
+
+CREATE INDEX "idx_notices_member_id_shown_at"
+    ON "notices" ("member_id", "shown_at");
+
+CREATE UNIQUE INDEX "idx_partner_organisations_code"
+    ON "partner_organisations" ("code");
+
+CREATE UNIQUE INDEX "idx_password_resets_token_hash"
+    ON "password_resets" ("token_hash");
+
+CREATE UNIQUE INDEX "idx_recovery_codes_member_id_code_hash"
+    ON "recovery_codes" ("member_id", "code_hash");
+
+CREATE UNIQUE INDEX "idx_roles_member_id_role_unit_id"
+    ON "roles" ("member_id", "role", "unit_id");
+
+CREATE INDEX "idx_roles_role_unit_id"
+    ON "roles" ("role", "unit_id");
+
+CREATE INDEX "idx_sessions_member_id_revoked_at"
+    ON "sessions" ("member_id", "revoked_at");
+
+CREATE UNIQUE INDEX "idx_sessions_token_hash"
+    ON "sessions" ("token_hash");
+
+CREATE INDEX "idx_shifts_association_id_started_at"
+    ON "shifts" ("association_id", "started_at");
+
+CREATE UNIQUE INDEX "idx_shifts_client_uuid"
+    ON "shifts" ("client_uuid");
+
+CREATE INDEX "idx_shifts_member_id_started_at"
+    ON "shifts" ("member_id", "started_at");
+
+CREATE INDEX "idx_signups_association_id_created_at_source_status_birth_year_campaign_id_duplicate_of"
+    ON "signups" ("association_id", "created_at", "source", "status", "birth_year", "campaign_id", "duplicate_of");
+
+CREATE INDEX "idx_signups_created_at_source_status_birth_year_campaign_id_duplicate_of_municipality_id_association_id"
+    ON "signups" ("created_at", "source", "status", "birth_year", "campaign_id", "duplicate_of", "municipality_id", "association_id");
+
+CREATE INDEX idx_signups_duplicate_of on signups(duplicate_of)
+                  where duplicate_of is not null;
+
+CREATE INDEX "idx_signups_email_created_at"
+    ON "signups" ("email", "created_at");
+
+CREATE INDEX "idx_signups_link_id"
+    ON "signups" ("link_id");
+
+CREATE INDEX "idx_signups_municipality_id_created_at_source_status_birth_year_campaign_id_duplicate_of"
+    ON "signups" ("municipality_id", "created_at", "source", "status", "birth_year", "campaign_id", "duplicate_of");
+
+CREATE INDEX "idx_signups_phone_created_at"
+    ON "signups" ("phone", "created_at");
+
+CREATE INDEX "idx_signups_recruiter_id_created_at"
+    ON "signups" ("recruiter_id", "created_at");
+
+CREATE INDEX "idx_signups_recruiter_id_source_created_at_duplicate_of"
+    ON "signups" ("recruiter_id", "source", "created_at", "duplicate_of");
+
+CREATE UNIQUE INDEX "idx_signups_submission_id"
+    ON "signups" ("submission_id");
+
+CREATE INDEX "idx_signups_withdraw_token_hash"
+    ON "signups" ("withdraw_token_hash");
+
+CREATE TRIGGER associations_delete_bumps_cache after delete on associations
+        begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER associations_insert_bumps_cache after insert on associations
+        begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER associations_update_bumps_cache after update on associations
+        begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER campaigns_delete_bumps_cache after delete on campaigns
+        begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER campaigns_insert_bumps_cache after insert on campaigns
+        begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER campaigns_update_bumps_cache after update on campaigns
+        begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER consent_texts_no_delete before delete on consent_texts
+                  begin select raise(abort, 'consent texts are immutable'); end;
+
+CREATE TRIGGER consent_texts_no_update before update on consent_texts
+                  begin select raise(abort, 'consent texts are immutable'); end;
+
+CREATE TRIGGER districts_delete_bumps_cache after delete on districts
+        begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER districts_insert_bumps_cache after insert on districts
+        begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER districts_update_bumps_cache after update on districts
+        begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER members_leaderboard_name_insert_is_known before insert on members
+                    when new.leaderboard_name not in ('full', 'initial', 'hidden')
+                    begin select raise(abort, 'unknown members.leaderboard_name'); end;
+
+CREATE TRIGGER members_leaderboard_name_update_is_known before update of leaderboard_name on members
+                    when new.leaderboard_name not in ('full', 'initial', 'hidden')
+                    begin select raise(abort, 'unknown members.leaderboard_name'); end;
+
+CREATE TRIGGER municipalities_delete_bumps_cache after delete on municipalities
+        begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER municipalities_insert_bumps_cache after insert on municipalities
+        begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER municipalities_update_bumps_cache after update on municipalities
+        begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER signups_delete_bumps_cache after delete on signups
+        begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER signups_insert_bumps_cache after insert on signups
+        begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER signups_source_insert_is_known before insert on signups
+                    when new.source not in ('link', 'on_the_spot', 'own_initiative')
+                    begin select raise(abort, 'unknown signups.source'); end;
+
+CREATE TRIGGER signups_source_update_is_known before update of source on signups
+                    when new.source not in ('link', 'on_the_spot', 'own_initiative')
+                    begin select raise(abort, 'unknown signups.source'); end;
+
+CREATE TRIGGER signups_status_insert_is_known before insert on signups
+                    when new.status not in ('registered', 'invoiced', 'paid', 'cancelled')
+                    begin select raise(abort, 'unknown signups.status'); end;
+
+CREATE TRIGGER signups_status_update_is_known before update of status on signups
+                    when new.status not in ('registered', 'invoiced', 'paid', 'cancelled')
+                    begin select raise(abort, 'unknown signups.status'); end;
+
+CREATE TRIGGER signups_update_bumps_cache after update on signups
+        begin update cache_generation set generation = generation + 1 where id = 1; end;
