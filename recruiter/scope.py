@@ -2,7 +2,6 @@
 permission rules by name that views and templates share (registered as Jinja
 globals, so a page shows exactly the buttons the server allows)."""
 from flask import abort, current_app, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import accounts
@@ -59,7 +58,7 @@ def scope_label(db, role, unit_id):
     the unit above it unless that is the nation."""
     level = LEVELS[ROLES[role].level]
     if level.name == NATION:
-        return _("Hela partiet")
+        return str(level.label)
     path = unit_path(db, level.name, unit_id)
     if path is None:
         return ""

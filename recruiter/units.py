@@ -95,8 +95,3 @@ def nation_to_url(endpoint, values):
     """A blueprint's url_defaults: the nation (id None) is written as 0 in URLs."""
     if values.get("level") == NATION and values.get("unit_id") is None:
         values["unit_id"] = NATION_URL_ID
-
-
-def role_unit(role):
-    """(level, unit id) of the unit a role row is held over."""
-    return ROLES[role["role"]].level, role["unit_id"]
