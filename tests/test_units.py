@@ -156,3 +156,15 @@ def test_scope_label_names_the_unit_and_the_one_above_it_below_the_district(app,
             f"{municipality['name']}, {district['name']}"
         assert scope.scope_label(db, "district_admin", district["id"]) == district["name"]
         assert scope.scope_label(db, "national_admin", None) == "Hela partiet"
+
+
+def test_every_role_the_demo_gives_points_into_its_levels_table(app, db, runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    rows = list(db.query("select role, unit_id from roles"))
+    assert {r["role"] for r in rows} == set(ROLES)
+    for row in rows:
+        level = LEVELS[ROLES[row["role"]].level]
+        if level.table is None:
+            assert row["unit_id"] is None
+        else:
+            assert db.table(level.table).get(row["unit_id"]), row
