@@ -73,9 +73,9 @@ LEVELS = {level.name: level for level in _LEVELS}  # top down
 ROLES = {role.name: role for role in _ROLES}  # lowest rank first
 OUTSIDE_TREE = {PARTNER: "partner_organisations"}  # unit kind -> table
 # unit kind -> its table: what the organisation CSV and the admin pages add to
-UNIT_TABLES = {**{l.name: l.table for l in _LEVELS if l.table}, **OUTSIDE_TREE}
+UNIT_TABLES = {**{lv.name: lv.table for lv in _LEVELS if lv.table}, **OUTSIDE_TREE}
 ROLE_LABELS = {role.name: role.label for role in _ROLES}
-PARENT_LEVELS = tuple(l.name for l in _LEVELS if l.child)  # levels with units below them
+PARENT_LEVELS = tuple(lv.name for lv in _LEVELS if lv.child)  # levels with units below them
 
 
 def url_levels(levels):

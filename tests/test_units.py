@@ -18,17 +18,34 @@ def check_values(sql, column):
     return set(re.findall(r"'([^']*)'", match.group(1))) if match else None
 
 
+def trigger_values(sql, column):
+    """The values a trigger's `when new.column not in (...)` lets through, or None."""
+    match = re.search(rf"new\.{column}\s+not\s+in\s*\(([^)]*)\)", sql, re.I)
+    return set(re.findall(r"'([^']*)'", match.group(1))) if match else None
+
+
+def allowed_values(db, table, column):
+    """What the database lets a column hold: by a CHECK or by triggers; None if anything."""
+    found = [check_values(db.table(table).schema, column)] + [
+        trigger_values(t.sql, column) for t in db.table(table).triggers]
+    found = [values for values in found if values is not None]
+    return set.intersection(*found) if found else None
+
+
 def test_the_roles_table_allows_exactly_the_roles_in_units(db):
-    allowed = check_values(db.table("roles").schema, "role")
+    allowed = allowed_values(db, "roles", "role")
     if allowed is None:
-        pytest.xfail("the roles table has no CHECK on its role column yet (issue 10, item 8)")
+        pytest.xfail("nothing in the schema limits roles.role yet (issue 10, item 8)")
     assert allowed == set(ROLES)
 
 
-def test_check_values_reads_a_check_constraint():
-    sql = "CREATE TABLE roles (id INTEGER, [role] TEXT CHECK ([role] IN ('member', 'chair')))"
-    assert check_values(sql, "role") == {"member", "chair"}
-    assert check_values("CREATE TABLE roles (role TEXT)", "role") is None
+def test_allowed_values_reads_a_check_or_a_trigger(db):
+    db.execute("create table t (a text check (a in ('x', 'y')), b text)")
+    db.execute("""create trigger t_b before insert on t when new.b not in ('p', 'q')
+                  begin select raise(abort, 'no'); end""")
+    assert allowed_values(db, "t", "a") == {"x", "y"}
+    assert allowed_values(db, "t", "b") == {"p", "q"}
+    assert allowed_values(db, "roles", "member_id") is None
 
 
 def test_every_level_has_its_table_and_parent_column_in_a_fresh_database(db):
@@ -120,13 +137,13 @@ def test_level_names_compared_in_templates_are_levels():
 
 
 def test_the_other_modules_mappings_come_from_units():
-    assert scoring.UNIT_FILTER == {name: l.signup_filter for name, l in LEVELS.items()}
+    assert scoring.UNIT_FILTER == {name: lv.signup_filter for name, lv in LEVELS.items()}
     assert set(scoring.CHILDREN_SQL) == set(admin.CHILDREN) == set(PARENT_LEVELS)
     assert set(scope._PATH_SQL) == set(LEVELS) - {NATION}
     assert home.ROLE_NAMES is units.ROLE_LABELS
     assert {kind: table for kind, (table, _) in organisation.LEVELS.items()} == units.UNIT_TABLES
     assert organisation.PARENT_COLUMN == {
-        l.name: l.parent_column for l in LEVELS.values() if l.parent_column}
+        lv.name: lv.parent_column for lv in LEVELS.values() if lv.parent_column}
     role_option = next(p for p in cli.create_user_command.params if p.name == "role")
     assert list(role_option.type.choices) == list(ROLES)
 
