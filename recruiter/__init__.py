@@ -85,10 +85,11 @@ def _refuse_insecure_config(app):
 
 
 def _init_extensions(app):
-    from . import cli, db, i18n, limits, responses, sessions
+    from . import cli, db, i18n, limits, responses, scope, sessions
     from .forms import csrf
 
     db.init_app(app)
+    scope.init_app(app)
     csrf.init_app(app)
     limits.init_app(app)
     i18n.init_app(app)

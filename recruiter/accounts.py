@@ -5,7 +5,7 @@ from . import audit, notices
 from .db import immediate, now
 from .links import create_link
 from .passwords import hash_password
-from .scope import ROLE_LEVEL, ROLE_RANK
+from .units import ASSOCIATION, LEVELS, NATION, ROLES
 from .sessions import new_token, revoke_member_sessions, token_hash
 
 
@@ -49,7 +49,7 @@ def create_member(db, email, first_name, last_name, password_hash, association_i
 
 def add_role(db, member_id, role, unit_id):
     """Give a member a role over a unit (ignored if they already hold it)."""
-    if ROLE_LEVEL[role] == "nation":
+    if ROLES[role].level == NATION:
         unit_id = None
     db.execute(
         """insert into roles (member_id, role, unit_id, created_at)
@@ -62,17 +62,7 @@ def add_role(db, member_id, role, unit_id):
 def member_roles(db, member_id):
     """A member's roles, highest first."""
     rows = list(db.table("roles").rows_where("member_id = ?", [member_id]))
-    return sorted(rows, key=lambda r: (-ROLE_RANK[r["role"]], r["id"]))
-
-
-def highest_ranks(db, association_id):
-    """member id -> the rank of the highest role each member of the association holds."""
-    ranks = {}
-    for row in db.query(
-            """select r.member_id, r.role from roles r join members m on m.id = r.member_id
-               where m.association_id = ?""", [association_id]):
-        ranks[row["member_id"]] = max(ranks.get(row["member_id"], 0), ROLE_RANK[row["role"]])
-    return ranks
+    return sorted(rows, key=lambda r: (-ROLES[r["role"]].rank, r["id"]))
 
 
 def set_password(db, member_id, password_hash):
@@ -116,16 +106,16 @@ def reject_pending(db, member_id):
 
 
 def association_members(db, association_id):
-    """The accounts of one association, with their highest role."""
+    """The accounts of one association; is_chair: holds the role that administers it."""
     return list(db.query(
         """select m.id, m.first_name, m.last_name, m.email, m.is_active,
                   m.is_active = 0 and m.deactivated_at is null as is_pending,
-                  max(r.role = 'chair') as is_chair
+                  max(r.role = :chair) as is_chair
            from members m left join roles r
-             on r.member_id = m.id and r.role = 'chair' and r.unit_id = m.association_id
-           where m.association_id = ?
+             on r.member_id = m.id and r.role = :chair and r.unit_id = m.association_id
+           where m.association_id = :association
            group by m.id order by is_pending desc, m.is_active desc, m.last_name, m.first_name""",
-        [association_id],
+        {"association": association_id, "chair": LEVELS[ASSOCIATION].admin_role},
     ))
 
 
@@ -246,15 +236,15 @@ def may_reset(db, role, member_id, second_factor_required):
     office resets one of those. Callers have checked that every role of the
     member ranks below `role`.
     """
-    if role == "national_admin":
+    if ROLES[role].level == NATION:
         return True
-    if any(r["role"] == "chair" for r in member_roles(db, member_id)):
+    if any(ROLES[r["role"]].reads_contacts for r in member_roles(db, member_id)):
         return False
     return not still_to_enrol(db, member_id, second_factor_required)
 
 
 def still_to_enrol(db, member_id, second_factor_required):
     """True for a chair or administrator who must use a second factor but has none yet."""
-    privileged = ROLE_RANK[member_roles(db, member_id)[0]["role"]] >= ROLE_RANK["chair"]
+    privileged = ROLES[member_roles(db, member_id)[0]["role"]].sees_personal_data
     enrolled = db.table("members").get(member_id)["totp_secret"]
     return privileged and second_factor_required and not enrolled

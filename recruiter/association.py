@@ -11,8 +11,9 @@ from .forms import DuplicateForm, InvitationForm
 from .mail import send_link
 from .qr import qr_svg
 from .sessions import revoke_member_sessions
-from .scope import ROLE_RANK, require_unit
+from .scope import may_manage, may_reset, may_see_contacts, require_administer
 from .signups import association_signups
+from .units import ASSOCIATION
 
 bp = Blueprint("association", __name__, url_prefix="/forening")
 
@@ -26,37 +27,27 @@ def public_url(endpoint, **values):
 def get_association_member(db, association_id, member_id):
     """A member of the association whom the current role may manage.
 
-    404 for members of other associations; 403 for anyone holding a role as
-    high as the viewer's own, so a chair cannot reset or switch off the
+    404 for members of other associations; 403 for anyone the viewer may not
+    manage (scope.may_manage), so a chair cannot reset or switch off the
     national administrator who happens to belong to the same association.
     """
     member = db.table("members").get(member_id)
     if member["association_id"] != association_id:
         abort(404)
-    own_rank = ROLE_RANK[current_user.role["role"]]
-    if any(ROLE_RANK[r["role"]] >= own_rank for r in accounts.member_roles(db, member_id)):
+    if not may_manage(member_id):
         abort(403)
     return member
-
-
-def _may_reset(db, member_id):
-    return accounts.may_reset(db, current_user.role["role"], member_id,
-                              current_app.config["SECOND_FACTOR_REQUIRED"])
 
 
 @bp.route("/<id:association_id>/medlemmar")
 @login_required
 def members(association_id):
     """The association's accounts and invitation links."""
-    unit = require_unit("association", association_id, "chair")
+    unit = require_administer(ASSOCIATION, association_id)
     db = get_db()
-    own_rank = ROLE_RANK[current_user.role["role"]]
-    ranks = accounts.highest_ranks(db, association_id)
-    members = accounts.association_members(db, association_id)
-    manageable = {m for m, rank in ranks.items() if rank < own_rank}
     return render_template(
-        "association/members.html", unit=unit, members=members, manageable=manageable,
-        resettable={m for m in manageable if _may_reset(db, m)},
+        "association/members.html", unit=unit,
+        members=accounts.association_members(db, association_id),
         invitations=accounts.association_invitations(db, association_id),
         invitation_form=InvitationForm(),
     )
@@ -66,7 +57,7 @@ def members(association_id):
 @login_required
 def invite(association_id):
     """Create an invitation link and show it, with its QR code, this once."""
-    unit = require_unit("association", association_id, "chair")
+    unit = require_administer(ASSOCIATION, association_id)
     form = InvitationForm()
     if not form.validate_on_submit():
         for error in form.max_uses.errors:
@@ -84,7 +75,7 @@ def invite(association_id):
 @login_required
 def close_invitation(association_id, invitation_id):
     """Switch off an invitation link before it runs out."""
-    require_unit("association", association_id, "chair")
+    require_administer(ASSOCIATION, association_id)
     db = get_db()
     invitation = db.table("invitations").get(invitation_id)
     if invitation["association_id"] != association_id:
@@ -99,7 +90,7 @@ def close_invitation(association_id, invitation_id):
 @login_required
 def set_active(association_id, member_id, action):
     """Deactivate an account (ending its sessions) or let it back in."""
-    require_unit("association", association_id, "chair")
+    require_administer(ASSOCIATION, association_id)
     db = get_db()
     member = get_association_member(db, association_id, member_id)
     pending = not member["is_active"] and member["deactivated_at"] is None
@@ -116,7 +107,7 @@ def set_active(association_id, member_id, action):
 @login_required
 def reject(association_id, member_id):
     """Turn away an account made through an invitation that the chair does not recognise."""
-    require_unit("association", association_id, "chair")
+    require_administer(ASSOCIATION, association_id)
     db = get_db()
     member = get_association_member(db, association_id, member_id)
     if not accounts.reject_pending(db, member["id"]):
@@ -130,7 +121,7 @@ def reject(association_id, member_id):
 @login_required
 def end_sessions(association_id, member_id):
     """Log a member out on every device (a lost phone) without switching the account off."""
-    require_unit("association", association_id, "chair")
+    require_administer(ASSOCIATION, association_id)
     db = get_db()
     member = get_association_member(db, association_id, member_id)
     revoke_member_sessions(db, member["id"])
@@ -143,10 +134,10 @@ def end_sessions(association_id, member_id):
 @login_required
 def reset_link(association_id, member_id):
     """Make a one-time password-reset link for a member, mailed where SMTP is set."""
-    unit = require_unit("association", association_id, "chair")
+    unit = require_administer(ASSOCIATION, association_id)
     db = get_db()
     member = get_association_member(db, association_id, member_id)
-    if not _may_reset(db, member["id"]):
+    if not may_reset(member["id"]):
         abort(403)
     # Whoever holds this link would connect the account's app: only its owner may see it,
     # or, without mail, two people at the national office issue it (office.reset_requests).
@@ -182,8 +173,8 @@ def signups(association_id):
     A possible duplicate is listed under the sign-up it may repeat, with a
     form to settle the pair.
     """
-    unit = require_unit("association", association_id, "chair")
-    if current_user.role["role"] != "chair":
+    unit = require_administer(ASSOCIATION, association_id)
+    if not may_see_contacts(association_id):
         abort(403)
     rows = association_signups(get_db(), association_id)
     return render_template("association/signups.html", unit=unit, signups=rows,
@@ -194,8 +185,8 @@ def signups(association_id):
 @login_required
 def resolve_duplicate(association_id, signup_id):
     """Settle a possible duplicate: which details are right and who recruited."""
-    require_unit("association", association_id, "chair")
-    if current_user.role["role"] != "chair":
+    require_administer(ASSOCIATION, association_id)
+    if not may_see_contacts(association_id):
         abort(403)
     db = get_db()
     later = pending_duplicate(db, association_id, signup_id)

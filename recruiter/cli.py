@@ -8,13 +8,9 @@ from flask.cli import with_appcontext
 from . import accounts, audit, demo, organisation, privacy
 from .db import get_db, init_db
 from .forms import PARTNER_KINDS
-from .migrations import ROLES
 from .passwords import MIN_LENGTH, hash_password, is_too_common
-from .scope import ROLE_LEVEL
 from .text import code_text, name_error_sv, nfc_trim
-
-LEVEL_TABLE = {"association": "associations", "municipality": "municipalities",
-               "district": "districts"}
+from .units import ASSOCIATION, LEVELS, NATION, ROLES
 
 
 @click.command("seed-demo")
@@ -67,7 +63,7 @@ def import_org_command(csv_file):
 @click.option("--first-name", required=True)
 @click.option("--last-name", required=True)
 @click.option("--association", "association_code", help="Code of the member's association.")
-@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
+@click.option("--role", type=click.Choice(list(ROLES)), default="member", show_default=True)
 @click.option("--unit", "unit_code", help="Code of the unit the role is held over.")
 @click.password_option(help="Asked for when not given.")
 @with_appcontext
@@ -79,10 +75,10 @@ def create_user_command(email, first_name, last_name, association_code, role, un
     first_name, last_name = _checked_name(first_name), _checked_name(last_name)
     email = code_text(email)
     db = get_db()
-    association_id = _code_to_id(db, "association", association_code)
-    level = ROLE_LEVEL[role]
-    unit_id = None if level == "nation" else _code_to_id(db, level, unit_code or association_code)
-    if level == "association" and association_id is None:
+    association_id = _code_to_id(db, ASSOCIATION, association_code)
+    level = ROLES[role].level
+    unit_id = None if level == NATION else _code_to_id(db, level, unit_code or association_code)
+    if level == ASSOCIATION and association_id is None:
         raise click.ClickException("Medlemmar och ordförande behöver --association.")
     roles = [("member", association_id)] if association_id else []
     roles.append((role, unit_id))
@@ -106,7 +102,7 @@ def _checked_name(raw):
 def _code_to_id(db, level, code):
     if not code:
         return None
-    rows = list(db.table(LEVEL_TABLE[level]).rows_where("code = ?", [code.upper()]))
+    rows = list(db.table(LEVELS[level].table).rows_where("code = ?", [code.upper()]))
     if not rows:
         raise click.ClickException(f"Ingen enhet med koden {code} ({level}).")
     return rows[0]["id"]

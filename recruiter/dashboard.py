@@ -5,30 +5,21 @@ import io
 from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from . import cache, scoring
 from .db import get_db
 from .links import campaigns_running
 from .periods import last_bimonths, period_for, today, year
-from .scope import ROLE_LEVEL, require_rank, require_unit
+from .scope import may_see_overview, own_unit, require_overview
+from .units import (ASSOCIATION, LEVELS, MUNICIPALITY, NATION, PARENT_LEVELS, nation_from_url,
+                    nation_to_url, url_levels)
 
 bp = Blueprint("dashboard", __name__)
-
-# level -> the least role that may see its overview
-OVERVIEW_RANK = {"association": "chair", "municipality": "municipal_admin",
-                 "district": "district_admin", "nation": "national_admin"}
-CHILD_LEVEL = {"nation": "district", "district": "municipality", "municipality": "association"}
+bp.url_value_preprocessor(nation_from_url)
+bp.url_defaults(nation_to_url)
 SORTS = ("name", "signups", "recruited", "share", "invoiced")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def require_overview(level, unit_id):
-    """The unit's path if the viewer's role may see its numbers; 403/404 otherwise."""
-    if level == "nation":
-        require_rank(OVERVIEW_RANK["nation"])
-        return {"level": "nation", "district_id": None}
-    return require_unit(level, unit_id, OVERVIEW_RANK[level])
 
 
 def unit_numbers(db, level, unit_id, period):
@@ -36,7 +27,7 @@ def unit_numbers(db, level, unit_id, period):
 
     Above the association they are cached for ROLLUP_CACHE_SECONDS (cache.py).
     """
-    seconds = 0 if level == "association" else current_app.config["ROLLUP_CACHE_SECONDS"]
+    seconds = 0 if level == ASSOCIATION else current_app.config["ROLLUP_CACHE_SECONDS"]
     key = (current_app.config["DATABASE"], "numbers", level, unit_id, period, today())
     return cache.remember(db, key, lambda: _count_numbers(db, level, unit_id, period), seconds)
 
@@ -45,13 +36,11 @@ def cached_children(db, level, unit_id, period):
     """The units one level down, cached like unit_numbers."""
     key = (current_app.config["DATABASE"], "children", level, unit_id, period)
     return cache.remember(
-        db, key, lambda: scoring.children(db, level, None if level == "nation" else unit_id,
-                                          period.since, period.until),
+        db, key, lambda: scoring.children(db, level, unit_id, period.since, period.until),
         current_app.config["ROLLUP_CACHE_SECONDS"])
 
 
-def _count_numbers(db, level, unit_id, period):
-    unit = None if level == "nation" else unit_id
+def _count_numbers(db, level, unit, period):
     return {
         "period": {"key": period.key, "label": period.label, "since": period.since,
                    "until": period.until},
@@ -68,13 +57,13 @@ def _count_numbers(db, level, unit_id, period):
 @login_required
 def team(association_id):
     """The chair's team view: per member, the trend, sources and campaigns."""
-    unit = require_overview("association", association_id)
+    unit = require_overview(ASSOCIATION, association_id)
     db = get_db()
     period = period_for(request.args.get("period"), db)
     return render_template(
         "dashboard/team.html", unit=unit, period=period, campaigns=campaigns_running(db),
         members=scoring.team_table(db, association_id, period.since, period.until),
-        numbers=unit_numbers(db, "association", association_id, period),
+        numbers=unit_numbers(db, ASSOCIATION, association_id, period),
         goal=scoring.GOAL_RECRUITED_SHARE)
 
 
@@ -88,7 +77,7 @@ def csv_cell(value):
 @login_required
 def team_csv(association_id):
     """The team table as CSV: names and counts, no contact details."""
-    require_overview("association", association_id)
+    require_overview(ASSOCIATION, association_id)
     db = get_db()
     period = period_for(request.args.get("period"), db)
     out = io.StringIO()
@@ -106,16 +95,15 @@ def team_csv(association_id):
 @login_required
 def overview_home():
     """Send each role to the top of what it may see."""
-    role = current_user.role
-    level = ROLE_LEVEL[role["role"]]
-    if role["role"] == "chair":
-        return redirect(url_for(".team", association_id=role["unit_id"]))
-    if level == "association":
+    level, unit_id = own_unit()
+    if not may_see_overview(level, unit_id):
         abort(403)
-    return redirect(url_for(".overview", level=level, unit_id=role["unit_id"] or 0))
+    if level == ASSOCIATION:
+        return redirect(url_for(".team", association_id=unit_id))
+    return redirect(url_for(".overview", level=level, unit_id=unit_id))
 
 
-@bp.route("/oversikt/<any(nation,district,municipality):level>/<id:unit_id>")
+@bp.route(f"/oversikt/<{url_levels(PARENT_LEVELS)}:level>/<id:unit_id>")
 @login_required
 def overview(level, unit_id):
     """Indicators for a unit, with the units below side by side."""
@@ -128,30 +116,30 @@ def overview(level, unit_id):
               else (r[sort] is None, -(r[sort] or 0)))
     return render_template(
         "dashboard/overview.html", level=level, unit_id=unit_id, path=path, period=period,
-        campaigns=campaigns_running(db), rows=rows, sort=sort, child_level=CHILD_LEVEL[level],
+        campaigns=campaigns_running(db), rows=rows, sort=sort, child_level=LEVELS[level].child,
         numbers=unit_numbers(db, level, unit_id, period), goal=scoring.GOAL_RECRUITED_SHARE,
         national=cache.remember(db, (current_app.config["DATABASE"], "goals", today()),
                                 lambda: _national_goals(db),
                                 current_app.config["ROLLUP_CACHE_SECONDS"])
-        if level == "nation" else None,
+        if level == NATION else None,
         unplaced=scoring.unplaced(db, unit_id, period.since, period.until)
-        if level == "municipality" else None)
+        if level == MUNICIPALITY else None)
 
 
 def _national_goals(db):
     this_year = year(today())
-    numbers = scoring.indicators(db, "nation", None, this_year.since, this_year.until)
+    numbers = scoring.indicators(db, NATION, None, this_year.since, this_year.until)
     return {"year": this_year.label, "signups": numbers["signups"],
             "signups_goal": scoring.GOAL_SIGNUPS_PER_YEAR, "share": numbers["share"],
             **scoring.target_groups(db, today().year, this_year.since, this_year.until)}
 
 
-@bp.route("/api/indikatorer/<any(nation,district,municipality,association):level>/<id:unit_id>")
+@bp.route(f"/api/indikatorer/<{url_levels(LEVELS)}:level>/<id:unit_id>")
 @login_required
 def indicators_json(level, unit_id):
     """The same numbers as the pages, read-only, scoped like them."""
     require_overview(level, unit_id)
     db = get_db()
     period = period_for(request.args.get("period"), db)
-    return {"level": level, "unit_id": None if level == "nation" else unit_id,
+    return {"level": level, "unit_id": unit_id,
             **unit_numbers(db, level, unit_id, period)}

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from . import accounts, signups
 from .db import now
 from .passwords import hash_password
+from .units import ASSOCIATION, DISTRICT, LEVELS, MUNICIPALITY, PARTNER, ROLES, UNIT_TABLES
 
 DEMO_PASSWORD = "demo-varva-2026"
 DEMO_DOMAIN = "demo.example"
@@ -77,7 +78,7 @@ def seed(db, seed_value=1889):
                         password_hash, f"{code.lower()}.{rng.randrange(10**6):06d}")
         for local, (role, unit_code, first, last) in LOGINS.items():
             member_id = _member(db, first, last, codes[HOME_ASSOCIATION], password_hash, local)
-            unit_id = _unit_id(db, role, unit_code) if unit_code else codes[HOME_ASSOCIATION]
+            unit_id = _unit_id(db, ROLES[role].level, unit_code) if unit_code else codes[HOME_ASSOCIATION]
             accounts.add_role(db, member_id, role, unit_id)
         _seed_postcodes(db)
         if db.table("signups").count == 0:
@@ -88,7 +89,7 @@ def seed(db, seed_value=1889):
 
 def _seed_postcodes(db):
     for code, prefixes in POSTCODES.items():
-        municipality_id = _unit_id(db, "municipal_admin", code)
+        municipality_id = _unit_id(db, MUNICIPALITY, code)
         for prefix in prefixes:
             db.execute("insert or ignore into postcode_areas values (?, ?)",
                        [prefix, municipality_id])
@@ -186,16 +187,16 @@ def _seed_tree(db):
     """Insert the tree where missing; return association code -> id."""
     codes = {}
     for (d_code, d_name), munis in TREE.items():
-        district_id = _get_or_add(db, "districts", d_code, {"name": d_name})
+        district_id = _get_or_add(db, LEVELS[DISTRICT].table, d_code, {"name": d_name})
         for m_index, ((m_code, m_name), names) in enumerate(munis.items()):
-            muni_id = _get_or_add(db, "municipalities", m_code,
+            muni_id = _get_or_add(db, LEVELS[MUNICIPALITY].table, m_code,
                                   {"name": m_name, "district_id": district_id})
             for a_index, name in enumerate(names, 1):
                 a_code = f"A-{m_code[2:]}-{a_index}"
-                codes[a_code] = _get_or_add(db, "associations", a_code,
+                codes[a_code] = _get_or_add(db, LEVELS[ASSOCIATION].table, a_code,
                                             {"name": name, "municipality_id": muni_id})
     for code, name, kind in PARTNERS:
-        _get_or_add(db, "partner_organisations", code, {"name": name, "kind": kind})
+        _get_or_add(db, UNIT_TABLES[PARTNER], code, {"name": name, "kind": kind})
     return codes
 
 
@@ -206,8 +207,8 @@ def _get_or_add(db, table, code, values):
     return db.table(table).insert({**values, "code": code, "created_at": now()}).last_pk
 
 
-def _unit_id(db, role, code):
-    table = {"municipal_admin": "municipalities", "district_admin": "districts"}[role]
+def _unit_id(db, level, code):
+    table = LEVELS[level].table
     return next(db.table(table).rows_where("code = ?", [code]))["id"]
 
 

@@ -2,7 +2,6 @@
 from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from . import accounts
@@ -10,7 +9,8 @@ from .db import get_db
 from .forms import LanguageForm
 from .i18n import LANG_COOKIE
 from .redirects import safe_next
-from .scope import ROLE_LEVEL, scope_label
+from .scope import may_see_contacts, own_unit, scope_label
+from .units import ASSOCIATION, ROLE_LABELS
 
 bp = Blueprint("home", __name__)
 
@@ -18,13 +18,7 @@ NEW_SIGNUP_DAYS = 14
 NEW_SIGNUPS_SQL = """select count(*) as n from signups
                      where association_id = ? and created_at >= ? and erased_at is null"""
 
-ROLE_NAMES = {
-    "member": _l("Medlem"),
-    "chair": _l("Ordförande"),
-    "municipal_admin": _l("Administratör, arbetarekommun"),
-    "district_admin": _l("Administratör, partidistrikt"),
-    "national_admin": _l("Administratör, partistyrelsens kansli"),
-}
+ROLE_NAMES = ROLE_LABELS  # auth.py's role switch reads them from here
 
 
 @bp.app_context_processor
@@ -33,8 +27,7 @@ def viewer():
     context = {"role_names": ROLE_NAMES}
     if current_user.is_authenticated:
         role = current_user.role
-        context.update(viewing=scope_label(get_db(), role["role"], role["unit_id"]),
-                       level=ROLE_LEVEL[role["role"]])
+        context.update(viewing=scope_label(get_db(), role["role"], role["unit_id"]))
     return context
 
 
@@ -43,8 +36,9 @@ def viewer():
 def index():
     """The member's start page: who they are and where they can go."""
     db = get_db()
-    role = current_user.role
-    new_signups = (count_new_signups(db, role["unit_id"]) if role["role"] == "chair" else None)
+    level, unit_id = own_unit()
+    new_signups = (count_new_signups(db, unit_id) if level == ASSOCIATION
+                   and may_see_contacts(unit_id) else None)
     return render_template("home/index.html", new_signups=new_signups,
                            new_signup_days=NEW_SIGNUP_DAYS,
                            several_roles=len(accounts.member_roles(db, current_user.member_id)) > 1)

@@ -8,6 +8,7 @@ from .db import get_db
 from .forms import VisibilityForm
 from .links import campaigns_running
 from .periods import all_time, period_for, today
+from .units import MUNICIPALITY
 
 bp = Blueprint("leaderboard", __name__, url_prefix="/topplista")
 
@@ -50,7 +51,7 @@ def index():
     return render_template(
         "leaderboard/index.html", period=period, campaigns=campaigns_running(db),
         association=association,
-        neighbours=scoring.children(db, "municipality", association["municipality_id"],
+        neighbours=scoring.children(db, MUNICIPALITY, association["municipality_id"],
                                     period.since, period.until),
         rows=board_rows(db, association_id, period, current_user.member_id),
         totals=scoring.association_totals(db, association_id, period.since, period.until),

@@ -14,20 +14,21 @@ from .limits import limiter
 from .passwords import verify_password
 from .qr import qr_svg
 from .redirects import safe_next
-from .scope import ROLE_RANK
 from .sessions import confirm_session, load_user, recent_login_required, start_session
+from .units import ROLES
 
 bp = Blueprint("mfa", __name__)
 PENDING_SECONDS = 300
 
 
 def privileged(db, member_id):
-    """True for chairs and administrators."""
+    """True for a member whose highest role sees other people's personal data
+    (chairs and administrators): they must use a second factor."""
     return _is_privileged(accounts.member_roles(db, member_id)[0])
 
 
 def _is_privileged(top_role):
-    return ROLE_RANK[top_role["role"]] >= ROLE_RANK["chair"]
+    return ROLES[top_role["role"]].sees_personal_data
 
 
 def needs_second_factor(db, member):

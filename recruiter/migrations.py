@@ -354,6 +354,7 @@ def m016_enforce_enumerated_values(db):
         ("signups", "source", "'link', 'on_the_spot', 'own_initiative'"),
         ("signups", "status", "'registered', 'invoiced', 'paid', 'cancelled'"),
         ("members", "leaderboard_name", "'full', 'initial', 'hidden'"),
+        ("roles", "role", "'member', 'chair', 'municipal_admin', 'district_admin', 'national_admin'"),
     )
     for table, column, values in allowed:
         for event, name in (("insert", "insert"), (f"update of {column}", "update")):

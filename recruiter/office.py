@@ -12,7 +12,7 @@ from . import audit, privacy, resets
 from .association import issue_reset
 from .db import get_db
 from .forms import PersonSearchForm
-from .scope import require_rank, unit_path
+from .scope import may_use_office, unit_path
 from .sessions import recent_login_required
 
 bp = Blueprint("office", __name__, url_prefix="/kansli")
@@ -21,8 +21,9 @@ bp = Blueprint("office", __name__, url_prefix="/kansli")
 @bp.before_request
 @login_required
 def national_office_only():
-    """Every page here is for national administrators."""
-    require_rank("national_admin")
+    """Every page here is for national administrators (scope.may_use_office)."""
+    if not may_use_office():
+        abort(403)
 
 
 @bp.route("/personer", methods=["GET", "POST"])

@@ -5,15 +5,14 @@ import sqlite3
 
 from .db import immediate, now
 from .text import code_text, name_error_sv, nfc_trim
+from .units import LEVELS as TREE
+from .units import PARTNER, UNIT_TABLES
 
-# level -> (table, parent level)
-LEVELS = {
-    "district": ("districts", None),
-    "municipality": ("municipalities", "district"),
-    "association": ("associations", "municipality"),
-    "partner": ("partner_organisations", None),
-}
-PARENT_COLUMN = {"municipality": "district_id", "association": "municipality_id"}
+# unit kind -> (table, the level of the parent it names in the CSV, if any)
+LEVELS = {kind: (table, TREE[kind].parent if kind in TREE and TREE[kind].parent_column else None)
+          for kind, table in UNIT_TABLES.items()}
+PARENT_COLUMN = {kind: TREE[kind].parent_column for kind in UNIT_TABLES
+                 if kind in TREE and TREE[kind].parent_column}
 CSV_COLUMNS = ["level", "code", "name", "parent_code", "kind"]
 
 
@@ -25,8 +24,8 @@ class CsvError(Exception):
         self.errors = errors
 
 
-def districts(db):
-    """Every district with its number of municipal organisations."""
+def districts(db, nation=None):
+    """Every district with its number of municipal organisations (the nation's id is None)."""
     return list(db.query(
         """select d.*, count(m.id) as children from districts d
            left join municipalities m on m.district_id = d.id
@@ -60,7 +59,7 @@ def add_unit(db, level, name, code, parent_id=None, kind=None):
     row = {"name": name, "code": code, "created_at": now()}
     if level in PARENT_COLUMN:
         row[PARENT_COLUMN[level]] = parent_id
-    if level == "partner":
+    if level == PARTNER:
         row["kind"] = kind or "other"
     return db.table(LEVELS[level][0]).insert(row).last_pk
 
@@ -93,7 +92,7 @@ def _import_row(db, row, partner_kinds):
     code = code_text(row.get("code") or "").upper()
     name = nfc_trim(row.get("name") or "")
     if level not in LEVELS:
-        return f"okänd nivå '{level}' (district, municipality, association, partner)"
+        return f"okänd nivå '{level}' ({', '.join(LEVELS)})"
     if not code or len(code) > 20 or not name or len(name) > 100:
         return "kod (högst 20 tecken) och namn (högst 100 tecken) måste fyllas i"
     if name_error_sv(name):
@@ -106,7 +105,7 @@ def _import_row(db, row, partner_kinds):
         if parent is None:
             return f"överordnad enhet '{parent_code}' finns inte (nivå {parent_level})"
         values[PARENT_COLUMN[level]] = parent["id"]
-    if level == "partner":
+    if level == PARTNER:
         kind = (row.get("kind") or "other").strip().lower()
         if kind not in partner_kinds:
             return f"okänt slag '{kind}'"

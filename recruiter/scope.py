@@ -1,19 +1,12 @@
-"""Who may see which unit: the one scope check every view goes through."""
+"""Who may see and do what: the scope check every view goes through, and the
+permission rules by name that views and templates share (registered as Jinja
+globals, so a page shows exactly the buttons the server allows)."""
 from flask import abort, current_app, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
+from . import accounts
 from .db import get_db
-
-# The organisational level each role works at, and how much each role may do.
-ROLE_LEVEL = {
-    "member": "association",
-    "chair": "association",
-    "municipal_admin": "municipality",
-    "district_admin": "district",
-    "national_admin": "nation",
-}
-ROLE_RANK = {role: rank for rank, role in enumerate(ROLE_LEVEL)}
+from .units import ASSOCIATION, LEVELS, NATION, ROLES
 
 _PATH_SQL = {
     "association": """
@@ -37,36 +30,55 @@ _PATH_SQL = {
 
 def unit_path(db, level, unit_id):
     """The unit and its ancestors' ids and names, or None if it does not exist."""
-    if level == "nation":
-        return {"level": "nation", "association_id": None,
+    if level == NATION:
+        return {"level": NATION, "name": LEVELS[NATION].label, "association_id": None,
                 "municipality_id": None, "district_id": None}
     rows = list(db.query(_PATH_SQL[level], [unit_id]))
     if not rows:
         return None
-    return {"level": level, **rows[0]}
+    return {"level": level, "name": rows[0][f"{level}_name"], **rows[0]}
+
+
+def parent(path):
+    """(level, id, name) of the unit above the one at path; None above the nation."""
+    level = LEVELS[path["level"]].parent
+    if level is None:
+        return None
+    return level, path.get(f"{level}_id"), path.get(f"{level}_name") or LEVELS[level].label
 
 
 def covers(role, role_unit_id, path):
     """True when a role held for role_unit_id reaches the unit at path."""
-    level = ROLE_LEVEL[role]
-    if level == "nation":
-        return True
-    return path.get(f"{level}_id") == role_unit_id
+    level = ROLES[role].level
+    return level == NATION or path.get(f"{level}_id") == role_unit_id
 
 
 def scope_label(db, role, unit_id):
-    """The "Du ser: …" text naming whose data a role looks at."""
-    level = ROLE_LEVEL[role]
-    path = unit_path(db, level, unit_id)
-    if level == "nation":
-        return _("Hela partiet")
+    """The "Du ser: …" text naming whose data a role looks at: the unit, and
+    the unit above it unless that is the nation."""
+    level = LEVELS[ROLES[role].level]
+    if level.name == NATION:
+        return str(level.label)
+    path = unit_path(db, level.name, unit_id)
     if path is None:
         return ""
-    if level == "association":
-        return f"{path['association_name']}, {path['municipality_name']}"
-    if level == "municipality":
-        return f"{path['municipality_name']}, {path['district_name']}"
-    return path["district_name"]
+    if level.parent == NATION:
+        return path["name"]
+    return f"{path['name']}, {parent(path)[2]}"
+
+
+def _ranks(at_least):
+    return ROLES[current_user.role["role"]].rank >= ROLES[at_least].rank
+
+
+def _reach(level, unit_id, at_least):
+    """(the unit's path or None if it does not exist, whether the current role
+    ranks at least `at_least` and its scope covers the unit)."""
+    path = unit_path(get_db(), level, unit_id)
+    if path is None:
+        return None, False
+    role = current_user.role
+    return path, _ranks(at_least) and covers(role["role"], role["unit_id"], path)
 
 
 def require_unit(level, unit_id, at_least):
@@ -76,22 +88,98 @@ def require_unit(level, unit_id, at_least):
     current role's scope or the role ranks below `at_least`. Every view that
     takes a unit id from the URL or a form calls this before using it.
     """
-    path = unit_path(get_db(), level, unit_id)
+    path, allowed = _reach(level, unit_id, at_least)
     if path is None:
         abort(404)
-    role = current_user.role
-    if ROLE_RANK[role["role"]] < ROLE_RANK[at_least] or not covers(
-        role["role"], role["unit_id"], path
-    ):
+    if not allowed:
         current_app.logger.warning(
             "access refused: member=%s role=%s route=%s %s=%s",
-            current_user.member_id, role["role"], request.endpoint, level, unit_id,
+            current_user.member_id, current_user.role["role"], request.endpoint, level, unit_id,
         )
         abort(403)
     return path
 
 
+def require_overview(level, unit_id):
+    """require_unit for the rule may_see_overview."""
+    return require_unit(level, unit_id, LEVELS[level].overview_role)
+
+
+def require_administer(level, unit_id):
+    """require_unit for the rule may_administer."""
+    return require_unit(level, unit_id, LEVELS[level].admin_role)
+
+
 def require_rank(at_least):
     """Abort 403 unless the current role ranks at least `at_least`."""
-    if ROLE_RANK[current_user.role["role"]] < ROLE_RANK[at_least]:
+    if not _ranks(at_least):
         abort(403)
+
+
+def own_unit():
+    """(level, unit id) of the unit the current role is held over."""
+    return ROLES[current_user.role["role"]].level, current_user.role["unit_id"]
+
+
+# The rules by name. Each is what the views check (through require_unit or
+# directly) and what the templates ask before showing a link or a button.
+
+def may_see_overview(level, unit_id):
+    """The unit's numbers: its overview (the team view for an association)."""
+    return _reach(level, unit_id, LEVELS[level].overview_role)[1]
+
+
+def may_administer(level, unit_id):
+    """Manage a unit: the accounts of an association, the units below anything higher."""
+    return _reach(level, unit_id, LEVELS[level].admin_role)[1]
+
+
+def may_add_units(level, unit_id):
+    """The admin pages of the tree below a unit (an association has nothing below it)."""
+    return LEVELS[level].child is not None and may_administer(level, unit_id)
+
+
+def may_manage_members(association_id):
+    """Invite to, and list and switch off the accounts of, an association."""
+    return may_administer(ASSOCIATION, association_id)
+
+
+def may_see_contacts(association_id):
+    """Read how to reach the people who signed up for an association: only its chair."""
+    return ROLES[current_user.role["role"]].reads_contacts and may_manage_members(association_id)
+
+
+def may_use_office():
+    """The national office's personal-data pages (register extracts, erasure, the log)."""
+    return may_administer(NATION, None)
+
+
+def may_manage(member_id):
+    """Switch off, log out or approve an account: every role it holds ranks below the viewer's.
+
+    The caller has checked that the account belongs to an association the viewer
+    manages, so a chair cannot switch off the national administrator who
+    happens to be a member there.
+    """
+    own = ROLES[current_user.role["role"]].rank
+    return all(ROLES[r["role"]].rank < own for r in accounts.member_roles(get_db(), member_id))
+
+
+def may_reset(member_id):
+    """Create a password-reset link for an account the viewer manages (accounts.may_reset)."""
+    return may_manage(member_id) and accounts.may_reset(
+        get_db(), current_user.role["role"], member_id,
+        current_app.config["SECOND_FACTOR_REQUIRED"])
+
+
+RULES = (may_see_overview, may_administer, may_add_units, may_manage_members,
+         may_see_contacts, may_use_office, may_manage, may_reset)
+
+
+def init_app(app):
+    """Make the rules, the levels and the roles available to every template."""
+    for rule in RULES:
+        app.add_template_global(rule)
+    app.add_template_global(own_unit)
+    app.add_template_global(parent, "parent_unit")
+    app.add_template_global(LEVELS, "levels")

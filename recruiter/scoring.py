@@ -8,6 +8,8 @@ the earlier sign-up it repeats counts for both.
 """
 from datetime import date, timedelta
 
+from .units import LEVELS
+
 RECRUITED = "source in ('link', 'on_the_spot')"
 INVOICED = "status in ('invoiced', 'paid')"
 GOAL_SIGNUPS_PER_YEAR = 10_000
@@ -152,13 +154,8 @@ def team_table(db, association_id, since, until):
 
 
 # Which sign-ups belong to a unit: an association by its choice, a
-# municipality or district by the sign-up's municipal organisation.
-UNIT_FILTER = {
-    "association": "s.association_id = :unit",
-    "municipality": "s.municipality_id = :unit",
-    "district": "s.municipality_id in (select id from municipalities where district_id = :unit)",
-    "nation": ":unit is null or 1",
-}
+# municipality or district by the sign-up's municipal organisation (units.py).
+UNIT_FILTER = {name: level.signup_filter for name, level in LEVELS.items()}
 
 
 def per_level(sql):

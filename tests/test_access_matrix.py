@@ -5,8 +5,11 @@ the actors belong elsewhere, or are members of A without rights. A new route
 with an id in its URL is covered automatically; its owner must make it pass.
 """
 import json
+import re
 
 import pytest
+
+from recruiter.units import ROLES
 
 from tests.factories import (make_association, make_campaign, make_link, make_member,
                              make_shift, make_signup)
@@ -120,6 +123,11 @@ OFFICE_RESETS_A_CHAIR = {("national_admin", "chair"): {"anmalningar"}}
 
 @pytest.fixture
 def reset_scene(db):
+    return reset_scene_for(db)
+
+
+def reset_scene_for(db):
+    """Association A with a sign-up, and a maker of A's members holding a role (with an app)."""
     a = make_association(db)
     municipality = {"id": a["municipality_id"]}
     district = {"id": db.table("municipalities").get(a["municipality_id"])["district_id"]}
@@ -166,3 +174,85 @@ def test_no_role_reads_through_a_reset_what_it_may_not(app, db, login_as, reset_
         excused = OFFICE_RESETS_A_CHAIR.get((resetter_role, target_role), set())
         gained = {url for url in gained if url.rsplit("/", 1)[-1] not in excused}
         assert not gained, (resetter_role, target_role, role, gained)
+
+
+# The pages show exactly what the server allows (scope.py's rules by name): every
+# card, back link and button shown is answered, every one left off is refused.
+CARD = re.compile(r'<a class="card"[^>]*?href="([^"]+)"')
+BACK = re.compile(r'<a class="tap" href="([^"?]+)')
+
+
+def in_scope_of(db, a, role):
+    """A member holding `role` over association A or the unit above it at the role's level."""
+    municipality = db.table("municipalities").get(a["municipality_id"])
+    unit = {"association": None, "municipality": municipality,
+            "district": {"id": municipality["district_id"]}, "nation": None}[ROLES[role].level]
+    association = a if ROLES[role].level == "association" else None
+    return make_member(db, association=association, role=role, unit=unit)
+
+
+def answered(client, url):
+    """(status after redirects, the path that answered)."""
+    response = client.get(url, follow_redirects=True)
+    return response.status_code, response.request.path
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_the_start_page_links_to_exactly_what_the_role_may_open(db, login_as, role):
+    a = make_association(db)
+    make_signup(db, association=a)
+    client = login_as(in_scope_of(db, a, role), role=role)
+    cards = set(CARD.findall(client.get("/").get_data(as_text=True)))
+    assert cards
+    for url in cards:
+        assert answered(client, url)[0] == 200, (role, url)
+    own = f"/forening/{a['id']}"
+    for url in ("/oversikt", "/admin/", "/kansli/personer", f"{own}/team", f"{own}/medlemmar",
+                f"{own}/anmalningar"):
+        status, final = answered(client, url)
+        shown = url in cards or final in cards
+        if ROLES[role].level != "association" and url.startswith(own):
+            continue  # reachable from the overview, not from the start page
+        assert (status == 200) == shown, (role, url, status, final)
+
+
+@pytest.mark.parametrize("role", ["municipal_admin", "district_admin", "national_admin"])
+@pytest.mark.parametrize("area", ["oversikt", "admin"])
+def test_back_links_are_shown_exactly_where_they_open(db, login_as, role, area):
+    a = make_association(db)
+    municipality = db.table("municipalities").get(a["municipality_id"])
+    client = login_as(in_scope_of(db, a, role), role=role)
+    for level, unit_id, parent in (("municipality", municipality["id"],
+                                    f"/{area}/district/{municipality['district_id']}"),
+                                   ("district", municipality["district_id"],
+                                    f"/{area}/nation/0")):
+        page = client.get(f"/{area}/{level}/{unit_id}")
+        if page.status_code != 200:
+            continue
+        shown = BACK.findall(page.get_data(as_text=True))
+        assert shown in ([], [parent]), shown
+        assert (client.get(parent).status_code == 200) == bool(shown), (role, level)
+
+
+ACTIONS = ("aterstallning", "logga-ut", "inaktivera")  # in an order that keeps the target active
+
+
+@pytest.mark.parametrize("role", ["chair", "municipal_admin", "district_admin", "national_admin"])
+def test_the_members_page_shows_exactly_the_buttons_the_server_allows(app, db, login_as, role):
+    app.config["SECOND_FACTOR_REQUIRED"] = True
+    a, person = reset_scene_for(db)
+    targets = [person(r) for r in ROLES]
+    without_app = person("municipal_admin")
+    db.execute("update members set totp_secret = null where id = ?", [without_app["id"]])
+    targets.append(without_app)
+    client = login_as(in_scope_of(db, a, role), role=role)
+    page = client.get(f"/forening/{a['id']}/medlemmar").get_data(as_text=True)
+    checked = set()
+    for target in targets:
+        for action in ACTIONS:
+            url = f"/forening/{a['id']}/medlem/{target['id']}/{action}"
+            shown = f'action="{url}"' in page
+            status = client.post(url).status_code
+            assert status != 403 if shown else status == 403, (role, target["email"], action)
+            checked.add(shown)
+    assert checked == {True, False}  # the page showed some buttons and left some off
