@@ -370,6 +370,14 @@ CREATE TRIGGER municipalities_insert_bumps_cache after insert on municipalities
 CREATE TRIGGER municipalities_update_bumps_cache after update on municipalities
         begin update cache_generation set generation = generation + 1 where id = 1; end;
 
+CREATE TRIGGER roles_role_insert_is_known before insert on roles
+                    when new.role not in ('member', 'chair', 'municipal_admin', 'district_admin', 'national_admin')
+                    begin select raise(abort, 'unknown roles.role'); end;
+
+CREATE TRIGGER roles_role_update_is_known before update of role on roles
+                    when new.role not in ('member', 'chair', 'municipal_admin', 'district_admin', 'national_admin')
+                    begin select raise(abort, 'unknown roles.role'); end;
+
 CREATE TRIGGER signups_delete_bumps_cache after delete on signups
         begin update cache_generation set generation = generation + 1 where id = 1; end;
 

@@ -59,7 +59,7 @@ def test_seed_demo_refuses_a_database_with_accounts(runner, db):
 
 
 def test_seed_demo_refuses_production_config(tmp_path):
-    app = create_app({"DATABASE": str(tmp_path / "prod.db"), "SECRET_KEY": "x" * 64})
+    app = create_app({"DATABASE": str(tmp_path / "prod.db"), "SECRET_KEY": "x" * 64, "DEMO": False})
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     close_thread_connections()
     assert result.exit_code != 0 and "DEMO" in result.output

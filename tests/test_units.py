@@ -2,7 +2,6 @@
 import re
 from pathlib import Path
 
-import pytest
 from werkzeug.routing import AnyConverter
 
 from recruiter import admin, cli, home, organisation, scope, scoring, units
