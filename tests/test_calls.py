@@ -1,0 +1,301 @@
+"""Welcome calls: the list, the lock, outcomes, hand-over, scope and the figures."""
+import threading
+
+import pytest
+
+from recruiter import calls_data, privacy
+from recruiter.db import connect
+from tests.factories import make_association, make_member, make_signup
+
+T0 = "2026-11-02T09:00:00+00:00"
+
+
+def targets_of(db, association_id):
+    return list(db.query(
+        """select t.* from call_targets t join call_lists l on l.id = t.list_id
+           where l.association_id = ? and l.kind = 'welcome' order by t.id""", [association_id]))
+
+
+def take(db, association, caller, at=T0):
+    listed = calls_data.sync_welcome(db, association["id"])
+    target_id = calls_data.next_target(db, listed["id"], caller["id"], at)
+    return calls_data.target(db, target_id) if target_id else None
+
+
+def record(db, row, caller, outcome, at=T0, **extra):
+    call = {"client_uuid": f"uuid-{row['id']}-{at}-{outcome}", "outcome": outcome, **extra}
+    return calls_data.record_call(db, row, caller["id"], call, at)
+
+
+@pytest.fixture
+def scene(db, login_as):
+    a = make_association(db)
+    chair = make_member(db, association=a, role="chair")
+    recruiter = make_member(db, association=a, first_name="Vera")
+    return {"a": a, "chair": chair, "recruiter": recruiter,
+            "chair_client": login_as(chair, role="chair")}
+
+
+def test_a_signup_enters_its_association_list_due_seven_days_later(db):
+    a, b = make_association(db), make_association(db)
+    signup = make_signup(db, association=a, created_at="2026-11-01T10:00:00+00:00")
+    calls_data.sync_welcome(db, a["id"])
+    calls_data.sync_welcome(db, b["id"])
+    calls_data.sync_welcome(db, a["id"])  # a second look adds nobody twice
+    rows = targets_of(db, a["id"])
+    assert [(r["signup_id"], r["due_on"], r["state"]) for r in rows] == [
+        (signup["id"], "2026-11-08", "waiting")]
+    assert targets_of(db, b["id"]) == []
+
+
+def test_a_municipal_organisation_sets_its_own_due_days(db, login_as):
+    a = make_association(db)
+    admin = make_member(db, association=None, role="municipal_admin",
+                        unit={"id": a["municipality_id"]})
+    client = login_as(admin)
+    assert client.post(f"/valkomna/kommun/{a['municipality_id']}", data={"days": 3}
+                       ).status_code == 302
+    make_signup(db, association=a, created_at="2026-11-01T10:00:00+00:00")
+    calls_data.sync_welcome(db, a["id"])
+    assert targets_of(db, a["id"])[0]["due_on"] == "2026-11-04"
+    assert client.post(f"/valkomna/kommun/{a['municipality_id']}", data={"days": 999}
+                       ).status_code == 200
+    assert db.table("municipalities").get(a["municipality_id"])["welcome_due_days"] == 3
+    other = make_association(db)
+    assert client.get(f"/valkomna/kommun/{other['municipality_id']}").status_code == 403
+
+
+def test_unplaced_withdrawn_erased_and_duplicate_signups_never_enter(db, scene):
+    a = scene["a"]
+    make_signup(db, association=None)
+    make_signup(db, association=a, status="cancelled")
+    erased = make_signup(db, association=a)
+    privacy.erase_signup(db, erased["id"], then_checkpoint=False)
+    first = make_signup(db, association=a)
+    make_signup(db, association=a, duplicate_of=first["id"])
+    calls_data.sync_welcome(db, a["id"])
+    assert [r["signup_id"] for r in targets_of(db, a["id"])] == [first["id"]]
+    # Withdrawn after it was listed: nobody is handed the person any more.
+    db.execute("update signups set status = 'cancelled' where id = ?", [first["id"]])
+    assert take(db, a, scene["chair"]) is None
+    assert calls_data.progress(db, a["id"], T0)["waiting"] == 0
+
+
+@pytest.mark.parametrize("at, overdue", [
+    ("2026-03-09T22:59:59+00:00", 0),  # 23:59:59 in Sweden on the due date (CET)
+    ("2026-03-09T23:00:00+00:00", 1),  # midnight in Sweden: the day after
+])
+def test_overdue_from_the_swedish_day_after_the_due_date(db, at, overdue):
+    a = make_association(db)
+    # 00:30 on 2 March in Sweden, still 1 March in UTC: due 9 March, Swedish dates.
+    make_signup(db, association=a, created_at="2026-03-01T23:30:00+00:00")
+    calls_data.sync_welcome(db, a["id"])
+    assert targets_of(db, a["id"])[0]["due_on"] == "2026-03-09"
+    counts = calls_data.progress(db, a["id"], at)
+    assert (counts["waiting"], counts["overdue"]) == (1, overdue)
+
+
+def test_no_answer_comes_back_a_day_later_and_three_make_could_not_reach(db, scene):
+    a, chair = scene["a"], scene["chair"]
+    make_signup(db, association=a)
+    row = take(db, a, chair)
+    record(db, row, chair, "no_answer")
+    assert take(db, a, chair, "2026-11-03T08:59:59+00:00") is None
+    row = take(db, a, chair, "2026-11-03T09:00:00+00:00")
+    assert row["tries"] == 1
+    record(db, row, chair, "no_answer", "2026-11-03T09:00:00+00:00")
+    row = take(db, a, chair, "2026-11-04T09:00:00+00:00")
+    record(db, row, chair, "no_answer", "2026-11-04T09:00:00+00:00")
+    final = targets_of(db, a["id"])[0]
+    assert (final["state"], final["tries"]) == ("could_not_reach", 3)
+    assert take(db, a, chair, "2026-11-30T09:00:00+00:00") is None
+
+
+def test_a_replayed_outcome_is_stored_once(db, scene):
+    a, chair = scene["a"], scene["chair"]
+    make_signup(db, association=a)
+    row = take(db, a, chair)
+    call = {"client_uuid": "same-key-123", "outcome": "no_answer"}
+    assert calls_data.record_call(db, row, chair["id"], call, T0) is True
+    assert calls_data.record_call(db, row, chair["id"], call, T0) is False
+    assert db.table("calls").count == 1
+    assert targets_of(db, a["id"])[0]["tries"] == 1
+
+
+def test_twenty_callers_asking_at_once_get_twenty_different_people(app, db):
+    a = make_association(db)
+    callers = [make_member(db, association=a) for _ in range(20)]
+    for _ in range(25):
+        make_signup(db, association=a)
+    listed = calls_data.sync_welcome(db, a["id"])
+    start = threading.Barrier(20)
+    got, errors = [], []
+
+    def ask(caller):
+        connection = connect(app.config["DATABASE"])
+        try:
+            start.wait()
+            got.append(calls_data.next_target(connection, listed["id"], caller["id"], T0))
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask, args=(c,)) for c in callers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(got) == 20 and None not in got and len(set(got)) == 20
+    holders = {r["id"]: r["locked_by"] for r in targets_of(db, a["id"]) if r["locked_by"]}
+    assert sorted(holders) == sorted(got) and len(set(holders.values())) == 20
+
+
+def test_a_lock_runs_out_after_fifteen_minutes_and_the_person_comes_back(db, scene):
+    a, chair = scene["a"], scene["chair"]
+    other = make_member(db, association=a)
+    make_signup(db, association=a)
+    held = take(db, a, chair)
+    assert take(db, a, chair, "2026-11-02T09:05:00+00:00")["id"] == held["id"]  # a reload
+    assert take(db, a, other, "2026-11-02T09:14:59+00:00") is None
+    assert take(db, a, other, "2026-11-02T09:15:00+00:00")["id"] == held["id"]
+
+
+def call_page(client, association_id):
+    response = client.post(f"/valkomna/{association_id}/nasta")
+    assert response.status_code == 302
+    return response.headers["Location"]
+
+
+def test_the_chair_calls_and_the_recruiter_not_confirmed_is_settled_audited(db, scene):
+    a, client, recruiter = scene["a"], scene["chair_client"], scene["recruiter"]
+    signup = make_signup(db, recruiter=recruiter, phone="+46701234567", first_name="Nora")
+    url = call_page(client, a["id"])
+    page = client.get(url).get_data(as_text=True)
+    assert "Nora" in page and "Vera" in page and 'href="tel:+46701234567"' in page
+    assert "sms:+46701234567?body=Hej%20Nora%21%20V%C3%A4lkommen%20till%20Partiet" in page
+    response = client.post(url, data={"client_uuid": "abcdef-1", "outcome": "reached",
+                                      "recruiter": "no", "active": ["doors", "phone"],
+                                      "note": "Ring efter sex."})
+    assert response.status_code == 302
+    stored = next(db.table("calls").rows_where())
+    assert (stored["outcome"], stored["note"]) == ("reached", "Ring efter sex.")
+    assert '"active": ["doors", "phone"]' in stored["answers"]
+    assert "Nora" in client.get(f"/valkomna/{a['id']}").get_data(as_text=True)
+    target = targets_of(db, a["id"])[0]
+    assert (target["state"], target["needs_decision"]) == ("reached", 1)
+    assert db.table("signups").get(signup["id"])["recruiter_id"] == recruiter["id"]
+    assert client.post(f"/valkomna/{a['id']}/beslut/{target['id']}/ta-bort").status_code == 302
+    after = db.table("signups").get(signup["id"])
+    assert (after["recruiter_id"], after["source"]) == (None, "own_initiative")
+    audit = list(db.table("audit_log").rows_where("action = 'welcome_credit'"))
+    assert [(r["object_id"], r["outcome"]) for r in audit] == [(signup["id"], "cleared")]
+    assert client.post(f"/valkomna/{a['id']}/beslut/{target['id']}/ta-bort").status_code == 404
+
+
+def test_a_confirmed_recruiter_needs_no_decision(db, scene):
+    a, client = scene["a"], scene["chair_client"]
+    make_signup(db, recruiter=scene["recruiter"])
+    url = call_page(client, a["id"])
+    client.post(url, data={"client_uuid": "abcdef-2", "outcome": "reached", "recruiter": "yes"})
+    assert targets_of(db, a["id"])[0]["needs_decision"] == 0
+
+
+def test_bad_input_keeps_what_was_typed_and_stores_nothing(db, scene):
+    a, client = scene["a"], scene["chair_client"]
+    make_signup(db, association=a)
+    url = call_page(client, a["id"])
+    long_note = "x" * 501
+    page = client.post(url, data={"client_uuid": "abcdef-3", "outcome": "reached",
+                                  "note": long_note}).get_data(as_text=True)
+    assert "Högst 500 tecken." in page and long_note in page
+    page = client.post(url, data={"client_uuid": "abcdef-3", "outcome": "call_back",
+                                  "call_back_at": "2020-01-01T10:00"}).get_data(as_text=True)
+    assert "Välj en tid som inte har varit." in page
+    assert db.table("calls").count == 0
+    assert client.post(url, data={"client_uuid": "abcdef-3", "outcome": "call_back",
+                                  "call_back_at": "2099-01-01T10:00"}).status_code == 302
+    assert targets_of(db, a["id"])[0]["next_try_at"] == "2099-01-01T09:00:00+00:00"
+
+
+def test_the_chair_hands_a_person_over_within_the_municipality(db, scene, login_as):
+    a, client = scene["a"], scene["chair_client"]
+    municipality = db.table("municipalities").get(a["municipality_id"])
+    b = make_association(db, municipality=municipality)
+    far = make_association(db)
+    signup = make_signup(db, association=a)
+    url = call_page(client, a["id"])
+    page = client.post(url, data={"client_uuid": "abcdef-4", "outcome": "handed_over",
+                                  "handover_to": far["id"]}).get_data(as_text=True)
+    assert "Välj en förening i listan." in page and db.table("calls").count == 0
+    assert client.post(url, data={"client_uuid": "abcdef-4", "outcome": "handed_over",
+                                  "handover_to": b["id"]}).status_code == 302
+    assert targets_of(db, a["id"])[0]["state"] == "handed_over"
+    assert [(r["signup_id"], r["state"]) for r in targets_of(db, b["id"])] == [
+        (signup["id"], "waiting")]
+    b_chair = make_member(db, association=b, role="chair")
+    assert take(db, b, b_chair)["signup_id"] == signup["id"]
+
+
+def test_a_welcomer_hands_nobody_over(db, scene, login_as):
+    a = scene["a"]
+    make_association(db, municipality=db.table("municipalities").get(a["municipality_id"]))
+    welcomer = make_member(db, association=a)
+    db.table("welcomers").insert({"association_id": a["id"], "member_id": welcomer["id"],
+                                  "created_at": T0})
+    make_signup(db, association=a)
+    client = login_as(welcomer)
+    url = call_page(client, a["id"])
+    assert "Hör till en annan förening" not in client.get(url).get_data(as_text=True)
+    client.post(url, data={"client_uuid": "abcdef-5", "outcome": "handed_over",
+                           "handover_to": 1})
+    assert db.table("calls").count == 0
+
+
+def test_who_may_call_see_progress_and_name_welcomers(db, scene, login_as):
+    a = scene["a"]
+    elsewhere = make_association(db)
+    member = make_member(db, association=a)
+    welcomer = make_member(db, association=a)
+    make_signup(db, association=a, email="secret-person@example.org")
+    plain = login_as(member)
+    assert plain.get(f"/valkomna/{a['id']}").status_code == 403
+    assert plain.post(f"/valkomna/{a['id']}/nasta").status_code == 403
+    chair = scene["chair_client"]
+    assert chair.post(f"/valkomna/{a['id']}/valkomnare",
+                      data={"members": [welcomer["id"]]}).status_code == 302
+    assert plain.get(f"/valkomna/{a['id']}/valkomnare").status_code == 403
+    helper = login_as(welcomer)
+    assert helper.get(f"/valkomna/{a['id']}").status_code == 200
+    assert helper.get(f"/valkomna/{elsewhere['id']}").status_code == 403
+    url = call_page(helper, a["id"])
+    assert "secret-person@example.org" in helper.get(url).get_data(as_text=True)
+    # Held by the welcomer: the chair taking the next person gets nobody, sees no details.
+    assert "secret-person" not in chair.get(url, follow_redirects=True).get_data(as_text=True)
+    admin = login_as(make_member(db, association=None, role="municipal_admin",
+                                 unit={"id": a["municipality_id"]}))
+    overview = admin.get(f"/valkomna/{a['id']}")
+    assert overview.status_code == 200 and "secret-person" not in overview.get_data(as_text=True)
+    assert admin.post(f"/valkomna/{a['id']}/nasta").status_code == 403
+    # Taken off the welcomers: no more calls.
+    assert chair.post(f"/valkomna/{a['id']}/valkomnare", data={}).status_code == 302
+    assert helper.post(f"/valkomna/{a['id']}/nasta").status_code == 403
+
+
+def test_pausing_gives_the_person_back(db, scene):
+    a, client = scene["a"], scene["chair_client"]
+    make_signup(db, association=a)
+    url = call_page(client, a["id"])
+    assert client.post(url + "/paus").status_code == 302
+    assert targets_of(db, a["id"])[0]["locked_by"] is None
+
+
+def test_erasing_a_signup_empties_the_notes_about_it(db, scene):
+    a, chair = scene["a"], scene["chair"]
+    signup = make_signup(db, association=a)
+    row = take(db, a, chair)
+    record(db, row, chair, "reached", note="Vill ha material.", answers={"call_later": True})
+    privacy.erase_signup(db, signup["id"], then_checkpoint=False)
+    stored = next(db.table("calls").rows_where())
+    assert (stored["outcome"], stored["note"], stored["answers"]) == ("reached", None, "{}")
