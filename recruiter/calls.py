@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from . import audit, calls_data, calls_team
-from .calls_forms import (OUTCOME_NAMES, QUESTIONS, DueDaysForm, WelcomersForm, call_form,
-                          choices)
+from .calls_forms import (OUTCOME_NAMES, QUESTIONS, DecisionForm, DueDaysForm, WelcomersForm,
+                          call_form, choices)
 from .db import get_db
 from .scope import require_unit
 
@@ -138,21 +138,23 @@ def pause(association_id, target_id):
     return redirect(url_for(".index", association_id=association_id))
 
 
-@bp.route("/<int:association_id>/beslut/<int:target_id>/<any(behall,'ta-bort'):choice>",
-          methods=["POST"])
+@bp.route("/<int:association_id>/beslut/<int:target_id>", methods=["POST"])
 @login_required
-def decide(association_id, target_id, choice):
+def decide(association_id, target_id):
     """The chair settles a recruiter the new member did not confirm: keep or clear the credit."""
     _chair_unit(association_id)
     db = get_db()
     row = held_target(association_id, target_id)
     if not row["needs_decision"]:
         abort(404)
-    calls_data.settle_credit(db, row, keep=choice == "behall")
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    keep = form.choice.data == "keep"
+    calls_data.settle_credit(db, row, keep=keep)
     audit.record(db, "welcome_credit", current_user.member_id, "signup", row["signup_id"],
-                 outcome="kept" if choice == "behall" else "cleared")
-    flash(_("Klart.") if choice == "behall"
-          else _("Anmälningen räknas nu som egen kraft."), "success")
+                 outcome="kept" if keep else "cleared")
+    flash(_("Klart.") if keep else _("Anmälningen räknas nu som egen kraft."), "success")
     return redirect(url_for(".index", association_id=association_id))
 
 

@@ -126,3 +126,9 @@ class DueDaysForm(FlaskForm):
     """How many days a new member may wait for the welcome call."""
     days = SelectField(_l("Välkomstsamtal inom"), coerce=int,
                        choices=choices((d, _l("%(num)d dagar", num=d)) for d in (3, 5, 7, 10, 14, 21, 30)))
+
+
+class DecisionForm(FlaskForm):
+    """The chair's answer when a new member did not confirm their recruiter."""
+    choice = RadioField(choices=choices((("keep", _l("Räknas")), ("clear", _l("Egen kraft")))),
+                        validators=[DataRequired()])

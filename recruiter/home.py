@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from . import accounts
+from . import accounts, calls_data, calls_team
 from .db import get_db
 from .forms import LanguageForm
 from .i18n import LANG_COOKIE
@@ -45,7 +45,10 @@ def index():
     db = get_db()
     role = current_user.role
     new_signups = (count_new_signups(db, role["unit_id"]) if role["role"] == "chair" else None)
-    return render_template("home/index.html", new_signups=new_signups,
+    welcome = welcome_counts(db, role["unit_id"]) if role["role"] == "chair" or (
+        role["role"] == "member"
+        and calls_team.is_welcomer(db, role["unit_id"], current_user.member_id)) else None
+    return render_template("home/index.html", new_signups=new_signups, welcome=welcome,
                            new_signup_days=NEW_SIGNUP_DAYS,
                            several_roles=len(accounts.member_roles(db, current_user.member_id)) > 1)
 
@@ -54,6 +57,12 @@ def count_new_signups(db, association_id, days=NEW_SIGNUP_DAYS):
     """Sign-ups that chose the association in the last `days` days, withdrawn ones left out."""
     since = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
     return next(db.query(NEW_SIGNUPS_SQL, [association_id, since]))["n"]
+
+
+def welcome_counts(db, association_id):
+    """The chair's card: how many wait for their welcome call, how many of them are late."""
+    calls_data.sync_welcome(db, association_id)
+    return calls_data.progress(db, association_id)
 
 
 @bp.route("/sprak", methods=["POST"])

@@ -71,8 +71,6 @@ def object_urls(app, ids):
             continue
         if "action" in arguments:
             values["action"] = "inaktivera"
-        if "choice" in arguments:
-            values["choice"] = "ta-bort"
         yield from _methods(rule, values)
 
 

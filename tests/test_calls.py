@@ -186,12 +186,14 @@ def test_the_chair_calls_and_the_recruiter_not_confirmed_is_settled_audited(db, 
     target = targets_of(db, a["id"])[0]
     assert (target["state"], target["needs_decision"]) == ("reached", 1)
     assert db.table("signups").get(signup["id"])["recruiter_id"] == recruiter["id"]
-    assert client.post(f"/valkomna/{a['id']}/beslut/{target['id']}/ta-bort").status_code == 302
+    decide = f"/valkomna/{a['id']}/beslut/{target['id']}"
+    assert client.post(decide, data={"choice": "nonsense"}).status_code == 400
+    assert client.post(decide, data={"choice": "clear"}).status_code == 302
     after = db.table("signups").get(signup["id"])
     assert (after["recruiter_id"], after["source"]) == (None, "own_initiative")
     audit = list(db.table("audit_log").rows_where("action = 'welcome_credit'"))
     assert [(r["object_id"], r["outcome"]) for r in audit] == [(signup["id"], "cleared")]
-    assert client.post(f"/valkomna/{a['id']}/beslut/{target['id']}/ta-bort").status_code == 404
+    assert client.post(decide, data={"choice": "clear"}).status_code == 404
 
 
 def test_a_confirmed_recruiter_needs_no_decision(db, scene):
@@ -299,3 +301,17 @@ def test_erasing_a_signup_empties_the_notes_about_it(db, scene):
     privacy.erase_signup(db, signup["id"], then_checkpoint=False)
     stored = next(db.table("calls").rows_where())
     assert (stored["outcome"], stored["note"], stored["answers"]) == ("reached", None, "{}")
+
+
+def test_the_start_page_shows_waiting_and_overdue_welcomes(db, scene, login_as):
+    a, client = scene["a"], scene["chair_client"]
+    make_signup(db, association=a, created_at="2020-01-01T10:00:00+00:00")
+    make_signup(db, association=a)
+    page = client.get("/").get_data(as_text=True)
+    assert "2 väntar på välkomstsamtal" in page and "1 är försenad." in page
+    assert f'href="/valkomna/{a["id"]}"' in page
+    member = make_member(db, association=a)
+    assert "välkomstsamtal" not in login_as(member).get("/").get_data(as_text=True)
+    db.table("welcomers").insert({"association_id": a["id"], "member_id": member["id"],
+                                  "created_at": T0})
+    assert "2 väntar på välkomstsamtal" in login_as(member).get("/").get_data(as_text=True)
