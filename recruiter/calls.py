@@ -82,10 +82,11 @@ def call(association_id, target_id):
     db = get_db()
     row = held_target(association_id, target_id)
     form = _form(db, row)
-    if not calls_data.holds(row, current_user.member_id):
-        if form.is_submitted() and calls_team.already_recorded(db, form.client_uuid.data):
-            return redirect(url_for(".index", association_id=association_id))
-        flash(_("Personen är inte din längre (15 minuter gick). Ta nästa."), "error")
+    if form.is_submitted() and calls_team.already_recorded(db, form.client_uuid.data):
+        return redirect(url_for(".index", association_id=association_id))  # a double tap
+    allowed = calls_data.may_record if form.is_submitted() else calls_data.holds
+    if not allowed(row, current_user.member_id):
+        flash(_("Personen är inte din längre: någon annan har tagit den. Ta nästa."), "error")
         return redirect(url_for(".index", association_id=association_id))
     if form.validate_on_submit():
         if form.outcome.data == "handed_over" and current_user.role["role"] != "chair":

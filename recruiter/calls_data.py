@@ -163,6 +163,15 @@ def holds(target_row, caller_id, at=None):
             and (target_row["locked_until"] or "") > (at or now()))
 
 
+def may_record(target_row, caller_id):
+    """True when this caller may store an outcome: they took the person last.
+
+    Past the lock's 15 minutes too (a long call), unless someone else has
+    since taken the person.
+    """
+    return target_row["state"] == "waiting" and target_row["locked_by"] == caller_id
+
+
 def release(db, target_id, caller_id):
     """Give the person back to the list (the caller pauses)."""
     db.execute("""update call_targets set locked_by = null, locked_until = null

@@ -315,3 +315,28 @@ def test_the_start_page_shows_waiting_and_overdue_welcomes(db, scene, login_as):
     db.table("welcomers").insert({"association_id": a["id"], "member_id": member["id"],
                                   "created_at": T0})
     assert "2 väntar på välkomstsamtal" in login_as(member).get("/").get_data(as_text=True)
+
+
+def test_a_double_tap_stores_one_call_and_a_long_call_still_counts(db, scene, login_as):
+    a, client = scene["a"], scene["chair_client"]
+    make_signup(db, association=a)
+    url = call_page(client, a["id"])
+    # The call took longer than the lock: nobody else took the person, so it counts.
+    db.execute("update call_targets set locked_until = '2000-01-01T00:00:00+00:00'")
+    form = {"client_uuid": "double-tap-1", "outcome": "no_answer"}
+    assert client.post(url, data=form).status_code == 302
+    assert client.post(url, data=form).status_code == 302
+    assert db.table("calls").count == 1
+    assert targets_of(db, a["id"])[0]["tries"] == 1
+
+
+def test_an_outcome_for_a_person_someone_else_took_is_refused(db, scene, login_as):
+    a, client = scene["a"], scene["chair_client"]
+    make_signup(db, association=a, email="taken-person@example.org")
+    url = call_page(client, a["id"])
+    other = make_member(db, association=a)
+    db.execute("update call_targets set locked_by = ?", [other["id"]])
+    page = client.post(url, data={"client_uuid": "late-1", "outcome": "reached"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "någon annan har tagit den" in page and "taken-person" not in page
+    assert db.table("calls").count == 0
