@@ -21,6 +21,12 @@ from .scope import require_unit
 bp = Blueprint("calls", __name__, url_prefix="/valkomna")
 
 
+@bp.app_template_global()
+def welcomed_in_time(level, unit_id):
+    """For the overviews: {child unit id: (welcomed in time, due)} (calls_team)."""
+    return calls_team.welcomed_in_time(get_db(), level, unit_id)
+
+
 def caller_unit(association_id):
     """The association, if the current role may make its welcome calls (chair or welcomer)."""
     unit = require_unit("association", association_id, "member")

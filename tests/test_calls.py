@@ -340,3 +340,29 @@ def test_an_outcome_for_a_person_someone_else_took_is_refused(db, scene, login_a
                        follow_redirects=True).get_data(as_text=True)
     assert "någon annan har tagit den" in page and "taken-person" not in page
     assert db.table("calls").count == 0
+
+
+def test_the_overviews_show_the_share_welcomed_in_time_per_unit(db, login_as):
+    a = make_association(db)
+    municipality = db.table("municipalities").get(a["municipality_id"])
+    b = make_association(db, municipality=municipality)
+    chair = make_member(db, association=a, role="chair")
+    on_time, late, _ = (make_signup(db, association=a, created_at="2026-10-01T10:00:00+00:00")
+                        for _ in range(3))
+    make_signup(db, association=b, created_at="2026-10-01T10:00:00+00:00")
+    for signup, at in ((on_time, "2026-10-08T21:59:00+00:00"),  # 23:59 on the due date
+                       (late, "2026-10-08T22:00:00+00:00")):  # midnight: a day late
+        row = take(db, a, chair, at)
+        assert row["signup_id"] == signup["id"]
+        record(db, row, chair, "reached", at)
+    # Not due yet: counted nowhere.
+    make_signup(db, association=a)
+    from recruiter import calls_team
+    figures = calls_team.welcomed_in_time(db, "municipality", municipality["id"])
+    assert figures == {a["id"]: (1, 3), b["id"]: (0, 1)}
+    assert calls_team.welcomed_in_time(db, "district", municipality["district_id"]) == {
+        municipality["id"]: (1, 4)}
+    admin = login_as(make_member(db, association=None, role="municipal_admin",
+                                 unit=municipality))
+    page = admin.get(f"/oversikt/municipality/{municipality['id']}").get_data(as_text=True)
+    assert "Välkomnade i tid" in page and "33 %" in page
