@@ -5,6 +5,8 @@ Everything lives under /valkomna. A caller sees only the person they hold
 answers that need a decision, never the whole list's contact details.
 """
 import uuid
+
+import click
 from urllib.parse import quote
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template,
@@ -12,13 +14,14 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import audit, calls_data, calls_team
+from . import audit, calls_data, calls_team, mail
 from .calls_forms import (OUTCOME_NAMES, QUESTIONS, DecisionForm, DueDaysForm, WelcomersForm,
                           call_form, choices)
 from .db import get_db
 from .scope import require_unit
 
-bp = Blueprint("calls", __name__, url_prefix="/valkomna")
+# cli_group=None: `flask send-welcome-digest`, beside the commands in cli.py.
+bp = Blueprint("calls", __name__, url_prefix="/valkomna", cli_group=None)
 
 
 @bp.app_template_global()
@@ -214,3 +217,26 @@ def due_days(municipality_id):
     if not form.is_submitted():
         form.days.data = calls_team.due_days(db, municipality_id)
     return render_template("calls/due_days.html", unit=unit, form=form)
+
+
+@bp.cli.command("send-welcome-digest")
+def send_welcome_digest_command():
+    """Mail each chair how many new members wait for a welcome call (for cron, weekly).
+
+    Counts and a link only: no names or contact details in the mail.
+    """
+    db = get_db()
+    rows = calls_team.digest(db)
+    if not current_app.config.get("MAIL_SERVER"):
+        raise click.ClickException("Ingen e-postserver (MAIL_SERVER) är inställd: inget skickat.")
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    sent = 0
+    for row in rows:
+        with current_app.test_request_context(base_url=base):
+            link = base + url_for("calls.index", association_id=row["association_id"])
+            sent += mail.send_text(row["email"], _("Nya medlemmar väntar på välkomstsamtal"), _(
+                "%(waiting)d nya medlemmar väntar på välkomstsamtal, varav %(overdue)d är "
+                "försenade. Ta nästa person i Värva:", waiting=row["waiting"],
+                overdue=row["overdue"]) + f"\n\n{link}\n")
+    audit.record(db, "welcome_digest", outcome=str(sent))
+    click.echo(f"{sent} brev skickade till ordförande.")

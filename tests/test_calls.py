@@ -366,3 +366,54 @@ def test_the_overviews_show_the_share_welcomed_in_time_per_unit(db, login_as):
                                  unit=municipality))
     page = admin.get(f"/oversikt/municipality/{municipality['id']}").get_data(as_text=True)
     assert "Välkomnade i tid" in page and "33 %" in page
+
+
+@pytest.fixture
+def outbox(app, monkeypatch):
+    """Mails the app sends, as (to, subject, body), with SMTP configured."""
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self):
+            pass
+
+        def send_message(self, message):
+            sent.append((message["To"], message["Subject"], message.get_content()))
+
+    monkeypatch.setattr("recruiter.mail.smtplib.SMTP", FakeSMTP)
+    app.config.update(MAIL_SERVER="smtp.example.org", MAIL_FROM="varva@example.org",
+                      PUBLIC_BASE_URL="https://varva.example.org")
+    return sent
+
+
+def test_the_weekly_digest_mails_each_chair_counts_and_a_link_only(db, runner, outbox):
+    a, calm = make_association(db), make_association(db)
+    chair = make_member(db, association=a, role="chair", email="ordf@example.org")
+    make_member(db, association=calm, role="chair")
+    make_signup(db, association=a, created_at="2020-01-01T10:00:00+00:00",
+                first_name="Hemlignamn", email="hemlig@example.org")
+    make_signup(db, association=a)
+    result = runner.invoke(args=["send-welcome-digest"])
+    assert result.exit_code == 0, result.output
+    assert len(outbox) == 1
+    to, subject, body = outbox[0]
+    assert to == chair["email"] and "2 nya medlemmar" in body and "1 är försenade" in body
+    assert f"https://varva.example.org/valkomna/{a['id']}" in body
+    assert "Hemlignamn" not in body and "hemlig@" not in body
+
+
+def test_the_digest_says_so_when_no_mail_is_set_up(db, runner):
+    a = make_association(db)
+    make_member(db, association=a, role="chair")
+    make_signup(db, association=a)
+    result = runner.invoke(args=["send-welcome-digest"])
+    assert result.exit_code != 0 and "MAIL_SERVER" in result.output
