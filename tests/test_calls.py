@@ -417,3 +417,16 @@ def test_the_digest_says_so_when_no_mail_is_set_up(db, runner):
     make_signup(db, association=a)
     result = runner.invoke(args=["send-welcome-digest"])
     assert result.exit_code != 0 and "MAIL_SERVER" in result.output
+
+
+def test_the_demo_association_has_welcomes_in_every_state(app, db, runner):
+    from recruiter import demo
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    home = next(db.table("associations").rows_where("code = ?", [demo.HOME_ASSOCIATION]))
+    states = {r["state"] for r in targets_of(db, home["id"])}
+    assert {"reached", "not_interested", "could_not_reach", "waiting"} <= states
+    counts = calls_data.progress(db, home["id"])
+    assert counts["needs_decision"] == 1 and counts["overdue"] > 0
+    assert not any(r["locked_by"] for r in targets_of(db, home["id"]))
+    assert runner.invoke(args=["seed-demo", "--force"]).exit_code == 0  # twice: no new calls
+    assert db.table("calls").count == 7
