@@ -7,16 +7,15 @@ answers that need a decision, never the whole list's contact details.
 import uuid
 
 import click
-from urllib.parse import quote
-
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template,
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
-from . import audit, calls_data, calls_team, mail
+from . import audit, calls_data, calls_team
 from .calls_forms import (OUTCOME_NAMES, QUESTIONS, DecisionForm, DueDaysForm, WelcomersForm,
-                          call_form, choices)
+                          call_form, choices, contact_links)
 from .db import get_db
 from .scope import require_unit
 
@@ -64,9 +63,9 @@ def index(association_id):
     calls_data.sync_welcome(db, association_id)
     return render_template(
         "calls/index.html", unit=unit, may_call=may_call, is_chair=role == "chair",
-        counts=calls_data.progress(db, association_id),
-        decisions=calls_data.decisions(db, association_id) if role == "chair" else [],
-        reached_today=calls_data.reached_today(db, current_user.member_id))
+        counts=calls_team.progress(db, association_id),
+        decisions=calls_team.decisions(db, association_id) if role == "chair" else [],
+        reached_today=calls_team.reached_today(db, current_user.member_id))
 
 
 @bp.route("/<int:association_id>/nasta", methods=["POST"])
@@ -98,43 +97,64 @@ def call(association_id, target_id):
         flash(_("Personen är inte din längre: någon annan har tagit den. Ta nästa."), "error")
         return redirect(url_for(".index", association_id=association_id))
     if form.validate_on_submit():
-        if form.outcome.data == "handed_over" and current_user.role["role"] != "chair":
-            abort(403)
-        calls_data.record_call(db, row, current_user.member_id, {
-            "client_uuid": form.client_uuid.data, "outcome": form.outcome.data,
-            "answers": form.answers(row["kind"]), "note": form.note.data,
-            "call_back_at": form.call_back_utc(), "handover_to": form.handover_to.data})
+        _record(db, row, form)
         flash(_("Sparat: %(outcome)s.", outcome=OUTCOME_NAMES[form.outcome.data]), "success")
         return redirect(url_for(".index", association_id=association_id))
     if not form.is_submitted():
         form.client_uuid.data = str(uuid.uuid4())
     return render_template("calls/call.html", unit=unit, person=row, form=form,
-                           questions=QUESTIONS[row["kind"]], links=_contact_links(unit, row),
+                           questions=QUESTIONS[row["kind"]], links=contact_links(unit, row),
                            overdue=row["due_on"] < calls_data.swedish_today())
 
 
-def _form(db, row):
+@bp.route("/api/samtal", methods=["POST"])
+@login_required
+def api_call():
+    """An outcome from the phone's outbox: 201 stored, 200 replay, 409 taken, 422 invalid."""
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:
+        payload = None
+    if not isinstance(payload, dict) or not isinstance(payload.get("target_id"), int):
+        return {"errors": {"_": [_("Skicka ett JSON-objekt med target_id.")]}}, 422
+    db = get_db()
+    row = calls_data.target(db, payload["target_id"])
+    if row is None:
+        abort(404)
+    caller_unit(row["association_id"])
+    if calls_team.already_recorded(db, payload.get("client_uuid")):
+        return {"created": False}, 200
+    if not calls_data.may_record(row, current_user.member_id):
+        return {"errors": {"_": [_("Någon annan har tagit personen sedan dess.")]}}, 409
+    form = _form(db, row, formdata=_multidict(payload))
+    if not form.validate():
+        return {"errors": form.errors}, 422
+    _record(db, row, form)
+    return {"created": True}, 201
+
+
+def _multidict(payload):
+    """JSON values as form data: a list becomes repeated values, null is left out."""
+    return MultiDict([(key, str(value)) for key, values in payload.items()
+                      for value in (values if isinstance(values, list) else [values])
+                      if value is not None and not isinstance(value, (dict, list))])
+
+
+def _record(db, row, form):
+    if form.outcome.data == "handed_over" and current_user.role["role"] != "chair":
+        abort(403)
+    calls_data.record_call(db, row, current_user.member_id, {
+        "client_uuid": form.client_uuid.data, "outcome": form.outcome.data,
+        "answers": form.answers(row["kind"]), "note": form.note.data,
+        "call_back_at": form.call_back_utc(), "handover_to": form.handover_to.data})
+
+
+def _form(db, row, formdata=None):
     handover = calls_team.other_associations(db, row["association_id"]) \
         if current_user.role["role"] == "chair" else []
     return call_form(row["kind"], handover,
                      _("Ja, %(name)s", name=row["recruiter_first_name"])
-                     if row["recruiter_first_name"] else None)
-
-
-def _contact_links(unit, row):
-    """tel:, sms: with a prepared Swedish text, and mailto: for the person held."""
-    text = _("Hej %(name)s! Välkommen till %(party)s och %(association)s. Jag heter %(me)s och "
-             "ringer från föreningen. Hör gärna av dig när det passar!",
-             name=row["first_name"], party=current_app.config["PARTY_NAME"],
-             association=unit["association_name"], me=current_user.first_name)
-    links = {}
-    if row["phone"]:
-        links["tel"] = f"tel:{row['phone']}"
-        links["sms"] = f"sms:{row['phone']}?body={quote(text)}"
-    if row["email"]:
-        subject = _("Välkommen till %(party)s", party=current_app.config["PARTY_NAME"])
-        links["mailto"] = f"mailto:{row['email']}?subject={quote(subject)}&body={quote(text)}"
-    return links
+                     if row["recruiter_first_name"] else None, formdata)
 
 
 @bp.route("/<int:association_id>/samtal/<int:target_id>/paus", methods=["POST"])
@@ -161,7 +181,7 @@ def decide(association_id, target_id):
     if not form.validate_on_submit():
         abort(400)
     keep = form.choice.data == "keep"
-    calls_data.settle_credit(db, row, keep=keep)
+    calls_team.settle_credit(db, row, keep=keep)
     audit.record(db, "welcome_credit", current_user.member_id, "signup", row["signup_id"],
                  outcome="kept" if keep else "cleared")
     flash(_("Klart.") if keep else _("Anmälningen räknas nu som egen kraft."), "success")
@@ -225,18 +245,7 @@ def send_welcome_digest_command():
 
     Counts and a link only: no names or contact details in the mail.
     """
-    db = get_db()
-    rows = calls_team.digest(db)
     if not current_app.config.get("MAIL_SERVER"):
         raise click.ClickException("Ingen e-postserver (MAIL_SERVER) är inställd: inget skickat.")
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    sent = 0
-    for row in rows:
-        with current_app.test_request_context(base_url=base):
-            link = base + url_for("calls.index", association_id=row["association_id"])
-            sent += mail.send_text(row["email"], _("Nya medlemmar väntar på välkomstsamtal"), _(
-                "%(waiting)d nya medlemmar väntar på välkomstsamtal, varav %(overdue)d är "
-                "försenade. Ta nästa person i Värva:", waiting=row["waiting"],
-                overdue=row["overdue"]) + f"\n\n{link}\n")
-    audit.record(db, "welcome_digest", outcome=str(sent))
+    sent = calls_team.send_digest(get_db())
     click.echo(f"{sent} brev skickade till ordförande.")

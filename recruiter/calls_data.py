@@ -7,7 +7,7 @@ list is filled lazily: opening it (or counting it) adds the association's
 sign-ups that have no target yet, so recording a sign-up needs no hook.
 """
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from .db import immediate, now
 from .periods import TZ
@@ -56,26 +56,6 @@ select t.*, l.kind, l.association_id, s.first_name, s.last_name, s.email, s.phon
 from call_targets t join call_lists l on l.id = t.list_id
 join signups s on s.id = t.signup_id left join members r on r.id = s.recruiter_id
 where t.id = ?"""
-
-PROGRESS_SQL = f"""
-select t.state,
-       t.state = 'waiting' and t.due_on < :today as overdue,
-       t.needs_decision, count(*) as n
-from call_targets t join call_lists l on l.id = t.list_id
-join signups s on s.id = t.signup_id
-where l.association_id = :association and l.kind = 'welcome' and {STANDING}
-group by 1, 2, 3"""
-
-DECISIONS_SQL = f"""
-select t.id, s.first_name, s.last_name, r.first_name as recruiter_first_name,
-       r.last_name as recruiter_last_name, c.answers
-from call_targets t join call_lists l on l.id = t.list_id
-join signups s on s.id = t.signup_id left join members r on r.id = s.recruiter_id
-join calls c on c.id = (select max(id) from calls where target_id = t.id
-                        and outcome = 'reached')
-where l.association_id = ? and l.kind = 'welcome' and t.needs_decision = 1 and {STANDING}
-order by t.id"""
-
 
 def due_on(created_at, days):
     """The Swedish date a welcome is due: `days` after the Swedish date of sign-up."""
@@ -230,43 +210,3 @@ def _hand_over(db, target_row, association_id, at):
     db.table("call_targets").insert({
         "list_id": listed["id"], "signup_id": target_row["signup_id"], "state": "waiting",
         "tries": 0, "needs_decision": 0, "created_at": at, "due_on": due_on(at, days)})
-
-
-def progress(db, association_id, at=None):
-    """Counts for the list owner: waiting, overdue, reached, could not reach, other, to decide."""
-    counts = {"waiting": 0, "overdue": 0, "reached": 0, "could_not_reach": 0, "other": 0,
-              "needs_decision": 0}
-    for row in db.query(PROGRESS_SQL, {"association": association_id,
-                                       "today": swedish_today(at)}):
-        state = row["state"]
-        key = state if state in counts else "other"
-        counts[key] += row["n"]
-        counts["overdue"] += row["n"] if row["overdue"] else 0
-        counts["needs_decision"] += row["n"] if row["needs_decision"] else 0
-    return counts
-
-
-def decisions(db, association_id):
-    """Reached people whose recruiter the call did not confirm: the chair settles them."""
-    return [{**row, "answer": json.loads(row["answers"]).get("recruiter")}
-            for row in db.query(DECISIONS_SQL, [association_id])]
-
-
-def settle_credit(db, target_row, keep):
-    """Close a decision: keep the recruiter, or make the sign-up own initiative."""
-    with immediate(db):
-        if not keep:
-            db.execute("""update signups set source = 'own_initiative', link_id = null,
-                          recruiter_id = null, campaign_id = null where id = ?""",
-                       [target_row["signup_id"]])
-        db.execute("update call_targets set needs_decision = 0 where id = ?",
-                   [target_row["id"]])
-
-
-def reached_today(db, caller_id, at=None):
-    """How many people this caller reached since midnight, Swedish time."""
-    day = datetime.fromisoformat(swedish_today(at)).replace(tzinfo=TZ)
-    since = day.astimezone(timezone.utc).isoformat(timespec="seconds")
-    return next(db.query("""select count(*) as n from calls
-                            where caller_id = ? and created_at >= ? and outcome = 'reached'""",
-                         [caller_id, since]))["n"]

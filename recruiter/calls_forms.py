@@ -5,12 +5,16 @@ new entry here, with its outcomes in OUTCOMES.
 """
 from datetime import datetime, timezone
 from typing import NamedTuple
+from urllib.parse import quote
 
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms.fields.choices import SelectChoice
 from wtforms import (BooleanField, DateTimeLocalField, HiddenField, RadioField,
                      SelectField, SelectMultipleField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -96,17 +100,23 @@ class CallForm(FlaskForm):
                 if self[q.name].data not in (None, "", [], False)}
 
 
-def call_form(kind, handover_choices=(), recruiter_name=None):
-    """The form for one list kind: its outcomes and its questions as fields."""
+def call_form(kind, handover_choices=(), recruiter_name=None, formdata=None):
+    """The form for one list kind: its outcomes and its questions as fields.
+
+    `formdata`: the outbox's JSON as a MultiDict; else the request's form.
+    """
     fields = {}
     for q in QUESTIONS[kind]:
         if q.kind == "choice":
-            fields[q.name] = RadioField(q.label, choices=choices(q.choices), validators=[Optional()])
+            fields[q.name] = RadioField(q.label, choices=choices(q.choices),
+                                        validators=[Optional()])
         elif q.kind == "multi":
-            fields[q.name] = Checkboxes(q.label, choices=choices(q.choices), validators=[Optional()])
+            fields[q.name] = Checkboxes(q.label, choices=choices(q.choices),
+                                        validators=[Optional()])
         else:
             fields[q.name] = BooleanField(q.label)
-    form = type(f"{kind.title()}CallForm", (CallForm,), fields)()
+    form_class = type(f"{kind.title()}CallForm", (CallForm,), fields)
+    form = form_class() if formdata is None else form_class(formdata=formdata)
     outcomes = OUTCOMES[kind]
     if not handover_choices:
         outcomes = tuple(o for o in outcomes if o[0] != "handed_over")
@@ -124,11 +134,27 @@ class WelcomersForm(FlaskForm):
 
 class DueDaysForm(FlaskForm):
     """How many days a new member may wait for the welcome call."""
-    days = SelectField(_l("Välkomstsamtal inom"), coerce=int,
-                       choices=choices((d, _l("%(num)d dagar", num=d)) for d in (3, 5, 7, 10, 14, 21, 30)))
+    days = SelectField(_l("Välkomstsamtal inom"), coerce=int, choices=choices(
+        (d, _l("%(num)d dagar", num=d)) for d in (3, 5, 7, 10, 14, 21, 30)))
 
 
 class DecisionForm(FlaskForm):
     """The chair's answer when a new member did not confirm their recruiter."""
     choice = RadioField(choices=choices((("keep", _l("Räknas")), ("clear", _l("Egen kraft")))),
                         validators=[DataRequired()])
+
+
+def contact_links(unit, row):
+    """tel:, sms: with a prepared Swedish text, and mailto: for the person held."""
+    text = _("Hej %(name)s! Välkommen till %(party)s och %(association)s. Jag heter %(me)s och "
+             "ringer från föreningen. Hör gärna av dig när det passar!",
+             name=row["first_name"], party=current_app.config["PARTY_NAME"],
+             association=unit["association_name"], me=current_user.first_name)
+    links = {}
+    if row["phone"]:
+        links["tel"] = f"tel:{row['phone']}"
+        links["sms"] = f"sms:{row['phone']}?body={quote(text)}"
+    if row["email"]:
+        subject = _("Välkommen till %(party)s", party=current_app.config["PARTY_NAME"])
+        links["mailto"] = f"mailto:{row['email']}?subject={quote(subject)}&body={quote(text)}"
+    return links

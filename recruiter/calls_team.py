@@ -1,10 +1,38 @@
-"""Who makes welcome calls, the municipal setting, and the figures about welcomes.
+"""Who makes welcome calls, the municipal setting, the figures and the chair's decisions.
 
 The roll-up (share welcomed within the due time, per unit) and the weekly
 digest's counts live here, apart from scoring.py.
 """
+import json
+from datetime import datetime, timezone
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from . import audit, mail
 from .calls_data import DEFAULT_DUE_DAYS, STANDING, swedish_today, sync_all_welcome
 from .db import immediate, now
+from .periods import TZ
+
+PROGRESS_SQL = f"""
+select t.state,
+       t.state = 'waiting' and t.due_on < :today as overdue,
+       t.needs_decision, count(*) as n
+from call_targets t join call_lists l on l.id = t.list_id
+join signups s on s.id = t.signup_id
+where l.association_id = :association and l.kind = 'welcome' and {STANDING}
+group by 1, 2, 3"""
+
+DECISIONS_SQL = f"""
+select t.id, s.first_name, s.last_name, r.first_name as recruiter_first_name,
+       r.last_name as recruiter_last_name, c.answers
+from call_targets t join call_lists l on l.id = t.list_id
+join signups s on s.id = t.signup_id left join members r on r.id = s.recruiter_id
+join calls c on c.id = (select max(id) from calls where target_id = t.id
+                        and outcome = 'reached')
+where l.association_id = ? and l.kind = 'welcome' and t.needs_decision = 1 and {STANDING}
+order by t.id"""
+
 
 WELCOMER_SQL = """
 select 1 from welcomers w join members m on m.id = w.member_id
@@ -108,3 +136,58 @@ def digest(db, at=None):
     """Per chair: the association, its waiting and overdue counts (no personal data)."""
     sync_all_welcome(db)
     return list(db.query(DIGEST_SQL, {"today": swedish_today(at)}))
+
+
+def progress(db, association_id, at=None):
+    """Counts for the list owner: waiting, overdue, reached, could not reach, other, to decide."""
+    counts = {"waiting": 0, "overdue": 0, "reached": 0, "could_not_reach": 0, "other": 0,
+              "needs_decision": 0}
+    for row in db.query(PROGRESS_SQL, {"association": association_id,
+                                       "today": swedish_today(at)}):
+        state = row["state"]
+        key = state if state in counts else "other"
+        counts[key] += row["n"]
+        counts["overdue"] += row["n"] if row["overdue"] else 0
+        counts["needs_decision"] += row["n"] if row["needs_decision"] else 0
+    return counts
+
+
+def decisions(db, association_id):
+    """Reached people whose recruiter the call did not confirm: the chair settles them."""
+    return [{**row, "answer": json.loads(row["answers"]).get("recruiter")}
+            for row in db.query(DECISIONS_SQL, [association_id])]
+
+
+def settle_credit(db, target_row, keep):
+    """Close a decision: keep the recruiter, or make the sign-up own initiative."""
+    with immediate(db):
+        if not keep:
+            db.execute("""update signups set source = 'own_initiative', link_id = null,
+                          recruiter_id = null, campaign_id = null where id = ?""",
+                       [target_row["signup_id"]])
+        db.execute("update call_targets set needs_decision = 0 where id = ?",
+                   [target_row["id"]])
+
+
+def reached_today(db, caller_id, at=None):
+    """How many people this caller reached since midnight, Swedish time."""
+    day = datetime.fromisoformat(swedish_today(at)).replace(tzinfo=TZ)
+    since = day.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return next(db.query("""select count(*) as n from calls
+                            where caller_id = ? and created_at >= ? and outcome = 'reached'""",
+                         [caller_id, since]))["n"]
+
+
+def send_digest(db):
+    """Mail each chair with people waiting the counts and a link; returns how many were sent."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    sent = 0
+    for row in digest(db):
+        with current_app.test_request_context(base_url=base):
+            link = base + url_for("calls.index", association_id=row["association_id"])
+            sent += mail.send_text(row["email"], _("Nya medlemmar väntar på välkomstsamtal"), _(
+                "%(waiting)d nya medlemmar väntar på välkomstsamtal, varav %(overdue)d är "
+                "försenade. Ta nästa person i Värva:", waiting=row["waiting"],
+                overdue=row["overdue"]) + f"\n\n{link}\n")
+    audit.record(db, "welcome_digest", outcome=str(sent))
+    return sent

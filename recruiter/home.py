@@ -62,7 +62,7 @@ def count_new_signups(db, association_id, days=NEW_SIGNUP_DAYS):
 def welcome_counts(db, association_id):
     """The chair's card: how many wait for their welcome call, how many of them are late."""
     calls_data.sync_welcome(db, association_id)
-    return calls_data.progress(db, association_id)
+    return calls_team.progress(db, association_id)
 
 
 @bp.route("/sprak", methods=["POST"])

@@ -1,9 +1,10 @@
 """Welcome calls: the list, the lock, outcomes, hand-over, scope and the figures."""
+import json
 import threading
 
 import pytest
 
-from recruiter import calls_data, privacy
+from recruiter import calls_data, calls_team, privacy
 from recruiter.db import connect
 from tests.factories import make_association, make_member, make_signup
 
@@ -78,7 +79,7 @@ def test_unplaced_withdrawn_erased_and_duplicate_signups_never_enter(db, scene):
     # Withdrawn after it was listed: nobody is handed the person any more.
     db.execute("update signups set status = 'cancelled' where id = ?", [first["id"]])
     assert take(db, a, scene["chair"]) is None
-    assert calls_data.progress(db, a["id"], T0)["waiting"] == 0
+    assert calls_team.progress(db, a["id"], T0)["waiting"] == 0
 
 
 @pytest.mark.parametrize("at, overdue", [
@@ -91,7 +92,7 @@ def test_overdue_from_the_swedish_day_after_the_due_date(db, at, overdue):
     make_signup(db, association=a, created_at="2026-03-01T23:30:00+00:00")
     calls_data.sync_welcome(db, a["id"])
     assert targets_of(db, a["id"])[0]["due_on"] == "2026-03-09"
-    counts = calls_data.progress(db, a["id"], at)
+    counts = calls_team.progress(db, a["id"], at)
     assert (counts["waiting"], counts["overdue"]) == (1, overdue)
 
 
@@ -357,7 +358,6 @@ def test_the_overviews_show_the_share_welcomed_in_time_per_unit(db, login_as):
         record(db, row, chair, "reached", at)
     # Not due yet: counted nowhere.
     make_signup(db, association=a)
-    from recruiter import calls_team
     figures = calls_team.welcomed_in_time(db, "municipality", municipality["id"])
     assert figures == {a["id"]: (1, 3), b["id"]: (0, 1)}
     assert calls_team.welcomed_in_time(db, "district", municipality["district_id"]) == {
@@ -425,8 +425,57 @@ def test_the_demo_association_has_welcomes_in_every_state(app, db, runner):
     home = next(db.table("associations").rows_where("code = ?", [demo.HOME_ASSOCIATION]))
     states = {r["state"] for r in targets_of(db, home["id"])}
     assert {"reached", "not_interested", "could_not_reach", "waiting"} <= states
-    counts = calls_data.progress(db, home["id"])
+    counts = calls_team.progress(db, home["id"])
     assert counts["needs_decision"] == 1 and counts["overdue"] > 0
     assert not any(r["locked_by"] for r in targets_of(db, home["id"]))
     assert runner.invoke(args=["seed-demo", "--force"]).exit_code == 0  # twice: no new calls
     assert db.table("calls").count == 7
+
+
+def test_the_outbox_endpoint_stores_an_outcome_once(db, scene, login_as):
+    a, client = scene["a"], scene["chair_client"]
+    make_signup(db, association=a)
+    call_page(client, a["id"])
+    target = targets_of(db, a["id"])[0]
+    body = {"client_uuid": "offline-0001", "target_id": target["id"], "outcome": "reached",
+            "recruiter": "yes", "active": ["doors", "phone"], "call_later": "y", "note": None}
+    assert client.post("/valkomna/api/samtal", json=body).status_code == 201
+    assert client.post("/valkomna/api/samtal", json=body).status_code == 200
+    stored = list(db.table("calls").rows_where())
+    assert len(stored) == 1 and stored[0]["outcome"] == "reached"
+    assert json.loads(stored[0]["answers"]) == {"recruiter": "yes", "active": ["doors", "phone"],
+                                                "call_later": True}
+    assert targets_of(db, a["id"])[0]["state"] == "reached"
+
+
+@pytest.mark.parametrize("change, status", [
+    ({"outcome": "dance"}, 422),
+    ({"target_id": "1"}, 422),
+    ({"note": "x" * 501}, 422),
+    ({"outcome": "call_back", "call_back_at": "2020-01-01T10:00"}, 422),
+])
+def test_the_outbox_endpoint_refuses_bad_outcomes(db, scene, change, status):
+    a, client = scene["a"], scene["chair_client"]
+    make_signup(db, association=a)
+    call_page(client, a["id"])
+    body = {"client_uuid": "offline-0002", "target_id": targets_of(db, a["id"])[0]["id"],
+            "outcome": "no_answer", **change}
+    response = client.post("/valkomna/api/samtal", json=body)
+    assert response.status_code == status and response.get_json()["errors"]
+    assert db.table("calls").count == 0
+
+
+def test_the_outbox_endpoint_keeps_to_scope_and_to_the_holder(db, scene, login_as):
+    a, client = scene["a"], scene["chair_client"]
+    make_signup(db, association=a)
+    call_page(client, a["id"])
+    target_id = targets_of(db, a["id"])[0]["id"]
+    body = {"client_uuid": "offline-0003", "target_id": target_id, "outcome": "no_answer"}
+    outsider = login_as(make_member(db, role="chair"), role="chair")
+    assert outsider.post("/valkomna/api/samtal", json=body).status_code == 403
+    assert client.post("/valkomna/api/samtal", json={**body, "target_id": 999999}
+                       ).status_code == 404
+    other = make_member(db, association=a)
+    db.execute("update call_targets set locked_by = ?", [other["id"]])
+    assert client.post("/valkomna/api/samtal", json=body).status_code == 409
+    assert db.table("calls").count == 0
