@@ -33,7 +33,7 @@ def test_the_chair_welcomes_two_new_members_on_a_phone(open_page, live_server):
     expect(page.get_by_role("link", name=re.compile("^(Ring|Skicka e-post)")).first).to_be_visible()
     no_axe_violations(page)
     page.get_by_role("button", name="Inget svar").click()
-    expect(page.get_by_role("status")).to_contain_text("Sparat: Inget svar.")
+    expect(page.locator(".flash")).to_contain_text("Sparat: Inget svar.")
 
     page.get_by_role("button", name="Ta nästa person").click()
     second = page.get_by_test_id("person").inner_text()
@@ -41,7 +41,7 @@ def test_the_chair_welcomes_two_new_members_on_a_phone(open_page, live_server):
     page.locator("input[name=recruiter][value=yes]").check()
     page.get_by_text("knacka dörr").click()
     page.get_by_role("button", name=re.compile("^Nådde personen")).click()
-    expect(page.get_by_role("status")).to_contain_text("Sparat: Nådde personen.")
+    expect(page.locator(".flash")).to_contain_text("Sparat: Nådde personen.")
 
     db = connect(live_server.app.config["DATABASE"])
     try:
@@ -69,4 +69,33 @@ def test_the_call_screen_fits_a_360px_phone_with_full_size_targets(open_page):
     assert small == []
     no_axe_violations(page)
     page.get_by_role("button", name="Pausa och lämna tillbaka").click()
-    expect(page.get_by_role("status")).to_contain_text("Pausat.")
+    expect(page.locator(".flash")).to_contain_text("Pausat.")
+
+
+def test_an_outcome_tapped_offline_is_kept_and_sent_when_the_network_returns(
+        open_page, live_server):
+    page = open_page("ordforande")
+    page.goto(f"/valkomna/{live_server.association_id}")
+    page.get_by_role("button", name="Ta nästa person").click()
+    person = page.get_by_test_id("person").inner_text()
+    page.wait_for_function("typeof VarvaOutbox !== 'undefined'")
+
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Fel nummer").click()
+    expect(page.get_by_test_id("call-offline")).to_contain_text("Sparat på telefonen")
+    waiting = page.evaluate("async () => (await VarvaOutbox.all('outbox')).length")
+    assert waiting == 1
+
+    page.context.set_offline(False)
+    expect(page.get_by_test_id("call-offline")).to_contain_text("Skickat.")
+    db = connect(live_server.app.config["DATABASE"])
+    try:
+        rows = list(db.query(
+            """select c.outcome, t.state from calls c join call_targets t on t.id = c.target_id
+               join signups s on s.id = t.signup_id
+               where s.first_name || ' ' || s.last_name = ? order by c.id desc limit 1""",
+            [person]))
+    finally:
+        db.close()
+    assert rows == [{"outcome": "wrong_number", "state": "wrong_number"}]
+    assert page.evaluate("async () => (await VarvaOutbox.all('outbox')).length") == 0
