@@ -44,7 +44,7 @@ def caller_unit(association_id):
 def held_target(association_id, target_id):
     """The person the current caller holds on this association's list; else 404/409."""
     row = calls_data.target(get_db(), target_id)
-    if row is None or row["association_id"] != association_id:
+    if row is None or row["association_id"] != association_id or not row["standing"]:
         abort(404)
     return row
 
@@ -94,7 +94,8 @@ def call(association_id, target_id):
         return redirect(url_for(".index", association_id=association_id))  # a double tap
     allowed = calls_data.may_record if form.is_submitted() else calls_data.holds
     if not allowed(row, current_user.member_id):
-        flash(_("Personen är inte din längre: någon annan har tagit den. Ta nästa."), "error")
+        flash(_("Personen är inte din längre (någon annan har tagit den, eller så gick "
+                "15 minuter). Ta nästa."), "error")
         return redirect(url_for(".index", association_id=association_id))
     if form.validate_on_submit():
         _record(db, row, form)
@@ -119,7 +120,7 @@ def api_call():
         return {"errors": {"_": [_("Skicka ett JSON-objekt med target_id.")]}}, 422
     db = get_db()
     row = calls_data.target(db, payload["target_id"])
-    if row is None:
+    if row is None or not row["standing"]:
         abort(404)
     caller_unit(row["association_id"])
     if calls_team.already_recorded(db, payload.get("client_uuid")):

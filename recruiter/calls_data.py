@@ -49,13 +49,14 @@ where t.list_id = :list and t.locked_by = :caller and t.locked_until > :at
   and t.state = 'waiting' and {STANDING}
 limit 1"""
 
-TARGET_SQL = """
+TARGET_SQL = f"""
 select t.*, l.kind, l.association_id, s.first_name, s.last_name, s.email, s.phone,
        s.source, s.created_at as signed_up_at, s.recruiter_id,
-       r.first_name as recruiter_first_name
+       r.first_name as recruiter_first_name, ({STANDING}) as standing
 from call_targets t join call_lists l on l.id = t.list_id
 join signups s on s.id = t.signup_id left join members r on r.id = s.recruiter_id
 where t.id = ?"""
+
 
 def due_on(created_at, days):
     """The Swedish date a welcome is due: `days` after the Swedish date of sign-up."""
@@ -68,12 +69,17 @@ def swedish_today(at=None):
     return datetime.fromisoformat(at or now()).astimezone(TZ).date().isoformat()
 
 
-def welcome_list(db, association_id):
-    """The association's welcome list, made on first use."""
+def _existing_list(db, association_id):
     rows = list(db.table("call_lists").rows_where(
         "association_id = ? and kind = 'welcome'", [association_id], limit=1))
-    if rows:
-        return rows[0]
+    return rows[0] if rows else None
+
+
+def welcome_list(db, association_id):
+    """The association's welcome list, made on first use."""
+    listed = _existing_list(db, association_id)
+    if listed:
+        return listed
     return db.table("call_lists").get(db.table("call_lists").insert({
         "kind": "welcome", "association_id": association_id, "created_at": now(),
         "purpose": "welcome"}).last_pk)
@@ -85,6 +91,9 @@ def sync_welcome(db, association_id):
     Returns the list. Runs in one write transaction, so two requests never
     add the same person twice.
     """
+    listed = _existing_list(db, association_id)
+    if listed and not list(db.query(UNLISTED_SQL + " limit 1", [association_id])):
+        return listed  # nothing new: no write lock for a page view
     with immediate(db):
         listed = welcome_list(db, association_id)
         _add_targets(db, listed["id"], db.query(UNLISTED_SQL, [association_id]))
@@ -93,6 +102,8 @@ def sync_welcome(db, association_id):
 
 def sync_all_welcome(db):
     """sync_welcome for every association at once (the roll-ups and the digest)."""
+    if not list(db.query(UNLISTED_ALL_SQL + " limit 1")):
+        return
     with immediate(db):
         rows = list(db.query(UNLISTED_ALL_SQL))
         for association_id in sorted({row["association_id"] for row in rows}):
@@ -132,7 +143,10 @@ def next_target(db, list_id, caller_id, at=None):
 
 
 def target(db, target_id):
-    """A target with its list and the person's contact details, or None."""
+    """A target with its list and the person's contact details, or None.
+
+    `standing` is false once the sign-up was withdrawn, erased or found a duplicate.
+    """
     rows = list(db.query(TARGET_SQL, [target_id]))
     return rows[0] if rows else None
 
@@ -195,7 +209,8 @@ def _after_call(target_row, call, at):
         return {**changes, "next_try_at": call["call_back_at"]}
     changes.update(state=FINAL_STATES[outcome], done_at=at, done_on=swedish_today(at))
     answers = call.get("answers") or {}
-    if outcome == "reached" and answers.get("recruiter") in ("no", "other"):
+    if outcome == "reached" and target_row["recruiter_id"] and \
+            answers.get("recruiter") in ("no", "other"):
         changes["needs_decision"] = 1
     return changes
 

@@ -27,13 +27,14 @@ class Question(NamedTuple):
     kind: str  # choice (one of), multi (any of), yes (a tick)
     label: object
     choices: tuple = ()
+    needs: str = ""  # asked only when the person's row has this (e.g. a recruiter)
 
 
 QUESTIONS = {
     "welcome": (
         Question("recruiter", "choice", _l("Vem pratade du med när du anmälde dig?"), (
             ("yes", _l("Värvaren som står ovan")), ("other", _l("Någon annan")),
-            ("no", _l("Ingen, jag anmälde mig själv")))),
+            ("no", _l("Ingen, jag anmälde mig själv"))), needs="recruiter_id"),
         Question("active", "multi", _l("Vill du vara med och …"), (
             ("doors", _l("knacka dörr")), ("stand", _l("stå i stånd")),
             ("phone", _l("ringa")), ("welcome", _l("välkomna nya")), ("other", _l("annat")))),

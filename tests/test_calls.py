@@ -366,6 +366,7 @@ def test_the_overviews_show_the_share_welcomed_in_time_per_unit(db, login_as):
                                  unit=municipality))
     page = admin.get(f"/oversikt/municipality/{municipality['id']}").get_data(as_text=True)
     assert "Välkomnade i tid" in page and "33 %" in page
+    assert f'href="/valkomna/kommun/{municipality["id"]}"' in page
 
 
 @pytest.fixture
@@ -479,3 +480,23 @@ def test_the_outbox_endpoint_keeps_to_scope_and_to_the_holder(db, scene, login_a
     db.execute("update call_targets set locked_by = ?", [other["id"]])
     assert client.post("/valkomna/api/samtal", json=body).status_code == 409
     assert db.table("calls").count == 0
+
+
+def test_someone_without_a_recruiter_is_not_asked_about_one(db, scene):
+    a, client = scene["a"], scene["chair_client"]
+    make_signup(db, association=a)
+    url = call_page(client, a["id"])
+    assert "Vem pratade du med" not in client.get(url).get_data(as_text=True)
+    client.post(url, data={"client_uuid": "own-1", "outcome": "reached", "recruiter": "no"})
+    assert targets_of(db, a["id"])[0]["needs_decision"] == 0
+
+
+def test_a_person_withdrawn_while_held_is_no_longer_shown(db, scene):
+    a, client = scene["a"], scene["chair_client"]
+    signup = make_signup(db, association=a, email="gone-person@example.org")
+    url = call_page(client, a["id"])
+    assert "gone-person" in client.get(url).get_data(as_text=True)
+    db.execute("update signups set status = 'cancelled' where id = ?", [signup["id"]])
+    assert client.get(url).status_code == 404
+    assert client.post(url, data={"client_uuid": "gone-1", "outcome": "reached"}
+                       ).status_code == 404
