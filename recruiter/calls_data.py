@@ -16,6 +16,7 @@ DEFAULT_DUE_DAYS = 7
 LOCK_TIME = timedelta(minutes=15)
 RETRY_PAUSE = timedelta(days=1)
 MAX_TRIES = 3
+LOOKBACK = "-30 days"
 NOTE_MAX = 500
 # What each outcome does to the person on the list (no_answer and call_back are
 # handled in _after_call: both put the person back later).
@@ -26,14 +27,19 @@ FINAL_STATES = {"reached": "reached", "wrong_number": "wrong_number",
 # duplicates drop out of every list and count without a hook in privacy.py.
 STANDING = """s.erased_at is null and s.status != 'cancelled' and s.duplicate_of is null"""
 
+# Sign-ups on no welcome list yet, from LOOKBACK before their association's list
+# was made: a new list does not start with a year of people long since welcomed.
 UNLISTED = f"""
 select s.id, s.association_id, s.created_at, m.welcome_due_days from signups s
 join associations a on a.id = s.association_id
 join municipalities m on m.id = a.municipality_id
+left join call_lists own on own.association_id = s.association_id and own.kind = 'welcome'
 where {STANDING}
+  and s.created_at >= strftime('%Y-%m-%dT%H:%M:%S+00:00', coalesce(own.created_at, :now),
+                               :lookback)
   and not exists (select 1 from call_targets t join call_lists l on l.id = t.list_id
                   where t.signup_id = s.id and l.kind = 'welcome')"""
-UNLISTED_SQL = UNLISTED + " and s.association_id = ?"
+UNLISTED_SQL = UNLISTED + " and s.association_id = :association"
 UNLISTED_ALL_SQL = UNLISTED + " and s.association_id is not null order by s.association_id"
 
 NEXT_SQL = f"""
@@ -75,37 +81,39 @@ def _existing_list(db, association_id):
     return rows[0] if rows else None
 
 
-def welcome_list(db, association_id):
-    """The association's welcome list, made on first use."""
+def welcome_list(db, association_id, at=None):
+    """The association's welcome list, made on first use (at `at`, default now)."""
     listed = _existing_list(db, association_id)
     if listed:
         return listed
     return db.table("call_lists").get(db.table("call_lists").insert({
-        "kind": "welcome", "association_id": association_id, "created_at": now(),
+        "kind": "welcome", "association_id": association_id, "created_at": at or now(),
         "purpose": "welcome"}).last_pk)
 
 
-def sync_welcome(db, association_id):
+def sync_welcome(db, association_id, at=None):
     """Put the association's standing sign-ups that are on no welcome list yet on its list.
 
-    Returns the list. Runs in one write transaction, so two requests never
-    add the same person twice.
+    Returns the list (made at `at` if new: tests and the demo date it back).
+    Runs in one write transaction, so two requests never add the same person twice.
     """
+    params = {"association": association_id, "now": at or now(), "lookback": LOOKBACK}
     listed = _existing_list(db, association_id)
-    if listed and not list(db.query(UNLISTED_SQL + " limit 1", [association_id])):
+    if listed and not list(db.query(UNLISTED_SQL + " limit 1", params)):
         return listed  # nothing new: no write lock for a page view
     with immediate(db):
-        listed = welcome_list(db, association_id)
-        _add_targets(db, listed["id"], db.query(UNLISTED_SQL, [association_id]))
+        listed = welcome_list(db, association_id, at)
+        _add_targets(db, listed["id"], db.query(UNLISTED_SQL, params))
     return listed
 
 
 def sync_all_welcome(db):
     """sync_welcome for every association at once (the roll-ups and the digest)."""
-    if not list(db.query(UNLISTED_ALL_SQL + " limit 1")):
+    params = {"now": now(), "lookback": LOOKBACK}
+    if not list(db.query(UNLISTED_ALL_SQL + " limit 1", params)):
         return
     with immediate(db):
-        rows = list(db.query(UNLISTED_ALL_SQL))
+        rows = list(db.query(UNLISTED_ALL_SQL, params))
         for association_id in sorted({row["association_id"] for row in rows}):
             _add_targets(db, welcome_list(db, association_id)["id"],
                          [r for r in rows if r["association_id"] == association_id])

@@ -40,7 +40,7 @@ def scene(db, login_as):
 def test_a_signup_enters_its_association_list_due_seven_days_later(db):
     a, b = make_association(db), make_association(db)
     signup = make_signup(db, association=a, created_at="2026-11-01T10:00:00+00:00")
-    calls_data.sync_welcome(db, a["id"])
+    calls_data.sync_welcome(db, a["id"], at="2026-11-01T12:00:00+00:00")
     calls_data.sync_welcome(db, b["id"])
     calls_data.sync_welcome(db, a["id"])  # a second look adds nobody twice
     rows = targets_of(db, a["id"])
@@ -57,13 +57,25 @@ def test_a_municipal_organisation_sets_its_own_due_days(db, login_as):
     assert client.post(f"/valkomna/kommun/{a['municipality_id']}", data={"days": 3}
                        ).status_code == 302
     make_signup(db, association=a, created_at="2026-11-01T10:00:00+00:00")
-    calls_data.sync_welcome(db, a["id"])
+    calls_data.sync_welcome(db, a["id"], at="2026-11-01T12:00:00+00:00")
     assert targets_of(db, a["id"])[0]["due_on"] == "2026-11-04"
     assert client.post(f"/valkomna/kommun/{a['municipality_id']}", data={"days": 999}
                        ).status_code == 200
     assert db.table("municipalities").get(a["municipality_id"])["welcome_due_days"] == 3
     other = make_association(db)
     assert client.get(f"/valkomna/kommun/{other['municipality_id']}").status_code == 403
+
+
+def test_a_new_list_takes_in_the_last_thirty_days_only(db):
+    a = make_association(db)
+    make_signup(db, association=a, created_at="2026-01-31T11:59:59+00:00")
+    recent = make_signup(db, association=a, created_at="2026-01-31T12:00:00+00:00")
+    calls_data.sync_welcome(db, a["id"], at="2026-03-02T12:00:00+00:00")
+    assert [r["signup_id"] for r in targets_of(db, a["id"])] == [recent["id"]]
+    # Later sign-ups join the list whenever it is next opened.
+    later = make_signup(db, association=a, created_at="2026-05-01T12:00:00+00:00")
+    calls_data.sync_welcome(db, a["id"])
+    assert [r["signup_id"] for r in targets_of(db, a["id"])] == [recent["id"], later["id"]]
 
 
 def test_unplaced_withdrawn_erased_and_duplicate_signups_never_enter(db, scene):
@@ -90,7 +102,7 @@ def test_overdue_from_the_swedish_day_after_the_due_date(db, at, overdue):
     a = make_association(db)
     # 00:30 on 2 March in Sweden, still 1 March in UTC: due 9 March, Swedish dates.
     make_signup(db, association=a, created_at="2026-03-01T23:30:00+00:00")
-    calls_data.sync_welcome(db, a["id"])
+    calls_data.sync_welcome(db, a["id"], at="2026-03-02T08:00:00+00:00")
     assert targets_of(db, a["id"])[0]["due_on"] == "2026-03-09"
     counts = calls_team.progress(db, a["id"], at)
     assert (counts["waiting"], counts["overdue"]) == (1, overdue)
@@ -308,6 +320,7 @@ def test_the_start_page_shows_waiting_and_overdue_welcomes(db, scene, login_as):
     a, client = scene["a"], scene["chair_client"]
     make_signup(db, association=a, created_at="2020-01-01T10:00:00+00:00")
     make_signup(db, association=a)
+    calls_data.sync_welcome(db, a["id"], at="2020-01-02T10:00:00+00:00")
     page = client.get("/").get_data(as_text=True)
     assert "2 väntar på välkomstsamtal" in page and "1 är försenad." in page
     assert f'href="/valkomna/{a["id"]}"' in page
@@ -351,6 +364,8 @@ def test_the_overviews_show_the_share_welcomed_in_time_per_unit(db, login_as):
     on_time, late, _ = (make_signup(db, association=a, created_at="2026-10-01T10:00:00+00:00")
                         for _ in range(3))
     make_signup(db, association=b, created_at="2026-10-01T10:00:00+00:00")
+    for unit in (a, b):  # lists made then; else only the last 30 days count
+        calls_data.sync_welcome(db, unit["id"], at="2026-10-01T12:00:00+00:00")
     for signup, at in ((on_time, "2026-10-08T21:59:00+00:00"),  # 23:59 on the due date
                        (late, "2026-10-08T22:00:00+00:00")):  # midnight: a day late
         row = take(db, a, chair, at)
@@ -403,6 +418,7 @@ def test_the_weekly_digest_mails_each_chair_counts_and_a_link_only(db, runner, o
     make_signup(db, association=a, created_at="2020-01-01T10:00:00+00:00",
                 first_name="Hemlignamn", email="hemlig@example.org")
     make_signup(db, association=a)
+    calls_data.sync_welcome(db, a["id"], at="2020-01-02T10:00:00+00:00")
     result = runner.invoke(args=["send-welcome-digest"])
     assert result.exit_code == 0, result.output
     assert len(outbox) == 1
