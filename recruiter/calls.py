@@ -116,8 +116,10 @@ def api_call():
         payload = request.get_json(silent=True)
     except RecursionError:
         payload = None
-    if not isinstance(payload, dict) or not isinstance(payload.get("target_id"), int):
-        return {"errors": {"_": [_("Skicka ett JSON-objekt med target_id.")]}}, 422
+    if not isinstance(payload, dict) or not isinstance(payload.get("target_id"), int) \
+            or isinstance(payload["target_id"], bool) \
+            or not isinstance(payload.get("client_uuid"), str):
+        return {"errors": {"_": [_("Skicka ett JSON-objekt med target_id och client_uuid.")]}}, 422
     db = get_db()
     row = calls_data.target(db, payload["target_id"])
     if row is None or not row["standing"]:

@@ -516,3 +516,37 @@ def test_a_person_withdrawn_while_held_is_no_longer_shown(db, scene):
     assert client.get(url).status_code == 404
     assert client.post(url, data={"client_uuid": "gone-1", "outcome": "reached"}
                        ).status_code == 404
+
+
+MISTYPED = [None, True, 0, -1, 2**64, 1.5, "", "²", "٣", "x" * 5000, [], [1, [2]], {"a": 1},
+            "2026-01-01", "9999-12-31T23:59", "0001-01-01T00:00", "\x00"]
+CALL_KEYS = ("client_uuid", "target_id", "outcome", "recruiter", "active", "call_later",
+             "note", "call_back_at", "handover_to")
+
+
+def test_hostile_values_in_every_field_never_crash_the_call_screen(db, scene):
+    a, client = scene["a"], scene["chair_client"]
+    make_association(db, municipality=db.table("municipalities").get(a["municipality_id"]))
+    make_signup(db, recruiter=scene["recruiter"])
+    url = call_page(client, a["id"])
+    target_id = targets_of(db, a["id"])[0]["id"]
+    for key in CALL_KEYS:
+        for value in MISTYPED:
+            for outcome in ("reached", "call_back", "handed_over"):
+                body = {"client_uuid": "fuzz-0001", "target_id": target_id, "outcome": outcome,
+                        key: value}
+                response = client.post("/valkomna/api/samtal", json=body)
+                assert response.status_code < 500, (key, value, response.status_code)
+                if response.status_code == 201:
+                    db.execute("delete from calls")
+                    db.execute("""update call_targets set state = 'waiting', locked_by = ?,
+                                  needs_decision = 0 where id = ?""",
+                               [scene["chair"]["id"], target_id])
+                if isinstance(value, (list, dict)):
+                    continue
+                form = {**{k: str(v) for k, v in body.items()}, key: str(value)}
+                assert client.post(url, data=form).status_code < 500, (key, value)
+                db.execute("delete from calls")
+                db.execute("""update call_targets set state = 'waiting', locked_by = ?,
+                              locked_until = '2999-01-01T00:00:00+00:00' where id = ?""",
+                           [scene["chair"]["id"], target_id])
