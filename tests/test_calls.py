@@ -276,6 +276,10 @@ def test_who_may_call_see_progress_and_name_welcomers(db, scene, login_as):
     make_signup(db, association=a, email="secret-person@example.org")
     plain = login_as(member)
     assert plain.get(f"/valkomna/{a['id']}").status_code == 403
+    outsider = make_member(db, association=elsewhere)
+    page = scene["chair_client"].post(f"/valkomna/{a['id']}/valkomnare",
+                                      data={"members": [outsider["id"]]})
+    assert page.status_code == 200 and db.table("welcomers").count == 0
     assert plain.post(f"/valkomna/{a['id']}/nasta").status_code == 403
     chair = scene["chair_client"]
     assert chair.post(f"/valkomna/{a['id']}/valkomnare",
