@@ -355,13 +355,6 @@ def m015_cache_generation(db):
         db.execute(statement)
 
 
-CALL_LIST_KINDS = ("welcome", "unpaid", "partner")
-CALL_TARGET_STATES = ("waiting", "reached", "could_not_reach", "not_interested", "handed_over",
-                      "wrong_number")
-CALL_OUTCOMES = ("reached", "no_answer", "wrong_number", "call_back", "not_interested",
-                 "handed_over")
-
-
 @migrations()
 def m016_call_lists(db):
     # One engine for every list of people to phone (calls.py). kind: welcome |
@@ -415,6 +408,21 @@ def m016_call_lists(db):
     )
     # Days a new member waits at most for the welcome call; NULL: the default 7.
     db.table("municipalities").add_column("welcome_due_days", int)
+    # The values each text column may hold, enforced by the database.
+    allowed = (
+        ("call_lists", "kind", "'welcome', 'unpaid', 'partner'"),
+        ("call_targets", "state", "'waiting', 'reached', 'could_not_reach', 'not_interested', "
+                                  "'handed_over', 'wrong_number'"),
+        ("calls", "outcome", "'reached', 'no_answer', 'wrong_number', 'call_back', "
+                             "'not_interested', 'handed_over'"),
+    )
+    for table, column, values in allowed:
+        for event, name in (("insert", "insert"), (f"update of {column}", "update")):
+            # Identifiers and values from the literals just above; triggers take no parameters.
+            db.execute(  # nosemgrep
+                f"""create trigger {table}_{column}_{name}_is_known before {event} on {table}
+                    when new.{column} not in ({values})
+                    begin select raise(abort, 'unknown {table}.{column}'); end""")
     # Erasing a sign-up (privacy.py) also empties what callers wrote about the
     # person; the outcomes stay, anonymous, for the welcome figures.
     db.execute("""create trigger signups_erased_clears_calls after update of erased_at on signups

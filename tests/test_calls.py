@@ -554,3 +554,13 @@ def test_hostile_values_in_every_field_never_crash_the_call_screen(db, scene):
                 db.execute("""update call_targets set state = 'waiting', locked_by = ?,
                               locked_until = '2999-01-01T00:00:00+00:00' where id = ?""",
                            [scene["chair"]["id"], target_id])
+
+
+def test_the_database_refuses_an_unknown_state_or_outcome(db, scene):
+    import sqlite3
+    make_signup(db, association=scene["a"])
+    row = take(db, scene["a"], scene["chair"])
+    with pytest.raises(sqlite3.IntegrityError, match="unknown call_targets.state"):
+        db.execute("update call_targets set state = 'locked' where id = ?", [row["id"]])
+    with pytest.raises(sqlite3.IntegrityError, match="unknown calls.outcome"):
+        record(db, row, scene["chair"], "maybe")
