@@ -105,3 +105,5 @@ def _register_blueprints(app):
     for module in (auth, mfa, home, association, admin, links, join, shifts, pwa, leaderboard,
                    dashboard, office):
         app.register_blueprint(module.bp)
+    from . import calls  # the welcome calls (issue 12)
+    app.register_blueprint(calls.bp)

@@ -3,7 +3,7 @@ import random
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from . import accounts, signups
+from . import accounts, calls_demo, signups
 from .db import now
 from .passwords import hash_password
 from .units import ASSOCIATION, DISTRICT, LEVELS, MUNICIPALITY, PARTNER, ROLES, UNIT_TABLES
@@ -85,6 +85,7 @@ def seed(db, seed_value=1889):
             campaigns = _seed_campaigns(db)
             active = _seed_signups(db, rng, campaigns)
             _seed_shifts(db, rng, active, campaigns)
+    calls_demo.seed_welcome(db, codes[HOME_ASSOCIATION], demo_email("ordforande"))
 
 
 def _seed_postcodes(db):

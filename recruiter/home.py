@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from . import accounts
+from . import accounts, calls_data, calls_team
 from .db import get_db
 from .forms import LanguageForm
 from .i18n import LANG_COOKIE
@@ -37,9 +37,12 @@ def index():
     """The member's start page: who they are and where they can go."""
     db = get_db()
     level, unit_id = own_unit()
-    new_signups = (count_new_signups(db, unit_id) if level == ASSOCIATION
-                   and may_see_contacts(unit_id) else None)
-    return render_template("home/index.html", new_signups=new_signups,
+    in_association = level == ASSOCIATION
+    chair = in_association and may_see_contacts(unit_id)
+    new_signups = count_new_signups(db, unit_id) if chair else None
+    welcome = welcome_counts(db, unit_id) if in_association and (
+        chair or calls_team.is_welcomer(db, unit_id, current_user.member_id)) else None
+    return render_template("home/index.html", new_signups=new_signups, welcome=welcome,
                            new_signup_days=NEW_SIGNUP_DAYS,
                            several_roles=len(accounts.member_roles(db, current_user.member_id)) > 1)
 
@@ -48,6 +51,12 @@ def count_new_signups(db, association_id, days=NEW_SIGNUP_DAYS):
     """Sign-ups that chose the association in the last `days` days, withdrawn ones left out."""
     since = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
     return next(db.query(NEW_SIGNUPS_SQL, [association_id, since]))["n"]
+
+
+def welcome_counts(db, association_id):
+    """The chair's card: how many wait for their welcome call, how many of them are late."""
+    calls_data.sync_welcome(db, association_id)
+    return calls_team.progress(db, association_id)
 
 
 @bp.route("/sprak", methods=["POST"])

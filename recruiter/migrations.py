@@ -363,3 +363,80 @@ def m016_enforce_enumerated_values(db):
                 f"""create trigger {table}_{column}_{name}_is_known before {event} on {table}
                     when new.{column} not in ({values})
                     begin select raise(abort, 'unknown {table}.{column}'); end""")
+
+
+@migrations()
+def m017_call_lists(db):
+    # One engine for every list of people to phone (calls.py). kind: welcome |
+    # unpaid | partner; a welcome list belongs to one association and is made
+    # when first opened. purpose and closes_at: for uploaded lists, erased
+    # 30 days after closing.
+    db.table("call_lists").create(
+        {"id": int, "kind": str, "association_id": int, "purpose": str, "created_at": str,
+         "closes_at": str},
+        pk="id", not_null={"kind", "created_at"},
+        foreign_keys=[("association_id", "associations", "id")],
+    )
+    db.table("call_lists").create_index(["association_id", "kind"])
+    # One person on one list. state: waiting | reached | could_not_reach |
+    # not_interested | handed_over | wrong_number. "Locked" is not a state: a
+    # caller holds a waiting person until locked_until, then it lapses by itself.
+    # due_on: the Swedish date by which the call is due; done_on: the Swedish
+    # date it left the list (welcomed in time: reached, done_on <= due_on). needs_decision: an
+    # answer the list owner must settle (the recruiter not confirmed).
+    db.table("call_targets").create(
+        {"id": int, "list_id": int, "signup_id": int, "due_on": str, "state": str,
+         "tries": int, "next_try_at": str, "locked_by": int, "locked_until": str,
+         "needs_decision": int, "created_at": str, "done_at": str, "done_on": str},
+        pk="id", not_null={"list_id", "due_on", "state", "tries", "needs_decision",
+                           "created_at"},
+        defaults={"state": "waiting", "tries": 0, "needs_decision": 0},
+        foreign_keys=[("list_id", "call_lists", "id"), ("signup_id", "signups", "id"),
+                      ("locked_by", "members", "id")],
+    )
+    db.table("call_targets").create_index(["list_id", "state", "due_on"])
+    db.table("call_targets").create_index(["signup_id"])
+    db.table("call_targets").create_index(["locked_by", "locked_until"])
+    # One call and its outcome. client_uuid makes a replayed post (offline, or a
+    # double tap) insert nothing. answers: JSON of the list kind's fixed questions.
+    db.table("calls").create(
+        {"id": int, "target_id": int, "caller_id": int, "client_uuid": str, "outcome": str,
+         "answers": str, "note": str, "call_back_at": str, "created_at": str},
+        pk="id", not_null={"target_id", "caller_id", "client_uuid", "outcome", "answers",
+                           "created_at"},
+        foreign_keys=[("target_id", "call_targets", "id"), ("caller_id", "members", "id")],
+    )
+    db.table("calls").create_index(["client_uuid"], unique=True)
+    db.table("calls").create_index(["target_id", "created_at"])
+    db.table("calls").create_index(["caller_id", "created_at"])
+    # Members a chair names to make the association's welcome calls.
+    db.table("welcomers").create(
+        {"association_id": int, "member_id": int, "created_at": str},
+        pk=("association_id", "member_id"), not_null={"created_at"},
+        foreign_keys=[("association_id", "associations", "id"),
+                      ("member_id", "members", "id")],
+    )
+    # Days a new member waits at most for the welcome call; NULL: the default 7.
+    db.table("municipalities").add_column("welcome_due_days", int)
+    # The values each text column may hold, enforced by the database.
+    allowed = (
+        ("call_lists", "kind", "'welcome', 'unpaid', 'partner'"),
+        ("call_targets", "state", "'waiting', 'reached', 'could_not_reach', 'not_interested', "
+                                  "'handed_over', 'wrong_number'"),
+        ("calls", "outcome", "'reached', 'no_answer', 'wrong_number', 'call_back', "
+                             "'not_interested', 'handed_over'"),
+    )
+    for table, column, values in allowed:
+        for event, name in (("insert", "insert"), (f"update of {column}", "update")):
+            # Identifiers and values from the literals just above; triggers take no parameters.
+            db.execute(  # nosemgrep
+                f"""create trigger {table}_{column}_{name}_is_known before {event} on {table}
+                    when new.{column} not in ({values})
+                    begin select raise(abort, 'unknown {table}.{column}'); end""")
+    # Erasing a sign-up (privacy.py) also empties what callers wrote about the
+    # person; the outcomes stay, anonymous, for the welcome figures.
+    db.execute("""create trigger signups_erased_clears_calls after update of erased_at on signups
+                  when new.erased_at is not null
+                  begin update calls set note = null, answers = '{}'
+                        where target_id in (select id from call_targets
+                                            where signup_id = new.id); end""")

@@ -36,10 +36,14 @@ def scene(app, db, login_as):
     invitation = next(db.table("invitations").rows_where())
     owner_session = login_as(owner)
     session_id = next(db.table("sessions").rows_where("member_id = ?", [owner["id"]]))["id"]
+    from recruiter import calls_data
+    calls_data.sync_welcome(db, a["id"])  # the sign-up on A's welcome list
+    target = next(db.table("call_targets").rows_where())
     ids = {"association_id": a["id"], "member_id": owner["id"], "link_id": link["id"],
            "shift_id": shift["id"], "signup_id": signup["id"], "invitation_id": invitation["id"],
            "session_id": session_id, "municipality": municipality["id"],
-           "district": municipality["district_id"]}
+           "district": municipality["district_id"], "target_id": target["id"],
+           "municipality_id": municipality["id"]}
     actors = {
         "member of A": login_as(make_member(db, association=a)),
         "chair of elsewhere": login_as(make_member(db, association=elsewhere, role="chair"),
@@ -59,7 +63,8 @@ def object_urls(app, ids):
     for rule in app.url_map.iter_rules():
         arguments = set(rule.arguments)
         if not arguments & {"association_id", "member_id", "link_id", "shift_id", "signup_id",
-                            "invitation_id", "session_id", "unit_id"}:
+                            "invitation_id", "session_id", "unit_id", "target_id",
+                            "municipality_id"}:
             continue
         values = {k: ids[k] for k in arguments if k in ids}
         if "level" in arguments:

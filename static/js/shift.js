@@ -226,7 +226,7 @@
     }
     $("queue").textContent = status;
     $("login-needed").hidden = !(waiting.length && (await VarvaOutbox.getState("needsLogin")));
-    renderFailed(await VarvaOutbox.all("failed"));
+    renderFailed((await VarvaOutbox.all("failed")).filter((r) => r.url === "/api/shifts"));
   }
 
   function renderFailed(failed) {
