@@ -47,9 +47,11 @@ def create_app(test_config=None):
         DPO_CONTACT="dataskyddsombud@parti.example",
         PARTY_NAME="Partiet", PARTY_LOGO=None,  # the logo: a path under static/, e.g. "party/logo.svg"
     )
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env()
-    if test_config is not None:
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env()
+    else:
+        # Tests see only what they set: never a developer's instance/config.py or FLASK_*.
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     _refuse_insecure_config(app)

@@ -8,6 +8,7 @@ AUDIT_ACTIONS = frozenset({
     "sessions_ended", "approve", "reject", "deactivate", "reactivate", "invitation_used",
     "reset_requested", "reset_approved", "reset_created", "reset_used",
     "export", "erase", "purge", "withdraw", "duplicate_resolved",
+    "welcome_credit", "welcome_digest", "welcomers_set", "welcome_due_days",
 })
 
 

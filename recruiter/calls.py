@@ -17,7 +17,8 @@ from . import audit, calls_data, calls_team
 from .calls_forms import (OUTCOME_NAMES, QUESTIONS, DecisionForm, DueDaysForm, WelcomersForm,
                           call_form, choices, contact_links)
 from .db import get_db
-from .scope import require_unit
+from .scope import may_see_contacts, own_unit, require_unit
+from .units import ASSOCIATION
 
 # cli_group=None: `flask send-welcome-digest`, beside the commands in cli.py.
 bp = Blueprint("calls", __name__, url_prefix="/valkomna", cli_group=None)
@@ -32,13 +33,21 @@ def welcomed_in_time(level, unit_id):
 def caller_unit(association_id):
     """The association, if the current role may make its welcome calls (chair or welcomer)."""
     unit = require_unit("association", association_id, "member")
-    role = current_user.role["role"]
-    if role == "chair":
-        return unit
-    if role == "member" and calls_team.is_welcomer(get_db(), association_id,
-                                                    current_user.member_id):
-        return unit
-    abort(403)
+    if not may_call(get_db(), association_id):
+        abort(403)
+    return unit
+
+
+def owns_list(association_id):
+    """The list's owner: the association's chair, who may read its contact details."""
+    return may_see_contacts(association_id)
+
+
+def may_call(db, association_id):
+    """The owner, or a member of the association the chair named a welcomer."""
+    return owns_list(association_id) or (
+        own_unit() == (ASSOCIATION, association_id)
+        and calls_team.is_welcomer(db, association_id, current_user.member_id))
 
 
 def held_target(association_id, target_id):
@@ -49,26 +58,24 @@ def held_target(association_id, target_id):
     return row
 
 
-@bp.route("/<int:association_id>")
+@bp.route("/<id:association_id>")
 @login_required
 def index(association_id):
     """The list's page: progress for its owner and administrators, the start button for callers."""
     unit = require_unit("association", association_id, "member")
     db = get_db()
-    role = current_user.role["role"]
-    may_call = role == "chair" or (role == "member" and calls_team.is_welcomer(
-        db, association_id, current_user.member_id))
-    if role == "member" and not may_call:
-        abort(403)
+    caller = may_call(db, association_id)
+    if own_unit()[0] == ASSOCIATION and not caller:
+        abort(403)  # a member who is no welcomer; administrators above see the counts
     calls_data.sync_welcome(db, association_id)
     return render_template(
-        "calls/index.html", unit=unit, may_call=may_call, is_chair=role == "chair",
+        "calls/index.html", unit=unit, may_call=caller, is_chair=owns_list(association_id),
         counts=calls_team.progress(db, association_id),
-        decisions=calls_team.decisions(db, association_id) if role == "chair" else [],
+        decisions=calls_team.decisions(db, association_id) if owns_list(association_id) else [],
         reached_today=calls_team.reached_today(db, current_user.member_id))
 
 
-@bp.route("/<int:association_id>/nasta", methods=["POST"])
+@bp.route("/<id:association_id>/nasta", methods=["POST"])
 @login_required
 def next_person(association_id):
     """Take the next person off the list (a lock for 15 minutes) and show them."""
@@ -82,7 +89,7 @@ def next_person(association_id):
     return redirect(url_for(".call", association_id=association_id, target_id=target_id))
 
 
-@bp.route("/<int:association_id>/samtal/<int:target_id>", methods=["GET", "POST"])
+@bp.route("/<id:association_id>/samtal/<id:target_id>", methods=["GET", "POST"])
 @login_required
 def call(association_id, target_id):
     """One person: how to reach them, and one tap for how the call went."""
@@ -108,6 +115,11 @@ def call(association_id, target_id):
                            overdue=row["due_on"] < calls_data.swedish_today())
 
 
+def _is_id(value):
+    """A row id as SQLite stores it: a whole number (not a bool) within 64 bits."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+
+
 @bp.route("/api/samtal", methods=["POST"])
 @login_required
 def api_call():
@@ -116,8 +128,7 @@ def api_call():
         payload = request.get_json(silent=True)
     except RecursionError:
         payload = None
-    if not isinstance(payload, dict) or not isinstance(payload.get("target_id"), int) \
-            or isinstance(payload["target_id"], bool) \
+    if not isinstance(payload, dict) or not _is_id(payload.get("target_id")) \
             or not isinstance(payload.get("client_uuid"), str):
         return {"errors": {"_": [_("Skicka ett JSON-objekt med target_id och client_uuid.")]}}, 422
     db = get_db()
@@ -144,7 +155,7 @@ def _multidict(payload):
 
 
 def _record(db, row, form):
-    if form.outcome.data == "handed_over" and current_user.role["role"] != "chair":
+    if form.outcome.data == "handed_over" and not owns_list(row["association_id"]):
         abort(403)
     calls_data.record_call(db, row, current_user.member_id, {
         "client_uuid": form.client_uuid.data, "outcome": form.outcome.data,
@@ -154,13 +165,13 @@ def _record(db, row, form):
 
 def _form(db, row, formdata=None):
     handover = calls_team.other_associations(db, row["association_id"]) \
-        if current_user.role["role"] == "chair" else []
+        if owns_list(row["association_id"]) else []
     return call_form(row["kind"], handover,
                      _("Ja, %(name)s", name=row["recruiter_first_name"])
                      if row["recruiter_first_name"] else None, formdata)
 
 
-@bp.route("/<int:association_id>/samtal/<int:target_id>/paus", methods=["POST"])
+@bp.route("/<id:association_id>/samtal/<id:target_id>/paus", methods=["POST"])
 @login_required
 def pause(association_id, target_id):
     """Give the person back to the list untouched."""
@@ -171,7 +182,7 @@ def pause(association_id, target_id):
     return redirect(url_for(".index", association_id=association_id))
 
 
-@bp.route("/<int:association_id>/beslut/<int:target_id>", methods=["POST"])
+@bp.route("/<id:association_id>/beslut/<id:target_id>", methods=["POST"])
 @login_required
 def decide(association_id, target_id):
     """The chair settles a recruiter the new member did not confirm: keep or clear the credit."""
@@ -193,12 +204,12 @@ def decide(association_id, target_id):
 
 def _chair_unit(association_id):
     unit = require_unit("association", association_id, "chair")
-    if current_user.role["role"] != "chair":
+    if not owns_list(association_id):
         abort(403)
     return unit
 
 
-@bp.route("/<int:association_id>/valkomnare", methods=["GET", "POST"])
+@bp.route("/<id:association_id>/valkomnare", methods=["GET", "POST"])
 @login_required
 def welcomers(association_id):
     """The chair names the active members who may make welcome calls.
@@ -223,7 +234,7 @@ def welcomers(association_id):
     return render_template("calls/welcomers.html", unit=unit, form=form)
 
 
-@bp.route("/kommun/<int:municipality_id>", methods=["GET", "POST"])
+@bp.route("/kommun/<id:municipality_id>", methods=["GET", "POST"])
 @login_required
 def due_days(municipality_id):
     """The municipal organisation sets how soon new members are welcomed."""

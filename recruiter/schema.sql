@@ -25,6 +25,43 @@ CREATE TABLE "cache_generation" (
    "generation" INTEGER NOT NULL
 );
 
+CREATE TABLE "call_lists" (
+   "id" INTEGER PRIMARY KEY,
+   "kind" TEXT NOT NULL,
+   "association_id" INTEGER REFERENCES "associations"("id"),
+   "purpose" TEXT,
+   "created_at" TEXT NOT NULL,
+   "closes_at" TEXT
+);
+
+CREATE TABLE "call_targets" (
+   "id" INTEGER PRIMARY KEY,
+   "list_id" INTEGER NOT NULL REFERENCES "call_lists"("id"),
+   "signup_id" INTEGER REFERENCES "signups"("id"),
+   "due_on" TEXT NOT NULL,
+   "state" TEXT NOT NULL DEFAULT 'waiting',
+   "tries" INTEGER NOT NULL DEFAULT 0,
+   "next_try_at" TEXT,
+   "locked_by" INTEGER REFERENCES "members"("id"),
+   "locked_until" TEXT,
+   "needs_decision" INTEGER NOT NULL DEFAULT 0,
+   "created_at" TEXT NOT NULL,
+   "done_at" TEXT,
+   "done_on" TEXT
+);
+
+CREATE TABLE "calls" (
+   "id" INTEGER PRIMARY KEY,
+   "target_id" INTEGER NOT NULL REFERENCES "call_targets"("id"),
+   "caller_id" INTEGER NOT NULL REFERENCES "members"("id"),
+   "client_uuid" TEXT NOT NULL,
+   "outcome" TEXT NOT NULL,
+   "answers" TEXT NOT NULL,
+   "note" TEXT,
+   "call_back_at" TEXT,
+   "created_at" TEXT NOT NULL
+);
+
 CREATE TABLE "campaigns" (
    "id" INTEGER PRIMARY KEY,
    "name" TEXT NOT NULL,
@@ -91,7 +128,7 @@ CREATE TABLE "municipalities" (
    "name" TEXT NOT NULL,
    "code" TEXT NOT NULL,
    "created_at" TEXT NOT NULL
-);
+, "welcome_due_days" INTEGER);
 
 CREATE TABLE "notices" (
    "id" INTEGER PRIMARY KEY,
@@ -212,6 +249,13 @@ CREATE TABLE "signups" (
    "created_at" TEXT NOT NULL
 , "erased_at" TEXT, "withdraw_token_hash" TEXT, duplicate_of integer references signups(id));
 
+CREATE TABLE "welcomers" (
+   "association_id" INTEGER REFERENCES "associations"("id"),
+   "member_id" INTEGER REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL,
+   PRIMARY KEY ("association_id", "member_id")
+);
+
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 
@@ -223,6 +267,27 @@ CREATE INDEX "idx_associations_municipality_id_name"
 
 CREATE INDEX "idx_audit_log_at"
     ON "audit_log" ("at");
+
+CREATE INDEX "idx_call_lists_association_id_kind"
+    ON "call_lists" ("association_id", "kind");
+
+CREATE INDEX "idx_call_targets_list_id_state_due_on"
+    ON "call_targets" ("list_id", "state", "due_on");
+
+CREATE INDEX "idx_call_targets_locked_by_locked_until"
+    ON "call_targets" ("locked_by", "locked_until");
+
+CREATE INDEX "idx_call_targets_signup_id"
+    ON "call_targets" ("signup_id");
+
+CREATE INDEX "idx_calls_caller_id_created_at"
+    ON "calls" ("caller_id", "created_at");
+
+CREATE UNIQUE INDEX "idx_calls_client_uuid"
+    ON "calls" ("client_uuid");
+
+CREATE INDEX "idx_calls_target_id_created_at"
+    ON "calls" ("target_id", "created_at");
 
 CREATE UNIQUE INDEX "idx_consent_texts_version_lang"
     ON "consent_texts" ("version", "lang");
@@ -329,6 +394,30 @@ CREATE TRIGGER associations_insert_bumps_cache after insert on associations
 CREATE TRIGGER associations_update_bumps_cache after update on associations
         begin update cache_generation set generation = generation + 1 where id = 1; end;
 
+CREATE TRIGGER call_lists_kind_insert_is_known before insert on call_lists
+                    when new.kind not in ('welcome', 'unpaid', 'partner')
+                    begin select raise(abort, 'unknown call_lists.kind'); end;
+
+CREATE TRIGGER call_lists_kind_update_is_known before update of kind on call_lists
+                    when new.kind not in ('welcome', 'unpaid', 'partner')
+                    begin select raise(abort, 'unknown call_lists.kind'); end;
+
+CREATE TRIGGER call_targets_state_insert_is_known before insert on call_targets
+                    when new.state not in ('waiting', 'reached', 'could_not_reach', 'not_interested', 'handed_over', 'wrong_number')
+                    begin select raise(abort, 'unknown call_targets.state'); end;
+
+CREATE TRIGGER call_targets_state_update_is_known before update of state on call_targets
+                    when new.state not in ('waiting', 'reached', 'could_not_reach', 'not_interested', 'handed_over', 'wrong_number')
+                    begin select raise(abort, 'unknown call_targets.state'); end;
+
+CREATE TRIGGER calls_outcome_insert_is_known before insert on calls
+                    when new.outcome not in ('reached', 'no_answer', 'wrong_number', 'call_back', 'not_interested', 'handed_over')
+                    begin select raise(abort, 'unknown calls.outcome'); end;
+
+CREATE TRIGGER calls_outcome_update_is_known before update of outcome on calls
+                    when new.outcome not in ('reached', 'no_answer', 'wrong_number', 'call_back', 'not_interested', 'handed_over')
+                    begin select raise(abort, 'unknown calls.outcome'); end;
+
 CREATE TRIGGER campaigns_delete_bumps_cache after delete on campaigns
         begin update cache_generation set generation = generation + 1 where id = 1; end;
 
@@ -380,6 +469,12 @@ CREATE TRIGGER roles_role_update_is_known before update of role on roles
 
 CREATE TRIGGER signups_delete_bumps_cache after delete on signups
         begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER signups_erased_clears_calls after update of erased_at on signups
+                  when new.erased_at is not null
+                  begin update calls set note = null, answers = '{}'
+                        where target_id in (select id from call_targets
+                                            where signup_id = new.id); end;
 
 CREATE TRIGGER signups_insert_bumps_cache after insert on signups
         begin update cache_generation set generation = generation + 1 where id = 1; end;

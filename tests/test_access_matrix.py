@@ -184,7 +184,7 @@ def test_no_role_reads_through_a_reset_what_it_may_not(app, db, login_as, reset_
 # The pages show exactly what the server allows (scope.py's rules by name): every
 # card, back link and button shown is answered, every one left off is refused.
 CARD = re.compile(r'<a class="card"[^>]*?href="([^"]+)"')
-BACK = re.compile(r'<a class="tap" href="([^"?]+)')
+BACK = re.compile(r'<a class="tap" href="([^"?]+)[^"]*">←')
 
 
 def in_scope_of(db, a, role):
