@@ -11,7 +11,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 echo "1/7 Debian packages"
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv caddy >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv caddy curl >/dev/null
 
 echo "2/7 the user varva (no login, no home of its own)"
 id varva >/dev/null 2>&1 ||
@@ -26,6 +26,8 @@ echo "3/7 Python packages (requirements.txt only) and the translations"
 echo "4/7 instance/: the configuration, the database (only varva may read them)"
 # The code stays root's: the app can write its instance folder and nothing else.
 install -d -o varva -g varva -m 0700 "$ROOT/instance" /var/backups/varva
+chown varva:varva "$ROOT/instance" /var/backups/varva
+chmod 0700 "$ROOT/instance" /var/backups/varva
 if [ ! -e "$ROOT/instance/config.py" ]; then
     "$ROOT/.venv/bin/python" - "$HOST" > "$ROOT/instance/config.py" <<'PY'
 import secrets, sys
