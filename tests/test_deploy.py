@@ -383,7 +383,7 @@ def test_https_http2_and_compressed_html_through_caddy(stack):
 @needs_caddy
 def test_static_files_keep_the_apps_caching(stack):
     page = fetch(stack.proxy, "GET", "/bli-medlem")[2].decode()
-    stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page).group(1)
+    stylesheet = re.search(r'href="(/static/[^"]+\.css[^"]*)"', page).group(1)
     status, proxied, _ = fetch(stack.proxy, "GET", stylesheet)
     direct = http.client.HTTPConnection("127.0.0.1", stack.app_port, timeout=5)
     try:
@@ -394,6 +394,8 @@ def test_static_files_keep_the_apps_caching(stack):
         direct.close()
     assert status == own.status == 200
     assert proxied["Cache-Control"] == own.headers["Cache-Control"]
+    if "?v=" in stylesheet:  # fingerprinted: cached for a year, through the proxy too
+        assert "immutable" in proxied["Cache-Control"]
 
 
 @needs_caddy
