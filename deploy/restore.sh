@@ -22,6 +22,8 @@ echo "Restoring $backup to $DATABASE"
 cp "$backup" "$DATABASE.partial"
 rm -f -- "$DATABASE-wal" "$DATABASE-shm"
 mv "$DATABASE.partial" "$DATABASE"
+# Run as root by mistake: the file must still belong to the app's user (varva).
+[ "$(id -u)" != 0 ] || chown --reference="$(dirname "$DATABASE")" "$DATABASE"
 "$PYTHON" - "$DATABASE" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
