@@ -6,13 +6,18 @@ FLASK := $(BIN)/flask --app recruiter
 
 CHECKS := .venv-checks/bin
 
-.PHONY: run test translations browser schema
+.PHONY: run test translations browser caddy schema
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $(BIN)/activate
+
+# The tests' and checks' tools, on top of the runtime (a server never installs them).
+$(VENV)/.dev-installed: $(BIN)/activate requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
 
 $(CHECKS)/activate: requirements-checks.txt
 	$(PYTHON) -m venv .venv-checks
@@ -41,9 +46,16 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
 	  { echo "Install Debian's chromium (apt-get install chromium) for the browser tests."; exit 1; }
 
+## caddy: Debian's caddy for the deployment tests (installed when root; its own service stays off)
+caddy:
+	@command -v caddy >/dev/null || { [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy >/dev/null && \
+	   { systemctl disable --now caddy >/dev/null 2>&1 || true; }); } || \
+	  echo "Debian's caddy is missing (apt-get install caddy): tests/test_deploy.py skips its proxy tests."
+
 ## test: install, then the static checks (ruff with ruff.toml, bandit, semgrep with semgrep.yml)
 ## and the whole test suite
-test: $(BIN)/activate $(CHECKS)/activate translations browser
+test: $(VENV)/.dev-installed $(CHECKS)/activate translations browser caddy
 	$(CHECKS)/ruff check .
 	$(BIN)/bandit -q -r recruiter -ll -ii
 	$(CHECKS)/semgrep scan --config semgrep.yml --metrics off --disable-version-check --error --quiet recruiter templates static

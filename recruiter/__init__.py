@@ -45,6 +45,7 @@ def create_app(test_config=None):
         SECOND_FACTOR_REQUIRED=True,
         CONTROLLER="Partiet (partistyrelsen), se instance/config.py",
         DPO_CONTACT="dataskyddsombud@parti.example",
+        LOG_FORMAT="text",  # "json": one JSON object per line (recruiter/logs.py)
         PARTY_NAME="Partiet", PARTY_LOGO=None,  # the logo: a path under static/, e.g. "party/logo.svg"
     )
     if test_config is None:
@@ -87,9 +88,10 @@ def _refuse_insecure_config(app):
 
 
 def _init_extensions(app):
-    from . import cli, db, i18n, limits, responses, scope, sessions
+    from . import cli, db, i18n, limits, logs, responses, scope, sessions
     from .forms import csrf
 
+    logs.init_app(app)
     db.init_app(app)
     scope.init_app(app)
     csrf.init_app(app)

@@ -1,10 +1,13 @@
 """What makes the app installable and usable offline."""
 import hashlib
+import sqlite3
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import login_required
 from flask_wtf.csrf import generate_csrf
+
+from .db import get_db
 
 bp = Blueprint("pwa", __name__)
 
@@ -56,4 +59,19 @@ def csrf_token():
 @bp.route("/healthz")
 def health():
     """A trivial answer for load balancers (and the benchmarks' baseline)."""
+    return "ok", 200, {"Content-Type": "text/plain"}
+
+
+# Any table every migrated database has: a missing or empty file fails too.
+READY_SQL = "select 1 from members limit 1"
+
+
+@bp.route("/readyz")
+def ready():
+    """Ready to serve: the database answers (the process alone is /healthz)."""
+    try:
+        get_db().execute(READY_SQL).fetchall()
+    except sqlite3.Error:
+        current_app.logger.exception("readiness: the database does not answer")
+        return "database unavailable", 503, {"Content-Type": "text/plain"}
     return "ok", 200, {"Content-Type": "text/plain"}
