@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from . import cache, scoring
 from .db import get_db
 from .links import campaigns_running
+from .register_csv import REASON_NAMES
 from .periods import last_bimonths, period_for, today, year
 from .scope import ROLE_LEVEL, require_rank, require_unit
 
@@ -60,7 +61,7 @@ def _count_numbers(db, level, unit_id, period):
         "by_campaign": scoring.by_campaign(db, level, unit, period.since, period.until),
         "per_month": scoring.per_month(db, level, unit, period.since, period.until),
         "trend": scoring.trend(db, level, unit, last_bimonths(6)),
-        "register": None,  # members, share under 45, resignations: no register import yet
+        "register": scoring.register_indicators(db, level, unit, period.since, period.until),
     }
 
 
@@ -135,7 +136,7 @@ def overview(level, unit_id):
                                 current_app.config["ROLLUP_CACHE_SECONDS"])
         if level == "nation" else None,
         unplaced=scoring.unplaced(db, unit_id, period.since, period.until)
-        if level == "municipality" else None)
+        if level == "municipality" else None, reason_names=REASON_NAMES)
 
 
 def _national_goals(db):

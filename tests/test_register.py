@@ -1,0 +1,254 @@
+"""The exchange with the member register: export, status and figure imports, indicators."""
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+
+from recruiter import scoring
+from recruiter.periods import period_for
+from tests.factories import make_association, make_member, make_signup
+
+TODAY = date.today().isoformat()
+
+
+def post_file(client, text, kind="statuses", encoding="utf-8"):
+    data = {"kind": kind, "file": (io.BytesIO(text.encode(encoding)), "register.csv")}
+    return client.post("/register/import", data=data, content_type="multipart/form-data")
+
+
+def preview(client, text, kind="statuses", encoding="utf-8"):
+    """Upload a file; returns the import id of its preview."""
+    response = post_file(client, text, kind, encoding)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def apply(client, db, import_id, token=None):
+    record = db.table("register_imports").get(import_id)
+    with client.session_transaction() as session:
+        token = token or session["register_tokens"][str(import_id)]
+    return client.post(f"/register/import/{import_id}/apply",
+                       data={"sha256": record["sha256"], "token": token})
+
+
+def summary(db, import_id):
+    import json
+    return json.loads(db.table("register_imports").get(import_id)["summary"])
+
+
+@pytest.fixture
+def scene(db, login_as):
+    a = make_association(db)
+    recruiter = make_member(db, association=a)
+    recruits = [make_signup(db, recruiter=recruiter) for _ in range(3)]
+    own = make_signup(db, association=a)
+    withdrawn = make_signup(db, recruiter=recruiter, status="cancelled", erased_at=TODAY)
+    duplicate = make_signup(db, recruiter=recruiter, duplicate_of=recruits[0]["id"])
+    office = login_as(make_member(db, association=None, role="national_admin"))
+    return {"a": a, "recruiter": recruiter, "recruits": recruits, "own": own,
+            "withdrawn": withdrawn, "duplicate": duplicate, "office": office}
+
+
+def exported(scene):
+    response = scene["office"].post("/register/export")
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def test_round_trip_export_import_paid_and_indicators(app, db, scene, login_as):
+    rows = exported(scene)
+    refs = {r["reference"] for r in rows}
+    expected = [*scene["recruits"], scene["own"]]
+    assert refs == {db.table("signups").get(s["id"])["reference"] for s in expected}
+    assert all(r["reference"].startswith(f"V-{TODAY[:4]}-") for r in rows)
+    assert {r["association_code"] for r in rows} == {scene["a"]["code"]}
+    # Exported once only: nothing is left for a second export.
+    assert scene["office"].post("/register/export").status_code == 302
+    assert db.table("export_batches").count == 1
+    invoiced = "reference,status,date\n" + "".join(f"{r},invoiced,{TODAY}\n" for r in sorted(refs))
+    import_id = preview(scene["office"], invoiced)
+    assert summary(db, import_id)["changes"] == 4
+    assert apply(scene["office"], db, import_id).status_code == 302
+    recruit_refs = [db.table("signups").get(s["id"])["reference"] for s in scene["recruits"]]
+    own_ref = db.table("signups").get(scene["own"]["id"])["reference"]
+    register_file = (f"reference,status,date\n{recruit_refs[0]},paid,{TODAY}\n"
+                     f"{recruit_refs[1]},paid,{TODAY}\n"
+                     f"{recruit_refs[2]},unpaid_after_reminder,{TODAY}\n{own_ref},paid,{TODAY}\n")
+    import_id = preview(scene["office"], register_file)
+    apply(scene["office"], db, import_id)
+    assert [db.table("signups").get(s["id"])["status"] for s in scene["recruits"]] == [
+        "paid", "paid", "unpaid_after_reminder"]
+    figures = (f"association_code,date,members,members_under_45,new_members\n"
+               f"{scene['a']['code']},{TODAY},120,30,6\n")
+    apply(scene["office"], db, preview(scene["office"], figures, kind="figures"))
+    # The member sees two paying recruits and one still pending.
+    page = login_as(scene["recruiter"]).get("/varva").get_data(as_text=True)
+    assert page.count('data-testid="paid"') == 2
+    assert page.count('data-testid="pending"') == 1
+    with app.test_request_context():
+        period = period_for("year", db)
+    level, unit = "association", scene["a"]["id"]
+    share = scoring.recruited_share_of_new(db, level, unit, period.since, period.until)
+    assert (share["recruited_paid"], share["new_members"]) == (2, 6)  # own initiative not counted
+    assert share["share"] == pytest.approx(2 / 6)
+    months = scoring.signups_and_invoices(db, level, unit, period.since, period.until)["months"]
+    # 6 sign-ups this month counted by the app (duplicate left out: 5), 4 invoices sent.
+    assert months == [{"month": TODAY[:7], "signups": 5, "invoices": 4}]
+    members = scoring.register_members(db, level, unit, period.since, period.until)
+    assert (members["members"], members["share_under_45"], members["as_of"]) == (120, 0.25, TODAY)
+    overview = scene["office"].get(
+        f"/oversikt/municipality/{scene['a']['municipality_id']}?period=year").get_data(True)
+    assert 'data-testid="members">120' in overview
+    assert 'data-testid="recruited-share-of-new">33 %' in overview
+    api = scene["office"].get(f"/api/indikatorer/association/{unit}?period=year").get_json()
+    assert api["register"]["new_members"]["recruited_paid"] == 2
+
+
+def test_export_batch_can_be_downloaded_again_and_is_audited(db, scene):
+    rows = exported(scene)
+    batch = next(db.table("export_batches").rows_where())
+    again = scene["office"].get(f"/register/export/{batch['id']}.csv").get_data(as_text=True)
+    assert [r["reference"] for r in csv.DictReader(io.StringIO(again.lstrip("\ufeff")))] == [
+        r["reference"] for r in rows]
+    actions = [e["action"] for e in db.table("audit_log").rows_where()]
+    assert "register_export" in actions and "register_export_again" in actions
+
+
+def test_export_neutralises_formula_cells(db, scene):
+    make_signup(db, association=scene["a"], first_name="=HYPERLINK(1)")
+    text = scene["office"].post("/register/export").get_data(as_text=True)
+    assert "'=HYPERLINK(1)" in text
+
+
+def test_same_file_twice_changes_nothing(db, scene):
+    ref = db.table("signups").get(scene["own"]["id"])["reference"]
+    text = f"reference,status,date\n{ref},invoiced,{TODAY}\n"
+    apply(scene["office"], db, preview(scene["office"], text))
+    second = preview(scene["office"], text)
+    assert summary(db, second)["changes"] == 0
+    apply(scene["office"], db, second)
+    assert db.table("signup_statuses").count == 1
+
+
+def test_one_bad_row_applies_nothing(db, scene):
+    refs = [db.table("signups").get(s["id"])["reference"] for s in scene["recruits"]]
+    text = (f"reference,status,date\n{refs[0]},invoiced,{TODAY}\n{refs[1]},invoiced,{TODAY}\n"
+            f"V-1999-999999,invoiced,{TODAY}\n")
+    import_id = preview(scene["office"], text)
+    assert summary(db, import_id)["errors"] == [[4, "Okänd referens: V-1999-999999."]]
+    page = scene["office"].get(f"/register/import/{import_id}").get_data(as_text=True)
+    assert 'data-testid="apply"' not in page and "Rad 4" in page
+    apply(scene["office"], db, import_id)
+    assert db.table("signup_statuses").count == 0
+    assert db.table("signups").get(scene["recruits"][0]["id"])["status"] == "registered"
+
+
+def test_statuses_only_move_forward_and_bad_rows_are_named(db, scene):
+    refs = [db.table("signups").get(s["id"])["reference"] for s in scene["recruits"]]
+    apply(scene["office"], db, preview(scene["office"],
+                                       f"reference,status,date\n{refs[0]},paid,{TODAY}\n"))
+    future = (date.today() + timedelta(days=3)).isoformat()
+    text = (f"reference,status,date\n{refs[0]},invoiced,{TODAY}\n{refs[1]},paid,{future}\n"
+            f"{refs[2]},invoiced,{TODAY}\n{refs[2]},paid,{TODAY}\n{refs[1]},resigned,{TODAY}\n")
+    errors = dict(summary(db, preview(scene["office"], text))["errors"])
+    assert "bakåt" in errors[2] and "framtiden" in errors[3]
+    assert "rad 4" in errors[5] and "orsak" in errors[6]
+
+
+def test_wrong_column_is_reported(db, scene):
+    import_id = preview(scene["office"], "referens,status,date\nx,paid,2026-01-01\n")
+    assert "Okänd kolumn: referens" in summary(db, import_id)["errors"][0][1]
+
+
+def test_semicolon_bom_and_swedish_dates(db, scene):
+    ref = db.table("signups").get(scene["own"]["id"])["reference"]
+    swedish = date.today().strftime("%d.%m.%Y")
+    text = f"\ufeffreference;status;date\n{ref};invoiced;{swedish}\n"
+    import_id = preview(scene["office"], text)
+    assert summary(db, import_id)["errors"] == []
+    apply(scene["office"], db, import_id)
+    history = next(db.table("signup_statuses").rows_where())
+    assert (history["status"], history["on_date"]) == ("invoiced", TODAY)
+
+
+def test_email_or_mobile_instead_of_reference(db, scene):
+    text = f"email;mobile;status;date\n{scene['own']['email'].upper()};;invoiced;{TODAY} 10:00\n"
+    apply(scene["office"], db, preview(scene["office"], text))
+    assert db.table("signups").get(scene["own"]["id"])["status"] == "invoiced"
+
+
+def test_not_utf8_is_a_clear_message(db, scene):
+    import_id = preview(scene["office"], "reference,status,date\nÅ,paid,2026-01-01\n",
+                        encoding="latin-1")
+    assert "UTF-8" in summary(db, import_id)["errors"][0][1]
+
+
+def test_figures_unknown_association_code(db, scene):
+    text = ("association_code;date;members;members_under_45;new_members;resigned_economy\n"
+            f"NOPE;{TODAY};10;2;1;0\n{scene['a']['code']};{TODAY};10;2;1;3\n")
+    import_id = preview(scene["office"], text, kind="figures")
+    assert summary(db, import_id)["errors"] == [[2, "Okänd föreningskod: NOPE."]]
+
+
+def test_resignations_per_half_year_and_reason(app, db, scene):
+    text = ("association_code,date,members,members_under_45,new_members,resigned_economy,"
+            f"resigned_moved\n{scene['a']['code']},{TODAY},10,2,1,3,1\n")
+    apply(scene["office"], db, preview(scene["office"], text, kind="figures"))
+    with app.test_request_context():
+        period = period_for("year", db)
+    result = scoring.resignations_by_half(db, "nation", None, period.since, period.until)
+    assert result["halves"][-1]["total"] == 4
+    assert result["halves"][-1]["reasons"] == {"economy": 3, "moved": 1}
+
+
+def test_a_second_apply_after_another_import_must_preview_again(db, scene):
+    refs = [db.table("signups").get(s["id"])["reference"] for s in scene["recruits"]]
+    first = preview(scene["office"], f"reference,status,date\n{refs[0]},invoiced,{TODAY}\n")
+    with scene["office"].session_transaction() as session:
+        first_token = session["register_tokens"][str(first)]
+    second = preview(scene["office"], f"reference,status,date\n{refs[1]},invoiced,{TODAY}\n")
+    apply(scene["office"], db, first)
+    response = apply(scene["office"], db, second)
+    assert response.status_code == 302
+    assert db.table("register_imports").get(second)["applied_at"] is None
+    assert db.table("signups").get(scene["recruits"][1]["id"])["status"] == "registered"
+    # Applying the same preview twice: the second is refused too.
+    apply(scene["office"], db, first, first_token)
+    assert db.table("signup_statuses").count == 1
+
+
+def test_large_upload_only_on_this_route(app, db, scene):
+    big = "reference,status,date\n" + "x" * (100 * 1024) + ",paid,2026-01-01\n"
+    import_id = preview(scene["office"], big)  # over the app-wide 64 KiB, accepted here
+    assert summary(db, import_id)["error_count"] == 1
+    response = scene["office"].post("/kansli/personer", data={"q": "x" * (100 * 1024)})
+    assert response.status_code == 413
+
+
+def test_scope_units_only_when_allowed(app, db, scene, login_as):
+    municipality = {"id": scene["a"]["municipality_id"]}
+    admin = make_member(db, association=None, role="municipal_admin", unit=municipality)
+    client = login_as(admin)
+    assert client.get("/register/").status_code == 403
+    app.config["REGISTER_IMPORT_FOR_UNITS"] = True
+    other = make_association(db)
+    elsewhere = make_signup(db, association=other)
+    ref = db.table("signups").get(elsewhere["id"])["reference"]
+    import_id = preview(client, f"reference,status,date\n{ref},invoiced,{TODAY}\n")
+    assert "Okänd referens" in summary(db, import_id)["errors"][0][1]
+    office_preview = preview(scene["office"], f"reference,status,date\n{ref},invoiced,{TODAY}\n")
+    assert client.get(f"/register/import/{office_preview}").status_code == 404
+    other_admin = login_as(make_member(db, association=None, role="municipal_admin",
+                                       unit={"id": other["municipality_id"]}))
+    assert other_admin.get(f"/register/import/{import_id}").status_code == 404
+    rows = list(csv.DictReader(io.StringIO(
+        client.post("/register/export").get_data(as_text=True).lstrip("\ufeff"))))
+    assert ref not in {r["reference"] for r in rows} and len(rows) == 4
+
+
+def test_members_and_chairs_cannot_exchange(db, scene, login_as):
+    for role in ("member", "chair"):
+        client = login_as(make_member(db, association=scene["a"], role=role), role=role)
+        assert client.get("/register/").status_code == 403
+        assert client.post("/register/export").status_code == 403
