@@ -62,6 +62,8 @@ def get_urls(app, ids):
                 options = sorted(converter.items)
             elif name in ids:
                 options = [ids[name], 0, 2**62]
+            elif isinstance(converter, IntegerConverter):  # an id outside the data set
+                options = [1, 0, 2**62]
             else:
                 options = STRING_PATH_VALUES
             choices = [{**c, name: o} for c in choices for o in options]
