@@ -129,11 +129,15 @@ def checkpoint(db, tries=3):
 
 
 def expired_signups(db, days):
-    """Sign-ups older than `days` that never became paying members and are not erased."""
+    """Sign-ups older than `days` that are not erased yet, whatever became of them.
+
+    A paid one goes too: the member register holds the member now. Erasure keeps
+    the anonymous row and its status history, so the indicators stay.
+    """
     cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
     return list(db.query(
         """select id, created_at, status from signups
-           where created_at < ? and status != 'paid' and erased_at is null order by id""",
+           where created_at < ? and erased_at is null order by id""",
         [cutoff]))
 
 

@@ -252,3 +252,18 @@ def test_members_and_chairs_cannot_exchange(db, scene, login_as):
         client = login_as(make_member(db, association=scene["a"], role=role), role=role)
         assert client.get("/register/").status_code == 403
         assert client.post("/register/export").status_code == 403
+
+
+def test_purge_erases_a_paid_sign_up_and_keeps_its_statuses(app, db, scene, runner):
+    signup = scene["recruits"][0]
+    ref = db.table("signups").get(signup["id"])["reference"]
+    apply(scene["office"], db, preview(scene["office"], f"reference,status,date\n{ref},paid,{TODAY}\n"))
+    db.execute("update signups set created_at = '2020-01-01T10:00:00+00:00' where id = ?",
+               [signup["id"]])
+    result = runner.invoke(args=["purge-expired", "--yes"])
+    assert result.exit_code == 0
+    row = db.table("signups").get(signup["id"])
+    assert row["erased_at"] and row["email"] is None and row["first_name"] == ""
+    assert (row["status"], row["reference"]) == ("paid", ref)
+    assert [h["status"] for h in db.table("signup_statuses").rows_where(
+        "signup_id = ?", [signup["id"]])] == ["paid"]
