@@ -7,7 +7,10 @@ write transaction; the preview always rolls back.
 """
 import json
 
-from flask import current_app
+import hashlib
+import secrets
+
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
 from . import cache, register_csv
@@ -79,7 +82,8 @@ class Stale(Exception):
 
 def reasons():
     """The resignation reason categories: the fixed list and the office's additions."""
-    return register_csv.REASONS + tuple(current_app.config.get("REGISTER_EXTRA_REASONS", ()))
+    extra = current_app.config.get("REGISTER_EXTRA_REASONS", ()) if has_app_context() else ()
+    return register_csv.REASONS + tuple(extra)
 
 
 class Result:
@@ -266,3 +270,22 @@ def apply(db, record, path, scope, today, actor_id):
         return refused.result
     cache.invalidate()
     return result
+
+
+def import_file(db, kind, path, actor_id, today, scope=None):
+    """Preview and apply a file in one go, as the office does in two steps (the demo
+    and the benchmark use it). Returns (import id, Result)."""
+    scope = scope or {"level": "nation", "unit_id": None}
+    result = preview(db, kind, path, scope, today)
+    import_id = db.table("register_imports").insert({
+        "kind": kind, "created_by": actor_id, "created_at": now(),
+        "sha256": register_csv.sha256_of(path),
+        "token_hash": hashlib.sha256(secrets.token_bytes(16)).hexdigest(),
+        "scope_level": scope["level"], "scope_unit_id": scope["unit_id"],
+        "based_on": latest_applied(db), "row_count": result.rows,
+        "error_count": result.error_count, "change_count": result.changes,
+        "summary": json.dumps(result.as_dict(), ensure_ascii=False)}).last_pk
+    if result.error_count:
+        return import_id, result
+    record = db.table("register_imports").get(import_id)
+    return import_id, apply(db, record, path, scope, today, actor_id)

@@ -267,3 +267,21 @@ def test_purge_erases_a_paid_sign_up_and_keeps_its_statuses(app, db, scene, runn
     assert (row["status"], row["reference"]) == ("paid", ref)
     assert [h["status"] for h in db.table("signup_statuses").rows_where(
         "signup_id = ?", [signup["id"]])] == ["paid"]
+
+
+def test_seed_demo_applies_a_register_exchange_through_the_import(app, runner, db):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    imports = list(db.table("register_imports").rows_where(order_by="id"))
+    assert [(r["kind"], r["error_count"]) for r in imports] == [
+        ("statuses", 0), ("statuses", 0), ("figures", 0)]
+    assert all(r["applied_at"] for r in imports)
+    paid = db.execute("select count(*) from signups where status = 'paid'").fetchone()[0]
+    assert paid > 0 and db.execute(
+        "select count(*) from signup_statuses where status = 'paid'").fetchone()[0] == paid
+    with app.test_request_context():
+        period = period_for("year", db)
+    numbers = scoring.register_indicators(db, "nation", None, period.since, period.until)
+    assert numbers["members"]["members"] > 0 and numbers["new_members"]["share"] > 0
+    assert numbers["resignations"]["halves"] and numbers["invoices"]["source"] == "register"
+    assert runner.invoke(args=["seed-demo", "--force"]).exit_code == 0
+    assert db.table("register_imports").count == 3  # a second run changes nothing
