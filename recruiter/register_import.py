@@ -46,9 +46,10 @@ where reference = '' and {condition}""")
                                    ("phone", "mobile", "email = '' and mobile != ''"))}
 UNRESOLVED_SQL = """select line, reference, email, mobile, matches from register_stage
 where signup_id is null or matches > 1 order by line"""
-DUPLICATES_SQL = """select r.line, min(o.line) as first_line from register_stage r
-join register_stage o on o.signup_id = r.signup_id and o.line < r.line
-group by r.line order by r.line"""
+DUPLICATES_SQL = """select line, first_line from (
+  select line, min(line) over (partition by signup_id) as first_line from register_stage
+  where signup_id is not null)
+where line > first_line order by line"""
 TRANSITIONS_SQL = """select r.line, r.status, r.on_date, s.status as current,
        substr(s.status_at, 1, 10) as current_on
 from register_stage r join signups s on s.id = r.signup_id
@@ -97,9 +98,11 @@ class Result:
         self.units = []
 
     def error(self, line, message):
+        """Count a bad row; list it while the list is short. `message` may be a
+        function, so that thousands of bad rows are not all translated."""
         self.error_count += 1
         if len(self.errors) < MAX_LISTED_ERRORS:
-            self.errors.append((line, message))
+            self.errors.append((line, message() if callable(message) else message))
 
     def as_dict(self):
         return {"rows": self.rows, "errors": sorted(self.errors), "error_count": self.error_count,
@@ -134,21 +137,23 @@ def _check_statuses(db, scope, result):
     for by_contact in RESOLVE_CONTACT_SQL.values():
         db.execute(by_contact[scope["level"]], params)
     for r in db.query(UNRESOLVED_SQL):
+        who = r["reference"] or r["email"] or r["mobile"]
         if r["matches"] and r["matches"] > 1:
-            result.error(r["line"], _("%(who)s passar flera anmälningar: ange referensen.",
-                                      who=r["email"] or r["mobile"]))
+            result.error(r["line"], lambda: _(
+                "%(who)s passar flera anmälningar: ange referensen.", who=who))
         else:
-            result.error(r["line"], _("Okänd referens: %(who)s.",
-                                      who=r["reference"] or r["email"] or r["mobile"]))
+            result.error(r["line"], lambda: _("Okänd referens: %(who)s.", who=who))
     for r in db.query(DUPLICATES_SQL):
-        result.error(r["line"], _("Samma anmälan finns redan på rad %(n)d.", n=r["first_line"]))
+        result.error(r["line"], lambda: _("Samma anmälan finns redan på rad %(n)d.",
+                                          n=r["first_line"]))
     for r in db.query(TRANSITIONS_SQL):
         if r["status"] not in register_csv.NEXT_STATUSES.get(r["current"], ()):
-            result.error(r["line"], _("Statusen går bakåt: från %(old)s till %(new)s.",
-                                      old=r["current"], new=r["status"]))
+            result.error(r["line"], lambda: _("Statusen går bakåt: från %(old)s till %(new)s.",
+                                              old=r["current"], new=r["status"]))
         elif r["on_date"] < r["current_on"]:
-            result.error(r["line"], _("Datumet %(d)s ligger före nuvarande status (%(c)s).",
-                                      d=r["on_date"], c=r["current_on"]))
+            result.error(r["line"], lambda: _(
+                "Datumet %(d)s ligger före nuvarande status (%(c)s).",
+                d=r["on_date"], c=r["current_on"]))
         else:
             result.changes += 1
     result.units = [dict(r) for r in db.query(UNITS_SQL)]
