@@ -285,3 +285,53 @@ def test_seed_demo_applies_a_register_exchange_through_the_import(app, runner, d
     assert numbers["resignations"]["halves"] and numbers["invoices"]["source"] == "register"
     assert runner.invoke(args=["seed-demo", "--force"]).exit_code == 0
     assert db.table("register_imports").count == 3  # a second run changes nothing
+
+
+@pytest.mark.parametrize("name, kind", [("statuses.csv", "statuses"), ("figures.csv", "figures")])
+def test_documented_example_files_have_only_data_errors(app, db, name, kind):
+    """The examples in docs/register/ pass the format checks: what they may still
+    get wrong is data this test database does not have (references, codes)."""
+    from pathlib import Path
+
+    from recruiter import register_import
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "register" / name
+    with app.test_request_context():
+        result = register_import.preview(db, kind, str(path), {"level": "nation", "unit_id": None},
+                                         date(2026, 12, 31))
+    messages = {message.split(":")[0] for _, message in result.errors}
+    assert result.rows == len(path.read_text().splitlines()) - 1
+    assert messages == {"Okänd referens" if kind == "statuses" else "Okänd föreningskod"}
+
+
+def test_upload_and_apply_need_the_csrf_token(csrf_app):
+    import re
+
+    from flask_login.utils import _create_identifier
+
+    from recruiter import accounts
+    from recruiter.db import connect
+    from recruiter.sessions import start_session
+
+    db = connect(csrf_app.config["DATABASE"])
+    office = make_member(db, association=None, role="national_admin")
+    role = accounts.member_roles(db, office["id"])[0]
+    client = csrf_app.test_client()
+    with csrf_app.test_request_context():
+        session_token = start_session(db, office["id"], role["id"], False)
+    with csrf_app.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()
+    with client.session_transaction() as session:
+        session.update({"_user_id": session_token, "_fresh": True, "_id": identifier})
+    text = "reference,status,date\nV-2026-000001,paid,2026-01-01\n"
+    client.post("/register/import", content_type="multipart/form-data",
+                data={"kind": "statuses", "file": (io.BytesIO(text.encode()), "a.csv")})
+    assert db.table("register_imports").count == 0
+    page = client.get("/register/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    done = client.post("/register/import", content_type="multipart/form-data",
+                       data={"csrf_token": token, "kind": "statuses",
+                             "file": (io.BytesIO(text.encode()), "a.csv")})
+    assert done.status_code == 302 and db.table("register_imports").count == 1
+    assert client.post("/register/export").status_code == 400
+    db.close()
