@@ -401,3 +401,25 @@ def register_indicators(db, level, unit_id, since, until):
             "new_members": recruited_share_of_new(db, level, unit_id, since, until),
             "resignations": resignations_by_half(db, level, unit_id, since, until),
             "invoices": signups_and_invoices(db, level, unit_id, since, until)}
+
+
+# Credit is confirmed at payment: once the register's statuses have been
+# imported, the leaderboard ranks by recruits who paid (in the standings'
+# period, by their sign-up date), not by sign-ups.
+_COUNTED_RECRUITS = "and s.created_at >= :since and s.created_at < :until and s.duplicate_of is null"
+PAID_STANDINGS_SQL = STANDINGS_SQL.replace(_COUNTED_RECRUITS, _COUNTED_RECRUITS + """
+    and exists (select 1 from signup_statuses h where h.signup_id = s.id and h.status = 'paid')""")
+STATUS_IMPORT_SQL = """select exists (select 1 from register_imports
+                       where kind = 'statuses' and applied_at is not null)"""
+
+
+def ranks_by_paid(db):
+    """True once a status import from the member register has been applied."""
+    return bool(db.execute(STATUS_IMPORT_SQL).fetchone()[0])
+
+
+def paid_standings(db, association_id, since, until, campaign_id=None):
+    """recruiter_standings, counting only recruits who became paying members."""
+    assert PAID_STANDINGS_SQL != STANDINGS_SQL, "STANDINGS_SQL changed: update the paid filter"
+    return list(db.query(PAID_STANDINGS_SQL, {"association": association_id, "since": since,
+                                              "until": until, "campaign": campaign_id}))

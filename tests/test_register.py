@@ -82,6 +82,10 @@ def test_round_trip_export_import_paid_and_indicators(app, db, scene, login_as):
     figures = (f"association_code,date,members,members_under_45,new_members\n"
                f"{scene['a']['code']},{TODAY},120,30,6\n")
     apply(scene["office"], db, preview(scene["office"], figures, kind="figures"))
+    # Credit at payment: the leaderboard now ranks by paid recruits, and says so.
+    board = login_as(scene["recruiter"]).get("/topplista/?period=year").get_data(as_text=True)
+    assert "betalat medlemsavgiften" in board
+    assert "<td>2</td>" in board.split('data-testid="board"')[1].split("</tr>")[1]
     # The member sees two paying recruits and one still pending.
     page = login_as(scene["recruiter"]).get("/varva").get_data(as_text=True)
     assert page.count('data-testid="paid"') == 2
