@@ -26,6 +26,7 @@ from .dashboard import csv_cell
 from .db import get_db, immediate, now
 from .forms import csrf
 from .periods import today
+from .privacy import uploads_folder
 from .scope import ROLE_LEVEL, require_unit
 from .scoring import per_level
 
@@ -47,6 +48,7 @@ where s.erased_at is null and s.status != 'cancelled' and s.duplicate_of is null
   and {unit_filter}
   and not exists (select 1 from export_batch_signups e where e.signup_id = s.id)
 order by s.id""")
+PENDING_COUNT_SQL = {level: f"select count(*) from ({sql})" for level, sql in PENDING_SQL.items()}
 BATCH_SQL = EXPORT_SELECT + """
 join export_batch_signups e on e.signup_id = s.id where e.batch_id = ? order by s.id"""
 
@@ -96,7 +98,7 @@ def index():
     """Export for invoicing, the uploads and earlier exchanges."""
     db = get_db()
     scope = importer_scope()
-    pending = len(list(db.query(PENDING_SQL[scope["level"]], {"unit": scope["unit_id"]})))
+    pending = db.execute(PENDING_COUNT_SQL[scope["level"]], {"unit": scope["unit_id"]}).fetchone()[0]
     batches = [b for b in db.table("export_batches").rows_where(order_by="id desc", limit=50)
                if _in_scope(b, scope)]
     imports = [r for r in db.table("register_imports").rows_where(order_by="id desc", limit=100)
@@ -158,7 +160,8 @@ def batch(batch_id):
 
 
 def upload_dir():
-    path = os.path.join(current_app.instance_path, "register_uploads")
+    """Beside the database (instance/ by default), never under static/."""
+    path = uploads_folder(current_app.config["DATABASE"])
     os.makedirs(path, mode=0o700, exist_ok=True)
     return path
 

@@ -339,3 +339,27 @@ def test_upload_and_apply_need_the_csrf_token(csrf_app):
     assert done.status_code == 302 and db.table("register_imports").count == 1
     assert client.post("/register/export").status_code == 400
     db.close()
+
+
+def test_purge_removes_uploads_never_applied(app, db, scene, runner):
+    import os
+
+    import_id = preview(scene["office"], "reference,status,date\nV-1,paid,2026-01-01\n")
+    path = os.path.join(os.path.dirname(app.config["DATABASE"]), "register_uploads",
+                        f"{import_id}.csv")
+    assert os.path.exists(path)
+    runner.invoke(args=["purge-expired", "--yes"])
+    assert os.path.exists(path)  # a preview from today stays
+    os.utime(path, (0, 0))
+    runner.invoke(args=["purge-expired", "--yes"])
+    assert not os.path.exists(path)
+
+
+def test_over_the_upload_limit_is_a_clear_message(db, scene, monkeypatch):
+    from recruiter import register
+
+    monkeypatch.setattr(register, "MAX_UPLOAD", 1000)
+    response = post_file(scene["office"], "reference,status,date\n" + "x" * 2000)
+    assert response.status_code == 302 and db.table("register_imports").count == 0
+    page = scene["office"].get("/register/").get_data(as_text=True)
+    assert "Filen är större än" in page
