@@ -201,12 +201,13 @@ def upload():
         return redirect(url_for(".index"))
     partial, sha256 = _save_upload(form.file.data)
     token = secrets.token_urlsafe(24)
+    based_on = register_import.latest_applied(db)  # before the preview: never newer than it
     result = register_import.preview(db, form.kind.data, partial, scope, today())
     import_id = db.table("register_imports").insert({
         "kind": form.kind.data, "created_by": current_user.member_id, "created_at": now(),
         "sha256": sha256, "token_hash": hashlib.sha256(token.encode()).hexdigest(),
         "scope_level": scope["level"], "scope_unit_id": scope["unit_id"],
-        "based_on": register_import.latest_applied(db), "row_count": result.rows,
+        "based_on": based_on, "row_count": result.rows,
         "error_count": result.error_count, "change_count": result.changes,
         "summary": json.dumps(result.as_dict(), ensure_ascii=False)}).last_pk
     os.replace(partial, upload_path(import_id))

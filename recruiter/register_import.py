@@ -281,13 +281,14 @@ def import_file(db, kind, path, actor_id, today, scope=None):
     """Preview and apply a file in one go, as the office does in two steps (the demo
     and the benchmark use it). Returns (import id, Result)."""
     scope = scope or {"level": "nation", "unit_id": None}
+    based_on = latest_applied(db)
     result = preview(db, kind, path, scope, today)
     import_id = db.table("register_imports").insert({
         "kind": kind, "created_by": actor_id, "created_at": now(),
         "sha256": register_csv.sha256_of(path),
         "token_hash": hashlib.sha256(secrets.token_bytes(16)).hexdigest(),
         "scope_level": scope["level"], "scope_unit_id": scope["unit_id"],
-        "based_on": latest_applied(db), "row_count": result.rows,
+        "based_on": based_on, "row_count": result.rows,
         "error_count": result.error_count, "change_count": result.changes,
         "summary": json.dumps(result.as_dict(), ensure_ascii=False)}).last_pk
     if result.error_count:
