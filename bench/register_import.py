@@ -76,6 +76,11 @@ def plain_executemany(db_path, rows, day):
     return elapsed
 
 
+def report(line):
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=200_000)
@@ -103,32 +108,32 @@ def main():
             result = register_import.preview(db, "statuses", status_file, scope, date.today())
             preview_s = time.perf_counter() - started
             assert result.changes == args.rows and not result.error_count, result.as_dict()
+            report(f"status rows:                      {args.rows:>10,}")
+            report(f"preview (parse, stage, check):    {preview_s:>10.2f} s")
             started = time.perf_counter()
             _, applied = register_import.import_file(db, "statuses", status_file, 1, date.today())
             import_s = time.perf_counter() - started
             assert applied.changes == args.rows and not applied.error_count
+            report(f"import (preview + apply, one go): {import_s:>10.2f} s")
             plain_s = plain_executemany(copy, args.rows, day)
+            report(f"plain executemany, same rows:     {plain_s:>10.2f} s")
+            report(f"ratio import / executemany:       {import_s / plain_s:>10.1f} x")
             big_file = os.path.join(folder, "big.csv")
             write_status_file(db, big_file, day, args.big_mb * 1024 * 1024)
             big_bytes = os.path.getsize(big_file)
             started = time.perf_counter()
             big = register_import.preview(db, "statuses", big_file, scope, date.today())
-            big_s = time.perf_counter() - started
+            report(f"big file: {big_bytes / 2**20:.1f} MB, {big.rows:,} rows "
+                   f"({big.error_count:,} repeats reported), preview "
+                   f"{time.perf_counter() - started:.2f} s")
             tracemalloc.start()  # a second pass: tracing slows Python down several times
             register_import.preview(db, "statuses", big_file, scope, date.today())
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
+            report(f"peak Python memory during that preview: {peak / 2**20:.1f} MB")
             close_thread_connections()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    out = sys.stdout.write
-    out(f"status rows:                      {args.rows:>10,}\n")
-    out(f"preview (parse, stage, check):    {preview_s:>10.2f} s\n")
-    out(f"import (preview + apply, one go): {import_s:>10.2f} s\n")
-    out(f"plain executemany, same rows:     {plain_s:>10.2f} s\n")
-    out(f"ratio import / executemany:       {import_s / plain_s:>10.1f} x\n")
-    out(f"big file: {big_bytes / 2**20:.1f} MB, {big.rows:,} rows, preview {big_s:.2f} s, "
-        f"peak Python memory {peak / 2**20:.1f} MB ({big.error_count:,} repeats reported)\n")
 
 
 if __name__ == "__main__":
