@@ -66,6 +66,7 @@ where r.status != s.status order by r.line"""
 UPDATE_CURRENT_SQL = """update signups set status = r.status,
        status_at = r.on_date || 'T00:00:00+00:00'
 from register_stage r where r.signup_id = signups.id and r.status != signups.status"""
+BUMP_CACHE_SQL = "update cache_generation set generation = generation + 1 where id = 1"
 LATEST_APPLIED_SQL = "select coalesce(max(id), 0) from register_imports where applied_at is not null"
 
 
@@ -266,6 +267,8 @@ def apply(db, record, path, scope, today, actor_id):
             result = RUNNERS[record["kind"]](db, path, scope, today, record["id"])
             if result.error_count:
                 raise Discard(result)
+            # Figures have no cache trigger of their own: tell every process here.
+            db.execute(BUMP_CACHE_SQL)
             db.execute("""update register_imports set applied_at = ?, applied_by = ?,
                           change_count = ?, row_count = ?, error_count = 0, summary = ?
                           where id = ?""",

@@ -363,3 +363,11 @@ def test_over_the_upload_limit_is_a_clear_message(db, scene, monkeypatch):
     assert response.status_code == 302 and db.table("register_imports").count == 0
     page = scene["office"].get("/register/").get_data(as_text=True)
     assert "Filen är större än" in page
+
+
+def test_applied_figures_reach_every_process_cache(db, scene):
+    before = db.execute("select generation from cache_generation").fetchone()[0]
+    text = (f"association_code,date,members,members_under_45,new_members\n"
+            f"{scene['a']['code']},{TODAY},10,2,1\n")
+    apply(scene["office"], db, preview(scene["office"], text, kind="figures"))
+    assert db.execute("select generation from cache_generation").fetchone()[0] > before
