@@ -238,6 +238,7 @@ def record(import_id):
     token = session.get("register_tokens", {}).get(str(import_id))
     form = ApplyForm(data={"sha256": record["sha256"], "token": token})
     return render_template("register/record.html", record=record,
+                           status_names=register_csv.STATUS_NAMES,
                            summary=json.loads(record["summary"] or "{}"), form=form,
                            can_apply=record["applied_at"] is None and token is not None
                            and not record["error_count"])

@@ -24,6 +24,10 @@ NEXT_STATUSES = {
     "cancelled": set(),
     "resigned": set(),
 }
+STATUS_NAMES = {"registered": _l("anmäld"), "invoiced": _l("aviserad"), "paid": _l("betald"),
+                "unpaid_after_reminder": _l("obetald efter påminnelse"),
+                "cancelled": _l("avbruten"), "resigned": _l("utträdd"),
+                "figures": _l("registersiffror")}
 # Why a member left: the fixed list, which the office extends with the
 # REGISTER_EXTRA_REASONS setting (README, "Member register exchange").
 REASONS = ("economy", "politics", "moved", "deceased", "inactive", "removed", "other", "unknown")

@@ -69,6 +69,10 @@ def test_round_trip_export_import_paid_and_indicators(app, db, scene, login_as):
     invoiced = "reference,status,date\n" + "".join(f"{r},invoiced,{TODAY}\n" for r in sorted(refs))
     import_id = preview(scene["office"], invoiced)
     assert summary(db, import_id)["changes"] == 4
+    page = scene["office"].get(f"/register/import/{import_id}").get_data(as_text=True)
+    units = page.split('data-testid="units"')[1].split("</ul>")[0]
+    assert scene["a"]["name"] in units and "aviserad: 4" in units  # per unit, before applying
+    assert db.table("signup_statuses").count == 0
     assert apply(scene["office"], db, import_id).status_code == 302
     recruit_refs = [db.table("signups").get(s["id"])["reference"] for s in scene["recruits"]]
     own_ref = db.table("signups").get(scene["own"]["id"])["reference"]
