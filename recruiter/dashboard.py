@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from . import cache, scoring
 from .db import get_db
 from .links import campaigns_running
-from .register_csv import REASON_NAMES
 from .periods import last_bimonths, period_for, today, year
+from .register_csv import REASON_NAMES
 from .scope import ROLE_LEVEL, require_rank, require_unit
 
 bp = Blueprint("dashboard", __name__)
