@@ -375,3 +375,33 @@ def test_applied_figures_reach_every_process_cache(db, scene):
             f"{scene['a']['code']},{TODAY},10,2,1\n")
     apply(scene["office"], db, preview(scene["office"], text, kind="figures"))
     assert db.execute("select generation from cache_generation").fetchone()[0] > before
+
+
+def test_two_administrators_applying_at_once_one_applies(db, scene, login_as):
+    import threading
+
+    second_office = login_as(make_member(db, association=None, role="national_admin"))
+    refs = [db.table("signups").get(s["id"])["reference"] for s in scene["recruits"]]
+    clients = [scene["office"], second_office]
+    previews = [preview(client, f"reference,status,date\n{ref},invoiced,{TODAY}\n")
+                for client, ref in zip(clients, refs)]
+    forms = []
+    for client, import_id in zip(clients, previews):
+        with client.session_transaction() as session:
+            forms.append({"sha256": db.table("register_imports").get(import_id)["sha256"],
+                          "token": session["register_tokens"][str(import_id)]})
+    start = threading.Barrier(2)
+
+    def confirm(client, import_id, form):
+        start.wait()
+        client.post(f"/register/import/{import_id}/apply", data=form)
+
+    threads = [threading.Thread(target=confirm, args=args)
+               for args in zip(clients, previews, forms)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    applied = [db.table("register_imports").get(i)["applied_at"] is not None for i in previews]
+    assert sorted(applied) == [False, True]
+    assert db.table("signup_statuses").count == 1
