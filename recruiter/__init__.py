@@ -42,6 +42,7 @@ def create_app(test_config=None):
         PROXIES=0,
         ROLLUP_CACHE_SECONDS=300,
         SIGNUP_RETENTION_DAYS=180,
+        REGISTER_IMPORT_FOR_UNITS=False,  # district/municipal administrators exchange files too
         SECOND_FACTOR_REQUIRED=True,
         CONTROLLER="Partiet (partistyrelsen), se instance/config.py",
         DPO_CONTACT="dataskyddsombud@parti.example",
@@ -104,10 +105,10 @@ def _init_extensions(app):
 
 def _register_blueprints(app):
     from . import (admin, association, auth, dashboard, home, join, leaderboard, links, mfa,
-                   office, pwa, shifts)
+                   office, pwa, register, shifts)
 
     for module in (auth, mfa, home, association, admin, links, join, shifts, pwa, leaderboard,
-                   dashboard, office):
+                   dashboard, office, register):
         app.register_blueprint(module.bp)
     from . import calls  # the welcome calls (issue 12)
     app.register_blueprint(calls.bp)

@@ -9,6 +9,7 @@ AUDIT_ACTIONS = frozenset({
     "reset_requested", "reset_approved", "reset_created", "reset_used",
     "export", "erase", "purge", "withdraw", "duplicate_resolved",
     "welcome_credit", "welcome_digest", "welcomers_set", "welcome_due_days",
+    "register_export", "register_export_again", "register_import",
 })
 
 

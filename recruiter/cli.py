@@ -118,8 +118,9 @@ def purge_expired_command(yes):
     days = current_app.config["SIGNUP_RETENTION_DAYS"]
     signups = privacy.expired_signups(db, days)
     sessions = privacy.expired_sessions(db)
-    click.echo(f"{len(signups)} anmälningar äldre än {days} dagar som aldrig blev medlemmar "
-               f"raderas (anonyma rader med datum och källa finns kvar för indikatorerna).")
+    click.echo(f"{len(signups)} anmälningar äldre än {days} dagar raderas (de som blev "
+               f"medlemmar finns i medlemsregistret; anonyma rader med datum, källa och status "
+               f"finns kvar för indikatorerna).")
     for row in signups[:20]:
         click.echo(f"  anmälan {row['id']}, {row['created_at'][:10]}, status {row['status']}")
     if len(signups) > 20:

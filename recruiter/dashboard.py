@@ -11,6 +11,7 @@ from . import cache, scoring
 from .db import get_db
 from .links import campaigns_running
 from .periods import last_bimonths, period_for, today, year
+from .register_csv import REASON_NAMES
 from .scope import may_see_overview, own_unit, require_overview
 from .units import (ASSOCIATION, LEVELS, MUNICIPALITY, NATION, PARENT_LEVELS, nation_from_url,
                     nation_to_url, url_levels)
@@ -49,7 +50,7 @@ def _count_numbers(db, level, unit, period):
         "by_campaign": scoring.by_campaign(db, level, unit, period.since, period.until),
         "per_month": scoring.per_month(db, level, unit, period.since, period.until),
         "trend": scoring.trend(db, level, unit, last_bimonths(6)),
-        "register": None,  # members, share under 45, resignations: no register import yet
+        "register": scoring.register_indicators(db, level, unit, period.since, period.until),
     }
 
 
@@ -123,7 +124,7 @@ def overview(level, unit_id):
                                 current_app.config["ROLLUP_CACHE_SECONDS"])
         if level == NATION else None,
         unplaced=scoring.unplaced(db, unit_id, period.since, period.until)
-        if level == MUNICIPALITY else None)
+        if level == MUNICIPALITY else None, reason_names=REASON_NAMES)
 
 
 def _national_goals(db):

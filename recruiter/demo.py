@@ -1,7 +1,10 @@
 """A plausible fictional party for demonstrations, from a fixed random seed."""
+import csv
+import os
 import random
+import tempfile
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from . import accounts, calls_demo, signups
 from .db import now
@@ -85,6 +88,7 @@ def seed(db, seed_value=1889):
             campaigns = _seed_campaigns(db)
             active = _seed_signups(db, rng, campaigns)
             _seed_shifts(db, rng, active, campaigns)
+    seed_register(db, random.Random(seed_value + 1))
     calls_demo.seed_welcome(db, codes[HOME_ASSOCIATION], demo_email("ordforande"))
 
 
@@ -219,3 +223,85 @@ def _member(db, first, last, association_id, password_hash, local):
         return existing["id"]
     return accounts.create_member(db, demo_email(local), first, last, password_hash,
                                   association_id)
+
+
+def seed_register(db, rng):
+    """An example exchange with the member register, applied through the import
+    code: the sign-ups the demo marked invoiced or paid get those statuses from
+    two status files (so they have a history), and every association gets a
+    year of monthly register figures. Done once; later runs change nothing."""
+    from . import register_import
+
+    if db.table("register_imports").count:
+        return
+    office = next(db.table("members").rows_where("email = ?", [demo_email("kansli")]))["id"]
+    today = datetime.now(timezone.utc).date()
+    wanted = {r["id"]: r for r in db.query(
+        """select id, reference, status, created_at from signups
+           where status in ('invoiced', 'paid') and duplicate_of is null""")}
+    db.execute("""update signups set status = 'registered', status_at = created_at
+                  where status in ('invoiced', 'paid') and duplicate_of is null""")
+    invoiced, paid = [], []
+    for row in wanted.values():
+        signed_up = date.fromisoformat(row["created_at"][:10])
+        sent = min(signed_up + timedelta(days=rng.randint(1, 10)), today)
+        invoiced.append((row["reference"], "invoiced", sent, ""))
+        if row["status"] == "paid":
+            paid.append((row["reference"], "paid", min(sent + timedelta(days=rng.randint(3, 25)),
+                                                       today), ""))
+    with tempfile.TemporaryDirectory() as folder:
+        for name, rows in (("invoiced", invoiced), ("paid", paid)):
+            path = _write_csv(folder, name, ["reference", "status", "date", "reason"], rows)
+            register_import.import_file(db, "statuses", path, office, today)
+        path = _write_csv(folder, "figures", _figure_columns(), _figure_rows(db, rng, today))
+        register_import.import_file(db, "figures", path, office, today)
+
+
+DEMO_REASONS = ("economy", "politics", "moved", "inactive", "removed")
+
+
+def _figure_columns():
+    return ["association_code", "date", "members", "members_under_45", "new_members",
+            *(f"resigned_{reason}" for reason in DEMO_REASONS)]
+
+
+def _figure_rows(db, rng, today):
+    """Month-end figures for the last year: the stock grows by the new members
+    (the app's paid recruits and about as many who joined on their own) less
+    those who left."""
+    paid = {(r["association_id"], r["month"]): r["n"] for r in db.query(
+        """select s.association_id, substr(h.on_date, 1, 7) as month, count(*) as n
+           from signup_statuses h join signups s on s.id = h.signup_id
+           where h.status = 'paid' group by 1, 2""")}
+    rows = []
+    for association in db.query("select id, code from associations order by id"):
+        members = rng.randint(60, 400)
+        for back in range(11, -1, -1):
+            month_end = _month_end(today, back)
+            new = paid.get((association["id"], month_end.isoformat()[:7]), 0) + rng.randint(0, 4)
+            left = [rng.choices([0, 1, 2], [6, 3, 1])[0] for _ in DEMO_REASONS]
+            members = max(members + new - sum(left), 10)
+            rows.append((association["code"], month_end, members,
+                         int(members * rng.uniform(0.25, 0.45)), new, *left))
+    return rows
+
+
+def _month_end(today, back):
+    """The last day of the month `back` months before today's (today itself for this month)."""
+    year, month = today.year, today.month - back
+    while month < 1:
+        year, month = year - 1, month + 12
+    if back == 0:
+        return today
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _write_csv(folder, name, header, rows):
+    path = os.path.join(folder, f"{name}.csv")
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(header)
+        writer.writerows([[v.isoformat() if isinstance(v, date) else v for v in row]
+                          for row in rows])
+    return path

@@ -27,7 +27,8 @@ def shown_name(row, viewer_id):
 def board_rows(db, association_id, period, viewer_id):
     """Standings with display names and recognition, no names of hidden members."""
     campaign = int(period.key[9:]) if period.key.startswith("campaign-") else None
-    rows = scoring.recruiter_standings(db, association_id, period.since, period.until, campaign)
+    standings = scoring.paid_standings if scoring.ranks_by_paid(db) else scoring.recruiter_standings
+    rows = standings(db, association_id, period.since, period.until, campaign)
     firsts = scoring.first_recruits(db, association_id)
     streaks = scoring.streaks(db, association_id, today())
     return [{
@@ -55,7 +56,7 @@ def index():
                                     period.since, period.until),
         rows=board_rows(db, association_id, period, current_user.member_id),
         totals=scoring.association_totals(db, association_id, period.since, period.until),
-        goal=scoring.GOAL_RECRUITED_SHARE, all_time=all_time())
+        goal=scoring.GOAL_RECRUITED_SHARE, all_time=all_time(), by_paid=scoring.ranks_by_paid(db))
 
 
 @bp.route("/synlighet", methods=["GET", "POST"])

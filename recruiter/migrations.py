@@ -352,7 +352,8 @@ def m016_enforce_enumerated_values(db):
     # without rebuilding it). Rows already stored are not re-checked.
     allowed = (
         ("signups", "source", "'link', 'on_the_spot', 'own_initiative'"),
-        ("signups", "status", "'registered', 'invoiced', 'paid', 'cancelled'"),
+        ("signups", "status", "'registered', 'invoiced', 'paid', 'unpaid_after_reminder', "
+                                "'cancelled', 'resigned'"),
         ("members", "leaderboard_name", "'full', 'initial', 'hidden'"),
         ("roles", "role", "'member', 'chair', 'municipal_admin', 'district_admin', 'national_admin'"),
     )
@@ -440,3 +441,68 @@ def m017_call_lists(db):
                   begin update calls set note = null, answers = '{}'
                         where target_id in (select id from call_targets
                                             where signup_id = new.id); end""")
+
+
+@migrations()
+def m018_register_exchange(db):
+    # The exchange with the member register (issue 11). Values are literal here
+    # on purpose: a migration must not change when the live constants do.
+    # A stable reference per sign-up that the register keeps: V-<year>-<id>.
+    db.table("signups").add_column("reference", str)
+    db.execute("""update signups set reference =
+                  'V-' || substr(created_at, 1, 4) || '-' || printf('%06d', id)""")
+    db.execute("create unique index idx_signups_reference on signups(reference)")
+    db.execute("""create trigger signups_reference after insert on signups
+                  when new.reference is null
+                  begin update signups set reference =
+                    'V-' || substr(new.created_at, 1, 4) || '-' || printf('%06d', new.id)
+                    where id = new.id; end""")
+    # Exports for invoicing: a batch, and which sign-ups it holds (each at most once).
+    db.table("export_batches").create(
+        {"id": int, "created_by": int, "created_at": str, "row_count": int, "sha256": str,
+         "scope_level": str, "scope_unit_id": int},
+        pk="id", not_null={"created_by", "created_at", "row_count", "sha256", "scope_level"},
+        foreign_keys=[("created_by", "members", "id")])
+    db.table("export_batch_signups").create(
+        {"batch_id": int, "signup_id": int}, pk=("batch_id", "signup_id"),
+        foreign_keys=[("batch_id", "export_batches", "id"), ("signup_id", "signups", "id")])
+    db.table("export_batch_signups").create_index(["signup_id"], unique=True)
+    # kind: statuses | figures. A row with applied_at null is a preview: its
+    # upload waits in instance/register_uploads/ under the token's hash.
+    db.table("register_imports").create(
+        {"id": int, "kind": str, "created_by": int, "created_at": str, "sha256": str,
+         "token_hash": str, "scope_level": str, "scope_unit_id": int, "based_on": int,
+         "row_count": int, "error_count": int, "change_count": int, "summary": str,
+         "applied_at": str, "applied_by": int},
+        pk="id", not_null={"kind", "created_by", "created_at", "sha256", "scope_level"},
+        foreign_keys=[("created_by", "members", "id"), ("applied_by", "members", "id")])
+    db.table("register_imports").create_index(["applied_at", "id"])
+    # Status history, append-only: invoiced, paid, unpaid_after_reminder,
+    # cancelled, resigned (with a reason category). signups.status is kept in
+    # step in the same transaction.
+    db.table("signup_statuses").create(
+        {"id": int, "signup_id": int, "status": str, "on_date": str, "reason": str,
+         "import_id": int},
+        pk="id", not_null={"signup_id", "status", "on_date"},
+        foreign_keys=[("signup_id", "signups", "id"), ("import_id", "register_imports", "id")])
+    db.table("signup_statuses").create_index(["signup_id", "on_date"])
+    db.table("signup_statuses").create_index(["status", "on_date", "signup_id"])
+    db.execute("""create trigger signup_statuses_no_update before update on signup_statuses
+                  begin select raise(abort, 'status history is append-only'); end""")
+    db.execute("""create trigger signup_statuses_no_delete before delete on signup_statuses
+                  begin select raise(abort, 'status history is append-only'); end""")
+    # Register figures per association and date: no personal data. members and
+    # members_under_45 are the stock on that date; new_members and the
+    # resignations count since the association's previous report.
+    db.table("register_figures").create(
+        {"association_id": int, "on_date": str, "members": int, "members_under_45": int,
+         "new_members": int, "import_id": int},
+        pk=("association_id", "on_date"),
+        not_null={"association_id", "on_date", "members", "members_under_45", "new_members"},
+        foreign_keys=[("association_id", "associations", "id"),
+                      ("import_id", "register_imports", "id")])
+    db.table("register_figures").create_index(["on_date", "association_id"])
+    db.table("register_resignations").create(
+        {"association_id": int, "on_date": str, "reason": str, "count": int},
+        pk=("association_id", "on_date", "reason"), not_null={"count"},
+        foreign_keys=[("association_id", "associations", "id")])

@@ -6,6 +6,7 @@ name, contact details and postcode are overwritten on disk (secure_delete)
 and the WAL is checkpointed so the old values leave the -wal file too.
 """
 import json
+import os
 import time
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -140,11 +141,15 @@ def checkpoint(db, tries=3):
 
 
 def expired_signups(db, days):
-    """Sign-ups older than `days` that never became paying members and are not erased."""
+    """Sign-ups older than `days` that are not erased yet, whatever became of them.
+
+    A paid one goes too: the member register holds the member now. Erasure keeps
+    the anonymous row and its status history, so the indicators stay.
+    """
     cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
     return list(db.query(
         """select id, created_at, status from signups
-           where created_at < ? and status != 'paid' and erased_at is null order by id""",
+           where created_at < ? and erased_at is null order by id""",
         [cutoff]))
 
 
@@ -155,8 +160,31 @@ def expired_sessions(db, days=30):
         """select id from sessions where expires_at < ? or revoked_at < ?""", [cutoff, cutoff])]
 
 
+UPLOAD_LIFETIME = timedelta(days=1)
+
+
+def uploads_folder(database_path):
+    """Where register files wait between preview and apply: beside the database."""
+    return os.path.join(os.path.dirname(os.path.abspath(database_path)), "register_uploads")
+
+
+def remove_stale_uploads(folder, lifetime=UPLOAD_LIFETIME):
+    """Delete register files previewed but never applied (they may hold e-mail
+    addresses and numbers); returns how many."""
+    if not os.path.isdir(folder):
+        return 0
+    cutoff = time.time() - lifetime.total_seconds()
+    stale = [entry.path for entry in os.scandir(folder)
+             if entry.is_file() and entry.stat().st_mtime < cutoff]
+    for path in stale:
+        os.remove(path)
+    return len(stale)
+
+
 def purge(db, signup_ids, session_ids):
-    """Erase the given sign-ups and delete the given session rows."""
+    """Erase the given sign-ups, delete the given session rows and the register
+    uploads left unapplied for over a day."""
+    remove_stale_uploads(uploads_folder(current_app.config["DATABASE"]))
     for signup_id in signup_ids:
         erase_signup(db, signup_id, then_checkpoint=False)
     with immediate(db):

@@ -298,3 +298,125 @@ def target_groups(db, year, since, until):
            from signups where created_at >= :since and created_at < :until
              and duplicate_of is null""",
         {"year": year, "since": since, "until": until}))
+
+
+# The member register (issue 11): figures per association and date, and the
+# status history of the app's own sign-ups. Figures reach the level filters
+# above through an alias `s` that carries the association's ids. A register
+# date (a day) falls in a period when it falls in its Swedish days: the
+# period's bounds are local midnights in UTC, 12 hours later is that day.
+IN_DAYS = ("{day} >= date(:since, '+12 hours') and {day} < date(:until, '+12 hours')")
+AS_ASSOCIATION = """join (select id as association_id, municipality_id from associations) s
+  on s.association_id = {table}.association_id"""
+MEMBERS_SQL = per_level(f"""
+with latest as (
+  select f.association_id, max(f.on_date) as on_date from register_figures f
+  {AS_ASSOCIATION.format(table="f")}
+  where {{unit_filter}} and f.on_date < date(:until, '+12 hours') group by f.association_id)
+select coalesce(sum(f.members), 0) as members, coalesce(sum(f.members_under_45), 0) as under_45,
+       max(f.on_date) as as_of, count(*) as associations
+from latest l join register_figures f
+  on f.association_id = l.association_id and f.on_date = l.on_date""")
+NEW_MEMBERS_SQL = per_level(f"""
+select coalesce(sum(f.new_members), 0) as new_members, max(f.on_date) as as_of, count(*) as reports
+from register_figures f {AS_ASSOCIATION.format(table="f")}
+where {{unit_filter}} and {IN_DAYS.format(day="f.on_date")}""")
+PAID_RECRUITS_SQL = per_level(f"""
+select count(distinct s.id) as recruited_paid, max(h.on_date) as as_of
+from signup_statuses h join signups s on s.id = h.signup_id
+where h.status = 'paid' and {IN_DAYS.format(day="h.on_date")} and {{unit_filter}}
+  and s.{RECRUITED} and s.duplicate_of is null""")
+RESIGNATIONS_SQL = per_level(f"""
+select substr(r.on_date, 1, 4) || case when substr(r.on_date, 6, 2) <= '06' then ' H1' else ' H2' end
+         as half,
+       r.reason, sum(r.count) as n, max(r.on_date) as as_of
+from register_resignations r {AS_ASSOCIATION.format(table="r")}
+where {{unit_filter}} and r.on_date < date(:until, '+12 hours')
+group by half, r.reason order by half, r.reason""")
+INVOICES_SQL = per_level(f"""
+select substr(h.on_date, 1, 7) as month, count(*) as invoices, max(h.on_date) as as_of
+from signup_statuses h join signups s on s.id = h.signup_id
+where h.status = 'invoiced' and {IN_DAYS.format(day="h.on_date")} and {{unit_filter}}
+  and s.duplicate_of is null
+group by month order by month""")
+
+
+def register_members(db, level, unit_id, since, until):
+    """Indicators 3 and 4: members and the share under 45, from each association's
+    latest register figures before the period ends; None without any."""
+    row = next(db.query(MEMBERS_SQL[level], {"unit": unit_id, "since": since, "until": until}))
+    if not row["associations"]:
+        return None
+    return {**row, "share_under_45": share(row["under_45"], row["members"]), "source": "register"}
+
+
+def recruited_share_of_new(db, level, unit_id, since, until):
+    """Indicator 5: recruited sign-ups paid in the period ÷ all new members the
+    register reports for it (every channel); None without register figures."""
+    params = {"unit": unit_id, "since": since, "until": until}
+    new = next(db.query(NEW_MEMBERS_SQL[level], params))
+    if not new["reports"]:
+        return None
+    paid = next(db.query(PAID_RECRUITS_SQL[level], params))
+    return {"recruited_paid": paid["recruited_paid"], "new_members": new["new_members"],
+            "share": share(paid["recruited_paid"], new["new_members"]),
+            "as_of": max(filter(None, (new["as_of"], paid["as_of"]))), "source": "register"}
+
+
+def resignations_by_half(db, level, unit_id, since, until, halves=4):
+    """Indicators 6 and 9: resignations per half-year, in total and per reason
+    category, the latest `halves` half-years up to the period's end."""
+    rows = list(db.query(RESIGNATIONS_SQL[level], {"unit": unit_id, "since": since,
+                                                   "until": until}))
+    by_half = {}
+    for r in rows:
+        entry = by_half.setdefault(r["half"], {"half": r["half"], "total": 0, "reasons": {}})
+        entry["total"] += r["n"]
+        entry["reasons"][r["reason"]] = r["n"]
+    return {"halves": list(by_half.values())[-halves:], "source": "register",
+            "as_of": max((r["as_of"] for r in rows), default=None)}
+
+
+def signups_and_invoices(db, level, unit_id, since, until):
+    """Indicator 8: sign-ups (the app) against invoices sent (the register's
+    status dates) per calendar month."""
+    params = {"unit": unit_id, "since": since, "until": until}
+    months = {r["month"]: {"month": r["month"], "signups": r["signups"], "invoices": 0}
+              for r in db.query(MONTHS_SQL[level], params)}
+    as_of = None
+    for r in db.query(INVOICES_SQL[level], params):
+        months.setdefault(r["month"], {"month": r["month"], "signups": 0, "invoices": 0})
+        months[r["month"]]["invoices"] = r["invoices"]
+        as_of = max(filter(None, (as_of, r["as_of"])))
+    return {"months": [months[k] for k in sorted(months)], "as_of": as_of,
+            "source": "register" if as_of else "app"}
+
+
+def register_indicators(db, level, unit_id, since, until):
+    """Everything the register adds to a unit's indicators (3, 4, 5, 6, 8, 9)."""
+    return {"members": register_members(db, level, unit_id, since, until),
+            "new_members": recruited_share_of_new(db, level, unit_id, since, until),
+            "resignations": resignations_by_half(db, level, unit_id, since, until),
+            "invoices": signups_and_invoices(db, level, unit_id, since, until)}
+
+
+# Credit is confirmed at payment: once the register's statuses have been
+# imported, the leaderboard ranks by recruits who paid (in the standings'
+# period, by their sign-up date), not by sign-ups.
+_COUNTED_RECRUITS = "and s.created_at >= :since and s.created_at < :until and s.duplicate_of is null"
+PAID_STANDINGS_SQL = STANDINGS_SQL.replace(_COUNTED_RECRUITS, _COUNTED_RECRUITS + """
+    and exists (select 1 from signup_statuses h where h.signup_id = s.id and h.status = 'paid')""")
+STATUS_IMPORT_SQL = """select exists (select 1 from register_imports
+                       where kind = 'statuses' and applied_at is not null)"""
+
+
+def ranks_by_paid(db):
+    """True once a status import from the member register has been applied."""
+    return bool(db.execute(STATUS_IMPORT_SQL).fetchone()[0])
+
+
+def paid_standings(db, association_id, since, until, campaign_id=None):
+    """recruiter_standings, counting only recruits who became paying members."""
+    assert PAID_STANDINGS_SQL != STANDINGS_SQL, "STANDINGS_SQL changed: update the paid filter"
+    return list(db.query(PAID_STANDINGS_SQL, {"association": association_id, "since": since,
+                                              "until": until, "campaign": campaign_id}))

@@ -81,6 +81,8 @@ WALK = [
     Page("kansli", "/admin/district/{district_id}"),
     Page("kansli", "/kansli/personer?q=anmalan1@demo.example"),
     Page("kansli", "/kansli/logg"),
+    Page("kansli", "/register/"),
+    Page("kansli", "/register/import/1"),  # the demo's first register import, applied
 ]
 PUBLIC = [p for p in WALK if p.role is None]
 # The figure each table exists for (a header's start, by the table's data-testid); a
