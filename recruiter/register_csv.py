@@ -75,7 +75,7 @@ def open_rows(path):
         first = stream.readline()
     except UnicodeDecodeError:
         stream.close()
-        raise ValueError(_("Filen är inte text i UTF-8. Spara den som CSV (UTF-8)."))
+        raise ValueError(_("Filen är inte text i UTF-8. Spara den som CSV (UTF-8).")) from None
     if "\0" in first:
         stream.close()
         raise ValueError(_("Filen är inte en CSV-fil."))
@@ -105,7 +105,7 @@ def read(path, header_check, row_check):
                     yield line, None, _("%(n)d kolumner, rubrikraden har %(m)d.",
                                         n=len(fields), m=len(header))
                     continue
-                row = {name: value.strip() for name, value in zip(header, fields)}
+                row = {name: value.strip() for name, value in zip(header, fields, strict=True)}
                 error = row_check(row)
                 yield line, (None if error else row), error
         except UnicodeDecodeError:

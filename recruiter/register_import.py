@@ -140,19 +140,19 @@ def _check_statuses(db, scope, result):
     for r in db.query(UNRESOLVED_SQL):
         who = r["reference"] or r["email"] or r["mobile"]
         if r["matches"] and r["matches"] > 1:
-            result.error(r["line"], lambda: _(
+            result.error(r["line"], lambda who=who: _(
                 "%(who)s passar flera anmälningar: ange referensen.", who=who))
         else:
-            result.error(r["line"], lambda: _("Okänd referens: %(who)s.", who=who))
+            result.error(r["line"], lambda who=who: _("Okänd referens: %(who)s.", who=who))
     for r in db.query(DUPLICATES_SQL):
-        result.error(r["line"], lambda: _("Samma anmälan finns redan på rad %(n)d.",
+        result.error(r["line"], lambda r=r: _("Samma anmälan finns redan på rad %(n)d.",
                                           n=r["first_line"]))
     for r in db.query(TRANSITIONS_SQL):
         if r["status"] not in register_csv.NEXT_STATUSES.get(r["current"], ()):
-            result.error(r["line"], lambda: _("Statusen går bakåt: från %(old)s till %(new)s.",
+            result.error(r["line"], lambda r=r: _("Statusen går bakåt: från %(old)s till %(new)s.",
                                               old=r["current"], new=r["status"]))
         elif r["on_date"] < r["current_on"]:
-            result.error(r["line"], lambda: _(
+            result.error(r["line"], lambda r=r: _(
                 "Datumet %(d)s ligger före nuvarande status (%(c)s).",
                 d=r["on_date"], c=r["current_on"]))
         else:

@@ -87,6 +87,22 @@ CREATE TABLE "districts" (
    "created_at" TEXT NOT NULL
 );
 
+CREATE TABLE "export_batch_signups" (
+   "batch_id" INTEGER REFERENCES "export_batches"("id"),
+   "signup_id" INTEGER REFERENCES "signups"("id"),
+   PRIMARY KEY ("batch_id", "signup_id")
+);
+
+CREATE TABLE "export_batches" (
+   "id" INTEGER PRIMARY KEY,
+   "created_by" INTEGER NOT NULL REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL,
+   "row_count" INTEGER NOT NULL,
+   "sha256" TEXT NOT NULL,
+   "scope_level" TEXT NOT NULL,
+   "scope_unit_id" INTEGER
+);
+
 CREATE TABLE "invitations" (
    "id" INTEGER PRIMARY KEY,
    "association_id" INTEGER NOT NULL REFERENCES "associations"("id"),
@@ -171,6 +187,42 @@ CREATE TABLE "recovery_codes" (
    "used_at" TEXT
 );
 
+CREATE TABLE "register_figures" (
+   "association_id" INTEGER NOT NULL REFERENCES "associations"("id"),
+   "on_date" TEXT NOT NULL,
+   "members" INTEGER NOT NULL,
+   "members_under_45" INTEGER NOT NULL,
+   "new_members" INTEGER NOT NULL,
+   "import_id" INTEGER REFERENCES "register_imports"("id"),
+   PRIMARY KEY ("association_id", "on_date")
+);
+
+CREATE TABLE "register_imports" (
+   "id" INTEGER PRIMARY KEY,
+   "kind" TEXT NOT NULL,
+   "created_by" INTEGER NOT NULL REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL,
+   "sha256" TEXT NOT NULL,
+   "token_hash" TEXT,
+   "scope_level" TEXT NOT NULL,
+   "scope_unit_id" INTEGER,
+   "based_on" INTEGER,
+   "row_count" INTEGER,
+   "error_count" INTEGER,
+   "change_count" INTEGER,
+   "summary" TEXT,
+   "applied_at" TEXT,
+   "applied_by" INTEGER REFERENCES "members"("id")
+);
+
+CREATE TABLE "register_resignations" (
+   "association_id" INTEGER REFERENCES "associations"("id"),
+   "on_date" TEXT,
+   "reason" TEXT,
+   "count" INTEGER NOT NULL,
+   PRIMARY KEY ("association_id", "on_date", "reason")
+);
+
 CREATE TABLE "reset_requests" (
    "id" INTEGER PRIMARY KEY,
    "member_id" INTEGER NOT NULL REFERENCES "members"("id"),
@@ -227,6 +279,15 @@ CREATE TABLE "shifts" (
    "updated_at" TEXT NOT NULL
 );
 
+CREATE TABLE "signup_statuses" (
+   "id" INTEGER PRIMARY KEY,
+   "signup_id" INTEGER NOT NULL REFERENCES "signups"("id"),
+   "status" TEXT NOT NULL,
+   "on_date" TEXT NOT NULL,
+   "reason" TEXT,
+   "import_id" INTEGER REFERENCES "register_imports"("id")
+);
+
 CREATE TABLE "signups" (
    "id" INTEGER PRIMARY KEY,
    "submission_id" TEXT NOT NULL,
@@ -247,7 +308,7 @@ CREATE TABLE "signups" (
    "status" TEXT NOT NULL DEFAULT 'registered',
    "status_at" TEXT NOT NULL,
    "created_at" TEXT NOT NULL
-, "erased_at" TEXT, "withdraw_token_hash" TEXT, duplicate_of integer references signups(id));
+, "erased_at" TEXT, "withdraw_token_hash" TEXT, duplicate_of integer references signups(id), "reference" TEXT);
 
 CREATE TABLE "welcomers" (
    "association_id" INTEGER REFERENCES "associations"("id"),
@@ -295,6 +356,9 @@ CREATE UNIQUE INDEX "idx_consent_texts_version_lang"
 CREATE UNIQUE INDEX "idx_districts_code"
     ON "districts" ("code");
 
+CREATE UNIQUE INDEX "idx_export_batch_signups_signup_id"
+    ON "export_batch_signups" ("signup_id");
+
 CREATE INDEX "idx_invitations_association_id_created_at"
     ON "invitations" ("association_id", "created_at");
 
@@ -331,6 +395,12 @@ CREATE UNIQUE INDEX "idx_password_resets_token_hash"
 CREATE UNIQUE INDEX "idx_recovery_codes_member_id_code_hash"
     ON "recovery_codes" ("member_id", "code_hash");
 
+CREATE INDEX "idx_register_figures_on_date_association_id"
+    ON "register_figures" ("on_date", "association_id");
+
+CREATE INDEX "idx_register_imports_applied_at_id"
+    ON "register_imports" ("applied_at", "id");
+
 CREATE UNIQUE INDEX "idx_roles_member_id_role_unit_id"
     ON "roles" ("member_id", "role", "unit_id");
 
@@ -351,6 +421,12 @@ CREATE UNIQUE INDEX "idx_shifts_client_uuid"
 
 CREATE INDEX "idx_shifts_member_id_started_at"
     ON "shifts" ("member_id", "started_at");
+
+CREATE INDEX "idx_signup_statuses_signup_id_on_date"
+    ON "signup_statuses" ("signup_id", "on_date");
+
+CREATE INDEX "idx_signup_statuses_status_on_date_signup_id"
+    ON "signup_statuses" ("status", "on_date", "signup_id");
 
 CREATE INDEX "idx_signups_association_id_created_at_source_status_birth_year_campaign_id_duplicate_of"
     ON "signups" ("association_id", "created_at", "source", "status", "birth_year", "campaign_id", "duplicate_of");
@@ -378,6 +454,8 @@ CREATE INDEX "idx_signups_recruiter_id_created_at"
 
 CREATE INDEX "idx_signups_recruiter_id_source_created_at_duplicate_of"
     ON "signups" ("recruiter_id", "source", "created_at", "duplicate_of");
+
+CREATE UNIQUE INDEX idx_signups_reference on signups(reference);
 
 CREATE UNIQUE INDEX "idx_signups_submission_id"
     ON "signups" ("submission_id");
@@ -467,6 +545,12 @@ CREATE TRIGGER roles_role_update_is_known before update of role on roles
                     when new.role not in ('member', 'chair', 'municipal_admin', 'district_admin', 'national_admin')
                     begin select raise(abort, 'unknown roles.role'); end;
 
+CREATE TRIGGER signup_statuses_no_delete before delete on signup_statuses
+                  begin select raise(abort, 'status history is append-only'); end;
+
+CREATE TRIGGER signup_statuses_no_update before update on signup_statuses
+                  begin select raise(abort, 'status history is append-only'); end;
+
 CREATE TRIGGER signups_delete_bumps_cache after delete on signups
         begin update cache_generation set generation = generation + 1 where id = 1; end;
 
@@ -479,6 +563,12 @@ CREATE TRIGGER signups_erased_clears_calls after update of erased_at on signups
 CREATE TRIGGER signups_insert_bumps_cache after insert on signups
         begin update cache_generation set generation = generation + 1 where id = 1; end;
 
+CREATE TRIGGER signups_reference after insert on signups
+                  when new.reference is null
+                  begin update signups set reference =
+                    'V-' || substr(new.created_at, 1, 4) || '-' || printf('%06d', new.id)
+                    where id = new.id; end;
+
 CREATE TRIGGER signups_source_insert_is_known before insert on signups
                     when new.source not in ('link', 'on_the_spot', 'own_initiative')
                     begin select raise(abort, 'unknown signups.source'); end;
@@ -488,11 +578,11 @@ CREATE TRIGGER signups_source_update_is_known before update of source on signups
                     begin select raise(abort, 'unknown signups.source'); end;
 
 CREATE TRIGGER signups_status_insert_is_known before insert on signups
-                    when new.status not in ('registered', 'invoiced', 'paid', 'cancelled')
+                    when new.status not in ('registered', 'invoiced', 'paid', 'unpaid_after_reminder', 'cancelled', 'resigned')
                     begin select raise(abort, 'unknown signups.status'); end;
 
 CREATE TRIGGER signups_status_update_is_known before update of status on signups
-                    when new.status not in ('registered', 'invoiced', 'paid', 'cancelled')
+                    when new.status not in ('registered', 'invoiced', 'paid', 'unpaid_after_reminder', 'cancelled', 'resigned')
                     begin select raise(abort, 'unknown signups.status'); end;
 
 CREATE TRIGGER signups_update_bumps_cache after update on signups

@@ -384,9 +384,9 @@ def test_two_administrators_applying_at_once_one_applies(db, scene, login_as):
     refs = [db.table("signups").get(s["id"])["reference"] for s in scene["recruits"]]
     clients = [scene["office"], second_office]
     previews = [preview(client, f"reference,status,date\n{ref},invoiced,{TODAY}\n")
-                for client, ref in zip(clients, refs)]
+                for client, ref in zip(clients, refs, strict=True)]
     forms = []
-    for client, import_id in zip(clients, previews):
+    for client, import_id in zip(clients, previews, strict=True):
         with client.session_transaction() as session:
             forms.append({"sha256": db.table("register_imports").get(import_id)["sha256"],
                           "token": session["register_tokens"][str(import_id)]})
@@ -397,7 +397,7 @@ def test_two_administrators_applying_at_once_one_applies(db, scene, login_as):
         client.post(f"/register/import/{import_id}/apply", data=form)
 
     threads = [threading.Thread(target=confirm, args=args)
-               for args in zip(clients, previews, forms)]
+               for args in zip(clients, previews, forms, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:
