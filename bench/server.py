@@ -54,7 +54,7 @@ function request()
   local headers = {["User-Agent"] = "%(agent)s"}
   if method == "POST" then
     local pair = pairs_[(n %% #pairs_) + 1]
-    local key = string.format("%%d-%%d-%%d", id, n, math.random(1, 1000000000))
+    local key = string.format("%(run)s-%%d-%%d", id, n)
     headers["Cookie"] = "session=" .. pair[1]
     headers["Content-Type"] = "application/x-www-form-urlencoded"
     headers["X-Forwarded-For"] = string.format("10.%%d.%%d.%%d", id, math.floor(n / 250) %% 250, n %% 250 + 1)
@@ -210,7 +210,7 @@ def page_bytes(port, path, cookie):
 def wrk(port, path, seconds, cookie="", pairs=None, method="GET"):
     lua = LUA % {"pairs": "{" + ",".join(f'{{"{c}","{t}"}}' for c, t in pairs or [("", "")])
                  + "}", "method": method, "path": path, "cookie": cookie,
-                 "agent": USER_AGENT}
+                 "agent": USER_AGENT, "run": time.time_ns()}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua)
     try:
