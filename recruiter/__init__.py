@@ -85,9 +85,10 @@ def _refuse_insecure_config(app):
 
 
 def _init_extensions(app):
-    from . import cli, db, i18n, limits, responses, scope, sessions
+    from . import assets, cli, db, i18n, limits, responses, scope, sessions
     from .forms import csrf
 
+    assets.init_app(app)
     db.init_app(app)
     scope.init_app(app)
     csrf.init_app(app)
