@@ -8,6 +8,8 @@ with apt-get when missing): 32 connections, each route measured right after
 /healthz, at least 3 rounds, medians reported. Sign-up POSTs carry real bodies:
 a CSRF token and session cookie fetched from the page, a unique e-mail and
 submission id, and a different client address in X-Forwarded-For each time.
+Then a mixed load (a sign-up peak while members log shifts through /api/shifts
+with their session's CSRF token, as the outbox does), three wrk at once.
 
 Databases: by default the national-scale one from bench/national.py (built once
 into /tmp/varva-bench.db, about 7 minutes); `--small` uses the demo data
@@ -28,6 +30,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +71,13 @@ function request()
     return wrk.format("POST", path, headers, body)
   end
   if cookie ~= "" then headers["Cookie"] = "session=" .. cookie end
+  if method == "SHIFT" then
+    headers["Content-Type"] = "application/json"
+    headers["Accept"] = "application/json"
+    headers["X-CSRFToken"] = pairs_[1][2]
+    local uuid = string.format("%%08x-%%04x-4%%03x-8000-%%012x", %(nonce)d, id, 0, n)
+    return wrk.format("POST", path, headers, string.format(%(shift)s, uuid))
+  end
   return wrk.format("GET", path, headers)
 end
 function done(summary, latency, requests)
@@ -122,7 +133,7 @@ def identities(app, path, small):
     with app.app_context():
         code = links.personal_link(db, member)["code"]
     db.close()
-    return cookies, code, chair_role["unit_id"]
+    return cookies, code, chair_role["unit_id"], member
 
 
 def _ensure_role(db, member_id, role, unit_id):
@@ -211,15 +222,29 @@ def page_bytes(port, path, cookie):
             "repeat_visit": len(html), "repeat_static_requests": repeat_requests}
 
 
-def wrk(port, path, seconds, cookie="", pairs=None, method="GET"):
+def shift_body(member_id):
+    """A Lua format string: a recruiting shift of the last hours, its uuid left as %s."""
+    now = datetime.now(timezone.utc)
+    body = json.dumps({
+        "client_uuid": "UUID", "member_id": member_id, "kind": "door_knocking",
+        "place": "Centrum", "started_at": (now - timedelta(hours=3)).isoformat(),
+        "ended_at": (now - timedelta(hours=1)).isoformat(), "doors_knocked": 10,
+        "doors_opened": 5, "conversations": 3, "paper_signups": 0, "interested": 1,
+        "note": None})
+    return json.dumps(body.replace("%", "%%").replace("UUID", "%s"))
+
+
+def wrk(port, path, seconds, cookie="", pairs=None, method="GET", connections=CONNECTIONS,
+        shift="''"):
     lua = LUA % {"pairs": "{" + ",".join(f'{{"{c}","{t}"}}' for c, t in pairs or [("", "")])
                  + "}", "method": method, "path": path, "cookie": cookie,
-                 "agent": USER_AGENT, "run": time.time_ns()}
+                 "agent": USER_AGENT, "run": time.time_ns(), "nonce": time.time_ns() % 2**32,
+                 "shift": shift}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua)
     try:
         out = subprocess.run(
-            ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "10s",
+            ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
              "-s", script.name, f"http://127.0.0.1:{port}"],
             capture_output=True, text=True, check=True)
     finally:
@@ -283,6 +308,31 @@ def measure(port, path_db, table, seconds, rounds, pairs):
     return runs
 
 
+def mixed(port, path_db, code, cookie, member_id, pairs, seconds):
+    """A sign-up peak while members log shifts: three wrk at once (28 connections
+    on the join pages, half GET half POST, and 4 posting shifts as the outbox does)."""
+    status, headers, body = get(port, "/api/csrf", cookie)
+    if headers.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    token = json.loads(body)["token"]
+    match = re.search(r"session=([^;]+)", headers.get("Set-Cookie", ""))
+    cookie = match.group(1) if match else cookie
+    jobs = {"QR landing page GET": (f"/j/{code}", "", None, "GET", 14, "''"),
+            "sign-up POST": ("/bli-medlem", "", pairs, "POST", 14, "''"),
+            "shift POST /api/shifts": ("/api/shifts", cookie, [(cookie, token)], "SHIFT", 4,
+                                       shift_body(member_id))}
+    before = stored_signups(path_db)
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        futures = {name: pool.submit(wrk, port, path, seconds, cookie_, pairs_, method,
+                                     connections, shift)
+                   for name, (path, cookie_, pairs_, method, connections, shift) in jobs.items()}
+        results = {name: future.result() for name, future in futures.items()}
+    post = results["sign-up POST"]
+    post["errors"] += max(0, post["requests"] - (stored_signups(path_db) - before))
+    return [{"route": name, "requests_per_s": round(r["rps"]), "p50_ms": round(r["p50"], 1),
+             "p99_ms": round(r["p99"], 1), "errors": r["errors"]} for name, r in results.items()]
+
+
 def summarise(runs, sizes):
     rows = []
     for name, results in runs.items():
@@ -296,6 +346,27 @@ def summarise(runs, sizes):
             "errors": sum(r["errors"] for r in results),
             **sizes.get(name, {})})
     return rows
+
+
+def mixed_summary(rounds):
+    """Medians over the rounds of the mixed load, per kind of request."""
+    return [{"route": first["route"],
+             **{key: statistics.median(r[i][key] for r in rounds)
+                for key in ("requests_per_s", "p50_ms", "p99_ms")},
+             "errors": sum(r[i]["errors"] for r in rounds)}
+            for i, first in enumerate(rounds[0])]
+
+
+def mixed_markdown(load, seconds):
+    lines = [f"Mixed load ({seconds} s at a time, all at once: 14 connections on the QR page, "
+             "14 signing up, 4 posting shifts):", "",
+             "| request | req/s | per minute | p50 ms | p99 ms | errors |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for row in load:
+        lines.append(f"| {row['route']} | {row['requests_per_s']:.0f} | "
+                     f"{row['requests_per_s'] * 60:.0f} | {row['p50_ms']} | {row['p99_ms']} | "
+                     f"{row['errors']} |")
+    return "\n".join(lines)
 
 
 def markdown(rows, meta):
@@ -328,7 +399,7 @@ def main():
         subprocess.run(["apt-get", "install", "-y", "wrk"], check=True)
     path = args.db or ("/tmp/varva-bench-small.db" if args.small else "/tmp/varva-bench.db")
     app = build_database(path, args.small)
-    cookies, code, chair_unit = identities(app, path, args.small)
+    cookies, code, chair_unit, member_id = identities(app, path, args.small)
     seconds = 3 if args.quick else 10
     server = start_server(path, args.port)
     try:
@@ -340,6 +411,8 @@ def main():
         for _name, p, c, _method in table:  # warm every cache once
             get(args.port, p, c)
         runs = measure(args.port, path, table, seconds, args.rounds, pairs)
+        peak = [mixed(args.port, path, code, cookies["member"], member_id, pairs, seconds)
+                for _ in range(args.rounds)]
         memory, workers = peak_memory_mb(server)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -348,9 +421,12 @@ def main():
             "rounds": args.rounds, "seconds": seconds, "connections": CONNECTIONS,
             "peak_memory_mb": memory, "workers": workers}
     rows = summarise(runs, sizes)
+    load = mixed_summary(peak)
     print()
     print(markdown(rows, meta))
-    report = json.dumps({"meta": meta, "routes": rows}, indent=1)
+    print()
+    print(mixed_markdown(load, seconds))
+    report = json.dumps({"meta": meta, "routes": rows, "mixed_load": load}, indent=1)
     print()
     print(report)
     if args.json:
