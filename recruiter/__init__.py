@@ -89,10 +89,11 @@ def _refuse_insecure_config(app):
 
 
 def _init_extensions(app):
-    from . import cli, db, i18n, limits, logs, responses, scope, sessions
+    from . import assets, cli, db, i18n, limits, logs, responses, scope, sessions
     from .forms import csrf
 
     logs.init_app(app)
+    assets.init_app(app)
     db.init_app(app)
     scope.init_app(app)
     csrf.init_app(app)

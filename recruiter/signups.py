@@ -103,13 +103,17 @@ def _replayed(db, submission_id):
 
 def _earlier_signup(db, person, since):
     """The first counted, not erased sign-up with this e-mail or number, if recent."""
+    # Two searches, one per index: with `email = ? or phone = ?` SQLite chose
+    # the created_at range instead, reading every recent sign-up (bench/server.py).
     rows = list(db.query(
-        """select id from signups
-           where (email = :email or phone = :phone) and created_at >= :since
-             and erased_at is null and duplicate_of is null
-           order by id limit 1""",
+        """select min(id) as id from (
+             select id from signups where email = :email and created_at >= :since
+               and erased_at is null and duplicate_of is null
+             union all
+             select id from signups where phone = :phone and created_at >= :since
+               and erased_at is null and duplicate_of is null)""",
         {"email": person.get("email"), "phone": person.get("phone"), "since": since}))
-    return rows[0]["id"] if rows else None
+    return rows[0]["id"]
 
 
 RECRUITS_SQL = """

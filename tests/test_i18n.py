@@ -1,0 +1,31 @@
+"""WTForms' own messages in the visitor's language, from a catalogue read once."""
+from babel import support
+
+TOO_LONG = {"birth_year": "123456789012", "first_name": "A"}
+
+
+def test_wtforms_messages_follow_the_language(client):
+    swedish = client.post("/bli-medlem", data=TOO_LONG).get_data(as_text=True)
+    assert "Fältet får inte vara längre än 10 tecken." in swedish
+    client.set_cookie("lang", "en")
+    english = client.post("/bli-medlem", data=TOO_LONG).get_data(as_text=True)
+    assert "Field cannot be longer than 10 characters." in english
+    assert "Fältet får inte" not in english
+
+
+def test_the_wtforms_catalogue_is_read_once_per_language(client, monkeypatch):
+    loads = []
+    original = support.Translations.load
+
+    def counting(*args, **kwargs):
+        loads.append(kwargs.get("domain"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(support.Translations, "load", counting)
+    for _ in range(3):
+        assert client.get("/bli-medlem").status_code == 200
+        client.post("/bli-medlem", data=TOO_LONG)
+    assert loads.count("wtforms") == 1
+    client.set_cookie("lang", "en")
+    client.post("/bli-medlem", data=TOO_LONG)
+    assert loads.count("wtforms") == 2
