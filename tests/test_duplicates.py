@@ -269,3 +269,19 @@ def test_the_original_recruiter_is_filled_for_sign_ups_stored_before(tmp_path):
     migrations.apply(db)
     assert db.table("signups").get(old["id"])["original_recruiter_id"] == recruiter["id"]
     db.close()
+
+
+def test_credit_moved_from_own_initiative_shows_it(db, login_as):
+    chair = make_member(db, role="chair")
+    association = db.table("associations").get(chair["association_id"])
+    recruiter = make_member(db, association=association, first_name="Ivar")
+    earlier = make_signup(db, association=association, email="same@example.org")
+    later = make_signup(db, recruiter=recruiter, email="same@example.org",
+                        duplicate_of=earlier["id"])
+    client = login_as(chair, role="chair")
+    client.post(f"/forening/{association['id']}/anmalningar/{later['id']}/dubblett",
+                data={"details": "earlier", "credit": "later"})
+    row = db.table("signups").get(earlier["id"])
+    assert (row["recruiter_id"], row["original_recruiter_id"]) == (recruiter["id"], None)
+    page = client.get(f"/forening/{association['id']}/anmalningar").get_data(as_text=True)
+    assert "värvad av Ivar" in page and "ursprungligen egen kraft" in page
