@@ -176,9 +176,20 @@ def signups(association_id):
     unit = require_administer(ASSOCIATION, association_id)
     if not may_see_contacts(association_id):
         abort(403)
-    rows = association_signups(get_db(), association_id)
+    db = get_db()
+    rows = association_signups(db, association_id)
     return render_template("association/signups.html", unit=unit, signups=rows,
-                           earlier={r["id"]: r for r in rows}, duplicate_form=DuplicateForm())
+                           earlier={r["id"]: r for r in rows}, duplicate_form=DuplicateForm(),
+                           originals=original_recruiters(db, rows))
+
+
+def original_recruiters(db, rows):
+    """member id -> name, for the sign-ups whose credit has moved away from
+    the member who originally recruited the person."""
+    ids = {r["original_recruiter_id"] for r in rows
+           if r["original_recruiter_id"] and r["original_recruiter_id"] != r["recruiter_id"]}
+    members = (db.table("members").get(member_id) for member_id in ids)
+    return {m["id"]: f"{m['first_name']} {m['last_name']}" for m in members}
 
 
 @bp.route("/<id:association_id>/anmalningar/<id:signup_id>/dubblett", methods=["POST"])

@@ -51,6 +51,9 @@ def _count_numbers(db, level, unit, period):
         "per_month": scoring.per_month(db, level, unit, period.since, period.until),
         "trend": scoring.trend(db, level, unit, last_bimonths(6)),
         "register": scoring.register_indicators(db, level, unit, period.since, period.until),
+        "new_registrations": scoring.new_registrations(db, level, unit, period.since,
+                                                       period.until),
+        "funnel": scoring.funnel(db, level, unit, period.since, period.until),
     }
 
 

@@ -506,3 +506,16 @@ def m018_register_exchange(db):
         {"association_id": int, "on_date": str, "reason": str, "count": int},
         pk=("association_id", "on_date", "reason"), not_null={"count"},
         foreign_keys=[("association_id", "associations", "id")])
+
+
+@migrations()
+def m019_original_recruiter(db):
+    """Two facts about credit: who originally recruited a person, and who is
+    credited now (recruiter_id). Settling a duplicate or the welcome call's
+    credit decision changes only the second."""
+    db.execute("alter table signups add column original_recruiter_id integer references members(id)")
+    db.execute("update signups set original_recruiter_id = recruiter_id")
+    db.execute("""create trigger signups_original_recruiter after insert on signups
+                  when new.original_recruiter_id is null and new.recruiter_id is not null
+                  begin update signups set original_recruiter_id = new.recruiter_id
+                    where id = new.id; end""")

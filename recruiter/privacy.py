@@ -30,17 +30,24 @@ def export_signup(db, signup_id):
     """Everything stored about the person behind one sign-up, as a dict for JSON."""
     signup = db.table("signups").get(signup_id)
     consent = db.table("consent_texts").get(signup["consent_id"])
-    recruiter = db.table("members").get(signup["recruiter_id"]) if signup["recruiter_id"] else None
     association = (db.table("associations").get(signup["association_id"])
                    if signup["association_id"] else None)
     return {
         "signup": {k: v for k, v in signup.items() if k != "submission_id"},
         "consent": {k: consent[k] for k in ("version", "lang", "body", "valid_from")},
-        "recruited_by": f"{recruiter['first_name']} {recruiter['last_name'][:1]}."
-        if recruiter else None,
+        "recruited_by": _member_initial(db, signup["recruiter_id"]),
+        "originally_recruited_by": _member_initial(db, signup["original_recruiter_id"]),
         "association": association["name"] if association else None,
         "who_can_see": "Ordföranden i föreningen personen valde; partistyrelsens kansli.",
     }
+
+
+def _member_initial(db, member_id):
+    """A recruiter as the person may see them: first name and initial."""
+    if not member_id:
+        return None
+    member = db.table("members").get(member_id)
+    return f"{member['first_name']} {member['last_name'][:1]}."
 
 
 SWEDEN = ZoneInfo("Europe/Stockholm")

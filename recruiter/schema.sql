@@ -308,7 +308,7 @@ CREATE TABLE "signups" (
    "status" TEXT NOT NULL DEFAULT 'registered',
    "status_at" TEXT NOT NULL,
    "created_at" TEXT NOT NULL
-, "erased_at" TEXT, "withdraw_token_hash" TEXT, duplicate_of integer references signups(id), "reference" TEXT);
+, "erased_at" TEXT, "withdraw_token_hash" TEXT, duplicate_of integer references signups(id), "reference" TEXT, original_recruiter_id integer references members(id));
 
 CREATE TABLE "welcomers" (
    "association_id" INTEGER REFERENCES "associations"("id"),
@@ -562,6 +562,11 @@ CREATE TRIGGER signups_erased_clears_calls after update of erased_at on signups
 
 CREATE TRIGGER signups_insert_bumps_cache after insert on signups
         begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER signups_original_recruiter after insert on signups
+                  when new.original_recruiter_id is null and new.recruiter_id is not null
+                  begin update signups set original_recruiter_id = new.recruiter_id
+                    where id = new.id; end;
 
 CREATE TRIGGER signups_reference after insert on signups
                   when new.reference is null

@@ -420,3 +420,79 @@ def paid_standings(db, association_id, since, until, campaign_id=None):
     assert PAID_STANDINGS_SQL != STANDINGS_SQL, "STANDINGS_SQL changed: update the paid filter"
     return list(db.query(PAID_STANDINGS_SQL, {"association": association_id, "since": since,
                                               "until": until, "campaign": campaign_id}))
+
+
+def new_registrations(db, level, unit_id, since, until):
+    """Indicator 1 from the register: new members (paid, every channel) that the
+    associations in scope reported for the period's days, beside the app's
+    sign-ups. None without register figures. The figures hold no age, so
+    indicator 2 (under 45) stays the app's count of sign-ups."""
+    params = {"unit": unit_id, "since": since, "until": until}
+    new = next(db.query(NEW_MEMBERS_SQL[level], params))
+    if not new["reports"]:
+        return None
+    app = next(db.query(INDICATORS_SQL[level], params))
+    return {"new_members": new["new_members"], "as_of": new["as_of"], "source": "register",
+            "app_signups": app["signups"], "app_under_45": app["under_45"]}
+
+
+# The funnel: the period's sign-ups (by sign-up date), how many of them the
+# register has invoiced and how many paid, whenever that happened. A payment
+# without an invoice on record counts as invoiced too. Days are whole days
+# between the sign-up's UTC date and the register's dates.
+FUNNEL_SQL = per_level("""
+with cohort as (
+  select s.id, date(s.created_at) as signed_up_on,
+         (select min(h.on_date) from signup_statuses h
+          where h.signup_id = s.id and h.status = 'invoiced') as invoiced_on,
+         (select min(h.on_date) from signup_statuses h
+          where h.signup_id = s.id and h.status = 'paid') as paid_on
+  from signups s
+  where {unit_filter} and s.created_at >= :since and s.created_at < :until
+    and s.duplicate_of is null)
+select coalesce(invoiced_on, paid_on) is not null as invoiced, paid_on is not null as paid,
+       cast(julianday(invoiced_on) - julianday(signed_up_on) as integer) as days_to_invoice,
+       cast(julianday(paid_on) - julianday(invoiced_on) as integer) as days_to_pay,
+       count(*) as n, max(coalesce(paid_on, invoiced_on)) as as_of
+from cohort group by 1, 2, 3, 4""")
+
+
+def median_of_counts(counts):
+    """The median of values given as {value: how many}; None when empty."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    values = sorted(counts)
+    picks = []
+    for middle in sorted({(total - 1) // 2, total // 2}):
+        seen = 0
+        for value in values:
+            seen += counts[value]
+            if seen > middle:
+                picks.append(value)
+                break
+    return sum(picks) / len(picks)
+
+
+def funnel(db, level, unit_id, since, until):
+    """Sign-ups → invoiced → paid for a unit's sign-ups of the period, with each
+    step's count, its drop-off from the step before and the median days it took."""
+    rows = list(db.query(FUNNEL_SQL[level], {"unit": unit_id, "since": since, "until": until}))
+    counts = {"signups": 0, "invoiced": 0, "paid": 0}
+    days = {"invoiced": {}, "paid": {}}
+    for r in rows:
+        counts["signups"] += r["n"]
+        counts["invoiced"] += r["n"] * r["invoiced"]
+        counts["paid"] += r["n"] * r["paid"]
+        for step, key in (("invoiced", "days_to_invoice"), ("paid", "days_to_pay")):
+            if r[key] is not None:
+                days[step][r[key]] = days[step].get(r[key], 0) + r["n"]
+    steps, before = [], None
+    for step in ("signups", "invoiced", "paid"):
+        steps.append({"step": step, "count": counts[step],
+                      "share_of_previous": None if before is None else share(counts[step], before),
+                      "dropped": None if before is None else before - counts[step],
+                      "median_days": median_of_counts(days.get(step, {}))})
+        before = counts[step]
+    as_of = max((r["as_of"] for r in rows if r["as_of"]), default=None)
+    return {"steps": steps, "as_of": as_of, "source": "register" if as_of else "app"}

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from recruiter import scoring
-from tests.factories import make_member, personal_link
+from recruiter import calls_team, privacy, scoring
+from tests.factories import make_member, make_signup, personal_link
 from tests.test_join import person, signups, withdrawal_token
 
 
@@ -204,3 +204,84 @@ def test_counts_without_duplicates_still_read_only_covering_indexes(db, name):
                                           {"unit": 1, "since": "0", "until": "9"}).fetchall()]
     signup_steps = [step for step in plan if "idx_signups" in step]
     assert signup_steps and all("COVERING INDEX" in step for step in signup_steps), plan
+
+
+# Issue 11: two facts about credit, who originally recruited the person and
+# who is credited now; a reassignment changes only the second.
+def test_moving_the_credit_keeps_the_original_recruiter(db, login_as, pair):
+    assert pair["earlier"]["original_recruiter_id"] == pair["faker"]["id"]
+    chair = login_as(pair["chair"], role="chair")
+    chair.post(resolve_url(pair), data={"details": "later", "credit": "later"})
+    earlier = signups(db)[0]
+    assert (earlier["recruiter_id"], earlier["original_recruiter_id"]) == (
+        pair["honest"]["id"], pair["faker"]["id"])
+    [event] = db.table("audit_log").rows_where("action = 'duplicate_resolved'")
+    assert event["object_id"] == earlier["id"]
+    page = chair.get(f"/forening/{pair['association']['id']}/anmalningar").get_data(as_text=True)
+    assert "värvad av Hedda" in page
+    assert f"ursprungligen värvad av Falk {pair['faker']['last_name']}" in page
+    exported = privacy.export_signup(db, earlier["id"])
+    assert exported["recruited_by"] == f"Hedda {pair['honest']['last_name'][:1]}."
+    assert exported["originally_recruited_by"] == f"Falk {pair['faker']['last_name'][:1]}."
+    assert exported["signup"]["original_recruiter_id"] == pair["faker"]["id"]
+
+
+def test_crediting_nobody_keeps_the_original_recruiter(db, login_as, pair):
+    login_as(pair["chair"], role="chair").post(
+        resolve_url(pair), data={"details": "earlier", "credit": "none"})
+    earlier = signups(db)[0]
+    assert (earlier["recruiter_id"], earlier["original_recruiter_id"]) == (
+        None, pair["faker"]["id"])
+
+
+def test_an_unmoved_credit_shows_no_original(db, login_as, pair):
+    login_as(pair["chair"], role="chair").post(
+        resolve_url(pair), data={"details": "later", "credit": "earlier"})
+    page = signup_page(login_as, pair).get_data(as_text=True)
+    assert "ursprungligen" not in page
+    assert privacy.export_signup(db, signups(db)[0]["id"])["originally_recruited_by"] == (
+        f"Falk {pair['faker']['last_name'][:1]}.")
+
+
+def test_the_welcome_calls_credit_decision_keeps_the_original(db):
+    recruiter = make_member(db)
+    signup = make_signup(db, recruiter=recruiter)
+    call_list = db.table("call_lists").insert(
+        {"kind": "welcome", "association_id": recruiter["association_id"],
+         "created_at": signup["created_at"]}).last_pk
+    target = db.table("call_targets").get(db.table("call_targets").insert(
+        {"list_id": call_list, "signup_id": signup["id"], "due_on": "2026-01-01",
+         "needs_decision": 1, "created_at": signup["created_at"]}).last_pk)
+    calls_team.settle_credit(db, {**target, "signup_id": signup["id"]}, keep=False)
+    row = db.table("signups").get(signup["id"])
+    assert (row["source"], row["recruiter_id"], row["original_recruiter_id"]) == (
+        "own_initiative", None, recruiter["id"])
+
+
+def test_the_original_recruiter_is_filled_for_sign_ups_stored_before(tmp_path):
+    from recruiter.db import connect
+    from recruiter.migrations import migrations
+
+    db = connect(str(tmp_path / "old.db"))
+    migrations.apply(db, stop_before="m019_original_recruiter")
+    recruiter = make_member(db)
+    old = make_signup(db, recruiter=recruiter)
+    migrations.apply(db)
+    assert db.table("signups").get(old["id"])["original_recruiter_id"] == recruiter["id"]
+    db.close()
+
+
+def test_credit_moved_from_own_initiative_shows_it(db, login_as):
+    chair = make_member(db, role="chair")
+    association = db.table("associations").get(chair["association_id"])
+    recruiter = make_member(db, association=association, first_name="Ivar")
+    earlier = make_signup(db, association=association, email="same@example.org")
+    later = make_signup(db, recruiter=recruiter, email="same@example.org",
+                        duplicate_of=earlier["id"])
+    client = login_as(chair, role="chair")
+    client.post(f"/forening/{association['id']}/anmalningar/{later['id']}/dubblett",
+                data={"details": "earlier", "credit": "later"})
+    row = db.table("signups").get(earlier["id"])
+    assert (row["recruiter_id"], row["original_recruiter_id"]) == (recruiter["id"], None)
+    page = client.get(f"/forening/{association['id']}/anmalningar").get_data(as_text=True)
+    assert "värvad av Ivar" in page and "ursprungligen egen kraft" in page

@@ -405,3 +405,48 @@ def test_two_administrators_applying_at_once_one_applies(db, scene, login_as):
     applied = [db.table("register_imports").get(i)["applied_at"] is not None for i in previews]
     assert sorted(applied) == [False, True]
     assert db.table("signup_statuses").count == 1
+
+
+def figures(db, association, on_date, new_members, members=100):
+    db.table("register_figures").insert(
+        {"association_id": association["id"], "on_date": on_date, "members": members,
+         "members_under_45": 20, "new_members": new_members})
+
+
+def test_new_registrations_from_the_register_beside_the_apps_sign_ups(db):
+    from tests.factories import make_municipality
+
+    m = make_municipality(db)
+    a, b, elsewhere = make_association(db, m), make_association(db, m), make_association(db)
+    since, until = "2025-12-31T23:00:00+00:00", "2026-02-28T23:00:00+00:00"  # Jan-Feb in Sweden
+    figures(db, a, "2026-01-01", 4)
+    figures(db, a, "2026-02-28", 3)
+    figures(db, a, "2026-03-01", 50)  # after the period
+    figures(db, a, "2025-12-31", 60)  # before it
+    figures(db, b, "2026-02-01", 2)
+    figures(db, elsewhere, "2026-01-15", 70)
+    make_signup(db, association=a, created_at="2026-01-05T10:00:00+00:00", birth_year=1990)
+    make_signup(db, association=b, created_at="2026-02-05T10:00:00+00:00", birth_year=1950)
+    make_signup(db, association=elsewhere, created_at="2026-02-05T10:00:00+00:00")
+    got = scoring.new_registrations(db, "municipality", m["id"], since, until)
+    assert got == {"new_members": 4 + 3 + 2, "as_of": "2026-02-28", "source": "register",
+                   "app_signups": 2, "app_under_45": 1}
+    assert scoring.new_registrations(db, "association", b["id"], since, until)["new_members"] == 2
+    assert scoring.new_registrations(db, "nation", None, since, until)["new_members"] == 79
+    assert scoring.new_registrations(db, "association", a["id"], "2026-03-31T22:00:00+00:00",
+                                     "2026-04-30T22:00:00+00:00") is None
+
+
+def test_the_overview_shows_new_members_from_the_register(db, scene):
+    municipality = scene["a"]["municipality_id"]
+    before = scene["office"].get(f"/oversikt/municipality/{municipality}").get_data(True)
+    assert 'data-testid="new-members"' not in before and "Nya anmälningar" in before
+    figures(db, scene["a"], TODAY, 7)
+    other = make_association(db)
+    figures(db, other, TODAY, 40)
+    page = scene["office"].get(f"/oversikt/municipality/{municipality}").get_data(True)
+    assert f'data-testid="new-members">7 <span class="muted">registret, per {TODAY}' in page
+    assert 'data-testid="app-signups">5 ' in page  # six sign-ups, the duplicate left out
+    api = scene["office"].get(f"/api/indikatorer/municipality/{municipality}").get_json()
+    assert api["new_registrations"]["new_members"] == 7
+    assert api["new_registrations"]["app_signups"] == 5
