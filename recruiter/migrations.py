@@ -519,3 +519,13 @@ def m019_original_recruiter(db):
                   when new.original_recruiter_id is null and new.recruiter_id is not null
                   begin update signups set original_recruiter_id = new.recruiter_id
                     where id = new.id; end""")
+
+
+@migrations()
+def m020_exportable_signups(db):
+    # The export for invoicing looks for sign-ups neither erased nor duplicates
+    # and not yet in a batch. Erasure (withdrawal, purge after the retention
+    # days) bounds this index to recent sign-ups, so the look never reads all
+    # of history.
+    db.execute("""create index idx_signups_exportable on signups(id)
+                  where erased_at is null and duplicate_of is null""")

@@ -440,6 +440,9 @@ CREATE INDEX idx_signups_duplicate_of on signups(duplicate_of)
 CREATE INDEX "idx_signups_email_created_at"
     ON "signups" ("email", "created_at");
 
+CREATE INDEX idx_signups_exportable on signups(id)
+                  where erased_at is null and duplicate_of is null;
+
 CREATE INDEX "idx_signups_link_id"
     ON "signups" ("link_id");
 
