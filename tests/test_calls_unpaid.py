@@ -231,3 +231,13 @@ def test_twenty_callers_at_once_get_twenty_different_unpaid_people(app, db):
         thread.join()
     assert errors == []
     assert len(got) == 20 and None not in got and len(set(got)) == 20
+
+
+def test_the_start_page_shows_how_many_wait_for_an_unpaid_fee_call(db, scene):
+    a = scene["a"]
+    home = scene["chair_client"].get("/").get_data(as_text=True)
+    assert 'data-testid="unpaid-card"' not in home
+    mark_unpaid(db, scene)
+    home = scene["chair_client"].get("/").get_data(as_text=True)
+    card = home.split('data-testid="unpaid-card"')[1].split("</a>")[0]
+    assert f"/valkomna/{a['id']}#unpaid" in card and "2 har inte betalat" in card
