@@ -53,7 +53,7 @@ where association_id = ? and is_active = 1 order by first_name, last_name, id"""
 
 # Welcomes whose due date has passed, and how many of them were reached in time,
 # per child unit of the unit looked at. A person handed over counts on the list
-# that took them.
+# that took them; one closed because they resigned counts nowhere.
 _WELCOMED = f"""
 select {{child}} as unit_id, count(*) as due,
        sum(t.state = 'reached' and t.done_on <= t.due_on) as in_time
@@ -61,7 +61,8 @@ from call_targets t join call_lists l on l.id = t.list_id
 join signups s on s.id = t.signup_id
 join associations a on a.id = l.association_id
 join municipalities m on m.id = a.municipality_id
-where l.kind = 'welcome' and t.state != 'handed_over' and t.due_on < :today and {STANDING}
+where l.kind = 'welcome' and t.state not in ('handed_over', 'closed')
+  and t.due_on < :today and {STANDING}
   and {{where}}
 group by 1"""
 WELCOMED_SQL = {

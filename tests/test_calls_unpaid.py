@@ -241,3 +241,33 @@ def test_the_start_page_shows_how_many_wait_for_an_unpaid_fee_call(db, scene):
     home = scene["chair_client"].get("/").get_data(as_text=True)
     card = home.split('data-testid="unpaid-card"')[1].split("</a>")[0]
     assert f"/valkomna/{a['id']}#unpaid" in card and "2 har inte betalat" in card
+
+
+def test_an_unpaid_outcome_from_the_outbox_needs_its_reason(db, scene):
+    a, chair = scene["a"], scene["chair_client"]
+    mark_unpaid(db, scene, count=1)
+    take_unpaid(chair, a["id"])
+    target = unpaid_targets(db, a["id"])[0]
+    body = {"client_uuid": "offline-unpaid-1", "target_id": target["id"], "outcome": "reached",
+            "answer": "wants_to_leave"}
+    refused = chair.post("/valkomna/api/samtal", json=body)
+    assert refused.status_code == 422 and "reason" in refused.get_json()["errors"]
+    assert chair.post("/valkomna/api/samtal", json={**body, "handover_to": a["id"],
+                                                    "outcome": "handed_over"}).status_code == 422
+    assert chair.post("/valkomna/api/samtal", json={**body, "reason": "moved"}).status_code == 201
+    stored = next(db.table("calls").rows_where())
+    assert stored["answers"] == '{"answer": "wants_to_leave", "reason": "moved"}'
+    assert unpaid_targets(db, a["id"])[0]["state"] == "reached"
+
+
+def test_a_welcome_closed_because_the_person_resigned_is_not_counted_as_late(db, scene):
+    from recruiter import calls_team
+    a = scene["a"]
+    for signup in scene["invoiced"]:
+        db.execute("update signups set created_at = '2026-10-01T10:00:00+00:00' where id = ?",
+                   [signup["id"]])
+    calls_data.sync_welcome(db, a["id"], at="2026-10-01T10:00:00+00:00")
+    db.execute("update signups set status = 'resigned' where id = ?", [scene["invoiced"][0]["id"]])
+    calls_data.sync_welcome(db, a["id"])
+    figures = calls_team.welcomed_in_time(db, "municipality", a["municipality_id"])
+    assert figures[a["id"]] == (0, 2)
