@@ -53,17 +53,20 @@ PENDING_COUNT_SQL = {level: f"select count(*) from ({sql})" for level, sql in PE
 # The unpaid-fee calls' answers the register has not acted on yet: the latest
 # "reached" call of each person still unpaid after the reminder. Once the
 # register's status file says paid or cancelled, the person leaves the file.
+# CROSS JOIN keeps SQLite's order: from the few unpaid lists to their sign-ups by
+# key, never a scan of every sign-up for its status.
 FOLLOWUP_COLUMNS = ("reference", "association_code", "call_outcome", "leave_reason",
                     "called_on")
 FOLLOWUP_SQL = per_level("""
 select s.reference, a.code as association_code, c.answers ->> '$.answer' as call_outcome,
        coalesce(c.answers ->> '$.reason', '') as leave_reason,
        substr(c.created_at, 1, 10) as called_on
-from call_targets t join call_lists l on l.id = t.list_id and l.kind = 'unpaid'
-join signups s on s.id = t.signup_id left join associations a on a.id = s.association_id
+from call_lists l cross join call_targets t cross join signups s
+left join associations a on a.id = s.association_id
 join calls c on c.id = (select max(id) from calls where target_id = t.id
                         and outcome = 'reached')
-where s.erased_at is null and s.status = 'unpaid_after_reminder' and {unit_filter}
+where l.kind = 'unpaid' and t.list_id = l.id and s.id = t.signup_id
+  and s.erased_at is null and s.status = 'unpaid_after_reminder' and {unit_filter}
 order by s.id""")
 BATCH_SQL = EXPORT_SELECT + """
 join export_batch_signups e on e.signup_id = s.id where e.batch_id = ? order by s.id"""
