@@ -10,6 +10,7 @@ AUDIT_ACTIONS = frozenset({
     "export", "erase", "purge", "withdraw", "duplicate_resolved",
     "welcome_credit", "welcome_digest", "welcomers_set", "welcome_due_days",
     "register_export", "register_export_again", "register_import",
+    "register_followup_export",
 })
 
 

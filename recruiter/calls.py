@@ -14,8 +14,8 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from . import audit, calls_data, calls_team
-from .calls_forms import (OUTCOME_NAMES, QUESTIONS, DecisionForm, DueDaysForm, WelcomersForm,
-                          call_form, choices, contact_links)
+from .calls_forms import (OUTCOME_NAMES, QUESTIONS, SCRIPTS, TITLES, DecisionForm,
+                          DueDaysForm, WelcomersForm, call_form, choices, contact_links)
 from .db import get_db
 from .scope import may_see_contacts, own_unit, require_unit
 from .units import ASSOCIATION
@@ -68,9 +68,12 @@ def index(association_id):
     if own_unit()[0] == ASSOCIATION and not caller:
         abort(403)  # a member who is no welcomer; administrators above see the counts
     calls_data.sync_welcome(db, association_id)
+    calls_data.sync_unpaid(db, association_id)
     return render_template(
         "calls/index.html", unit=unit, may_call=caller, is_chair=owns_list(association_id),
         counts=calls_team.progress(db, association_id),
+        unpaid=calls_team.progress(db, association_id, kind="unpaid"),
+        unpaid_answers=calls_team.unpaid_answers(db, association_id),
         decisions=calls_team.decisions(db, association_id) if owns_list(association_id) else [],
         reached_today=calls_team.reached_today(db, current_user.member_id))
 
@@ -78,10 +81,16 @@ def index(association_id):
 @bp.route("/<id:association_id>/nasta", methods=["POST"])
 @login_required
 def next_person(association_id):
-    """Take the next person off the list (a lock for 15 minutes) and show them."""
+    """Take the next person off a list (a lock for 15 minutes) and show them.
+
+    The form's `kind` names the list (welcome by default, or unpaid).
+    """
     caller_unit(association_id)
+    kind = request.form.get("kind", "welcome")
+    if kind not in calls_data.KINDS:
+        abort(400)
     db = get_db()
-    listed = calls_data.sync_welcome(db, association_id)
+    listed = calls_data.SYNC[kind](db, association_id)
     target_id = calls_data.next_target(db, listed["id"], current_user.member_id)
     if target_id is None:
         flash(_("Ingen väntar på ett samtal just nu. Bra jobbat!"), "success")
@@ -112,6 +121,7 @@ def call(association_id, target_id):
         form.client_uuid.data = str(uuid.uuid4())
     return render_template("calls/call.html", unit=unit, person=row, form=form,
                            questions=QUESTIONS[row["kind"]], links=contact_links(unit, row),
+                           title=TITLES[row["kind"]], script=SCRIPTS.get(row["kind"]),
                            overdue=row["due_on"] < calls_data.swedish_today())
 
 
@@ -165,7 +175,7 @@ def _record(db, row, form):
 
 def _form(db, row, formdata=None):
     handover = calls_team.other_associations(db, row["association_id"]) \
-        if owns_list(row["association_id"]) else []
+        if row["kind"] == "welcome" and owns_list(row["association_id"]) else []
     return call_form(row["kind"], handover,
                      _("Ja, %(name)s", name=row["recruiter_first_name"])
                      if row["recruiter_first_name"] else None, formdata)

@@ -1,10 +1,11 @@
 """Call lists: who is next, taking and releasing the lock, recording outcomes.
 
-One model for every kind of list (welcome now; unpaid fees and partner
+One model for every kind of list (welcome and unpaid fees now; partner
 organisations later): a list, its targets, a lock on a target held by one
-caller for LOCK_TIME, and the calls with their outcome and answers. A welcome
-list is filled lazily: opening it (or counting it) adds the association's
-sign-ups that have no target yet, so recording a sign-up needs no hook.
+caller for LOCK_TIME, and the calls with their outcome and answers. The lists
+fill lazily: opening one (or counting it) adds the association's sign-ups that
+have no target yet, so recording a sign-up or applying a register import needs
+no hook. The same sync closes the waiting people who no longer belong there.
 """
 import json
 from datetime import datetime, timedelta
@@ -13,6 +14,8 @@ from .db import immediate, now
 from .periods import TZ
 
 DEFAULT_DUE_DAYS = 7
+UNPAID_DUE_DAYS = 14  # after the date the register marked the fee unpaid
+KINDS = ("welcome", "unpaid")  # the list kinds built so far
 LOCK_TIME = timedelta(minutes=15)
 RETRY_PAUSE = timedelta(days=1)
 MAX_TRIES = 3
@@ -34,13 +37,34 @@ select s.id, s.association_id, s.created_at, m.welcome_due_days from signups s
 join associations a on a.id = s.association_id
 join municipalities m on m.id = a.municipality_id
 left join call_lists own on own.association_id = s.association_id and own.kind = 'welcome'
-where {STANDING}
+where {STANDING} and s.status != 'resigned'
   and s.created_at >= strftime('%Y-%m-%dT%H:%M:%S+00:00', coalesce(own.created_at, :now),
                                :lookback)
   and not exists (select 1 from call_targets t join call_lists l on l.id = t.list_id
                   where t.signup_id = s.id and l.kind = 'welcome')"""
 UNLISTED_SQL = UNLISTED + " and s.association_id = :association"
 UNLISTED_ALL_SQL = UNLISTED + " and s.association_id is not null order by s.association_id"
+
+# Unpaid after the register's reminder, and on no unpaid list yet. A status moves
+# forward only (register_csv.NEXT_STATUSES), so nobody comes back a second time;
+# someone who resigned is never unpaid, and is never called to be won back.
+UNPAID_SQL = f"""
+select s.id, s.status_at from signups s
+where {STANDING} and s.status = 'unpaid_after_reminder' and s.association_id = :association
+  and not exists (select 1 from call_targets t join call_lists l on l.id = t.list_id
+                  where t.signup_id = s.id and l.kind = 'unpaid')"""
+
+# Waiting people who no longer belong on the list: on the unpaid list everyone
+# the register has since marked otherwise (paid, cancelled), on any list whoever
+# resigned. They leave it as 'closed' on the next sync.
+GONE = {"welcome": "s.status = 'resigned'", "unpaid": "s.status != 'unpaid_after_reminder'"}
+GONE_SQL = {kind: f"""
+select t.id from call_targets t join signups s on s.id = t.signup_id
+where t.list_id = :list and t.state = 'waiting' and ({condition})"""
+            for kind, condition in GONE.items()}
+CLOSE_SQL = """update call_targets set state = 'closed', locked_by = null, locked_until = null,
+       done_at = :at, done_on = :on
+where id in (select j.value from json_each(:ids) j)"""
 
 NEXT_SQL = f"""
 select t.id from call_targets t join signups s on s.id = t.signup_id
@@ -75,20 +99,20 @@ def swedish_today(at=None):
     return datetime.fromisoformat(at or now()).astimezone(TZ).date().isoformat()
 
 
-def _existing_list(db, association_id):
+def _existing_list(db, association_id, kind="welcome"):
     rows = list(db.table("call_lists").rows_where(
-        "association_id = ? and kind = 'welcome'", [association_id], limit=1))
+        "association_id = ? and kind = ?", [association_id, kind], limit=1))
     return rows[0] if rows else None
 
 
-def welcome_list(db, association_id, at=None):
-    """The association's welcome list, made on first use (at `at`, default now)."""
-    listed = _existing_list(db, association_id)
+def welcome_list(db, association_id, at=None, kind="welcome"):
+    """The association's list of this kind, made on first use (at `at`, default now)."""
+    listed = _existing_list(db, association_id, kind)
     if listed:
         return listed
     return db.table("call_lists").get(db.table("call_lists").insert({
-        "kind": "welcome", "association_id": association_id, "created_at": at or now(),
-        "purpose": "welcome"}).last_pk)
+        "kind": kind, "association_id": association_id, "created_at": at or now(),
+        "purpose": kind}).last_pk)
 
 
 def sync_welcome(db, association_id, at=None):
@@ -99,12 +123,48 @@ def sync_welcome(db, association_id, at=None):
     """
     params = {"association": association_id, "now": at or now(), "lookback": LOOKBACK}
     listed = _existing_list(db, association_id)
-    if listed and not list(db.query(UNLISTED_SQL + " limit 1", params)):
+    if listed and not list(db.query(UNLISTED_SQL + " limit 1", params)) \
+            and not _gone(db, listed):
         return listed  # nothing new: no write lock for a page view
     with immediate(db):
         listed = welcome_list(db, association_id, at)
         _add_targets(db, listed["id"], db.query(UNLISTED_SQL, params))
+        _close_gone(db, listed, at)
     return listed
+
+
+def sync_unpaid(db, association_id, at=None):
+    """Put the association's sign-ups the register marks unpaid on its unpaid list,
+    due UNPAID_DUE_DAYS after the status date; close those who paid or left since."""
+    params = {"association": association_id}
+    listed = _existing_list(db, association_id, "unpaid")
+    if listed and not list(db.query(UNPAID_SQL + " limit 1", params)) \
+            and not _gone(db, listed):
+        return listed
+    with immediate(db):
+        listed = welcome_list(db, association_id, at, kind="unpaid")
+        stamp = at or now()
+        db.table("call_targets").insert_all(
+            {"list_id": listed["id"], "signup_id": row["id"], "state": "waiting", "tries": 0,
+             "needs_decision": 0, "created_at": stamp,
+             "due_on": due_on(row["status_at"] or stamp, UNPAID_DUE_DAYS)}
+            for row in db.query(UNPAID_SQL, params))
+        _close_gone(db, listed, at)
+    return listed
+
+
+SYNC = {"welcome": sync_welcome, "unpaid": sync_unpaid}
+
+
+def _gone(db, listed):
+    return [r["id"] for r in db.query(GONE_SQL[listed["kind"]], {"list": listed["id"]})]
+
+
+def _close_gone(db, listed, at=None):
+    at = at or now()
+    gone = _gone(db, listed)
+    if gone:
+        db.execute(CLOSE_SQL, {"ids": json.dumps(gone), "at": at, "on": swedish_today(at)})
 
 
 def sync_all_welcome(db):

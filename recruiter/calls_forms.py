@@ -20,6 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .calls_data import NOTE_MAX
 from .periods import TZ
+from .register_csv import REASON_NAMES
 
 
 class Question(NamedTuple):
@@ -28,6 +29,12 @@ class Question(NamedTuple):
     label: object
     choices: tuple = ()
     needs: str = ""  # asked only when the person's row has this (e.g. a recruiter)
+    required: bool = False  # when the person was reached (and `only_if` holds)
+    only_if: tuple = ()  # (question, answer): kept only after that answer
+
+
+# The resignation reasons (the register's categories) a caller can hear on the phone.
+LEAVE_REASONS = ("economy", "politics", "moved", "inactive", "other", "unknown")
 
 
 QUESTIONS = {
@@ -40,12 +47,30 @@ QUESTIONS = {
             ("phone", _l("ringa")), ("welcome", _l("välkomna nya")), ("other", _l("annat")))),
         Question("call_later", "yes", _l("Vill bli uppringd senare")),
     ),
+    "unpaid": (
+        Question("answer", "choice", _l("Vad sa personen?"), (
+            ("will_pay", _l("Betalar avgiften")), ("wants_to_leave", _l("Vill gå ur"))),
+            required=True),
+        Question("reason", "choice", _l("Om personen vill gå ur: varför?"),
+                 tuple((r, REASON_NAMES[r]) for r in LEAVE_REASONS), required=True,
+                 only_if=("answer", "wants_to_leave")),
+    ),
 }
+ANSWER_NAMES = {"will_pay": _l("betalar"), "wants_to_leave": _l("vill gå ur")}
+TITLES = {"welcome": _l("Välkomstsamtal"), "unpaid": _l("Obetald medlemsavgift")}
+# What the caller says first (the welcome call needs no line: it is a welcome).
+SCRIPTS = {"unpaid": _l(
+    "Vi ringer för att medlemsavgiften inte är betald ännu. Vi vill gärna att du är kvar! "
+    "Har avin kommit fram, och vill du fortsätta som medlem? Om du vill gå ur: fråga "
+    "gärna varför, men övertala inte.")}
 OUTCOMES = {
     "welcome": (("reached", _l("Nådde personen")), ("no_answer", _l("Inget svar")),
                 ("call_back", _l("Ring upp senare")), ("wrong_number", _l("Fel nummer")),
                 ("not_interested", _l("Inte intresserad")),
                 ("handed_over", _l("Lämna till en annan förening"))),
+    "unpaid": (("reached", _l("Nådde personen")), ("no_answer", _l("Inget svar")),
+               ("call_back", _l("Ring upp senare")), ("wrong_number", _l("Fel nummer")),
+               ("not_interested", _l("Inte intresserad"))),
 }
 OUTCOME_NAMES = {key: label for outcomes in OUTCOMES.values() for key, label in outcomes}
 
@@ -93,12 +118,28 @@ class CallForm(FlaskForm):
         moment = self.call_back_at.data.replace(tzinfo=TZ).astimezone(timezone.utc)
         return moment.isoformat(timespec="seconds")
 
+    def validate(self, extra_validators=None):
+        """The fields, then the kind's required answers when the person was reached."""
+        valid = super().validate(extra_validators)
+        if self.outcome.data != "reached":
+            return valid
+        for q in QUESTIONS[self.kind]:
+            if q.required and self._asked(q) and self[q.name].data in (None, "", [], False):
+                self[q.name].errors = [*self[q.name].errors, _("Svara på frågan: %(q)s",
+                                                                q=q.label)]
+                valid = False
+        return valid
+
+    def _asked(self, question):
+        name, answer = question.only_if or (None, None)
+        return name is None or self[name].data == answer
+
     def answers(self, kind):
         """The answers to the kind's questions, only when the person was reached."""
         if self.outcome.data != "reached":
             return {}
         return {q.name: self[q.name].data for q in QUESTIONS[kind]
-                if self[q.name].data not in (None, "", [], False)}
+                if self[q.name].data not in (None, "", [], False) and self._asked(q)}
 
 
 def call_form(kind, handover_choices=(), recruiter_name=None, formdata=None):
@@ -116,7 +157,7 @@ def call_form(kind, handover_choices=(), recruiter_name=None, formdata=None):
                                         validators=[Optional()])
         else:
             fields[q.name] = BooleanField(q.label)
-    form_class = type(f"{kind.title()}CallForm", (CallForm,), fields)
+    form_class = type(f"{kind.title()}CallForm", (CallForm,), {**fields, "kind": kind})
     form = form_class() if formdata is None else form_class(formdata=formdata)
     outcomes = OUTCOMES[kind]
     if not handover_choices:
@@ -145,17 +186,27 @@ class DecisionForm(FlaskForm):
                         validators=[DataRequired()])
 
 
+def _message(kind, unit, row):
+    """The prepared text (sms and e-mail) and the e-mail's subject for this kind of list."""
+    names = {"name": row["first_name"], "party": current_app.config["PARTY_NAME"],
+             "association": unit["association_name"], "me": current_user.first_name}
+    if kind == "unpaid":
+        return (_("Hej %(name)s! Jag heter %(me)s och ringer från %(association)s. Vi ser att "
+                  "medlemsavgiften till %(party)s inte är betald ännu. Vi vill gärna att du är "
+                  "kvar! Hör av dig om något har krånglat.", **names),
+                _("Din medlemsavgift till %(party)s", **names))
+    return (_("Hej %(name)s! Välkommen till %(party)s och %(association)s. Jag heter %(me)s och "
+              "ringer från föreningen. Hör gärna av dig när det passar!", **names),
+            _("Välkommen till %(party)s", **names))
+
+
 def contact_links(unit, row):
     """tel:, sms: with a prepared Swedish text, and mailto: for the person held."""
-    text = _("Hej %(name)s! Välkommen till %(party)s och %(association)s. Jag heter %(me)s och "
-             "ringer från föreningen. Hör gärna av dig när det passar!",
-             name=row["first_name"], party=current_app.config["PARTY_NAME"],
-             association=unit["association_name"], me=current_user.first_name)
+    text, subject = _message(row["kind"], unit, row)
     links = {}
     if row["phone"]:
         links["tel"] = f"tel:{row['phone']}"
         links["sms"] = f"sms:{row['phone']}?body={quote(text)}"
     if row["email"]:
-        subject = _("Välkommen till %(party)s", party=current_app.config["PARTY_NAME"])
         links["mailto"] = f"mailto:{row['email']}?subject={quote(subject)}&body={quote(text)}"
     return links

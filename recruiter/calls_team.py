@@ -20,8 +20,16 @@ select t.state,
        t.needs_decision, count(*) as n
 from call_targets t join call_lists l on l.id = t.list_id
 join signups s on s.id = t.signup_id
-where l.association_id = :association and l.kind = 'welcome' and {STANDING}
+where l.association_id = :association and l.kind = :kind and {STANDING}
 group by 1, 2, 3"""
+
+# What the people reached on the unpaid list said: will pay, wants to leave.
+ANSWERS_SQL = f"""
+select c.answers ->> '$.answer' as answer, count(*) as n
+from calls c join call_targets t on t.id = c.target_id
+join call_lists l on l.id = t.list_id join signups s on s.id = t.signup_id
+where l.association_id = ? and l.kind = 'unpaid' and c.outcome = 'reached' and {STANDING}
+group by 1"""
 
 DECISIONS_SQL = f"""
 select t.id, s.first_name, s.last_name, r.first_name as recruiter_first_name,
@@ -45,7 +53,7 @@ where association_id = ? and is_active = 1 order by first_name, last_name, id"""
 
 # Welcomes whose due date has passed, and how many of them were reached in time,
 # per child unit of the unit looked at. A person handed over counts on the list
-# that took them.
+# that took them; one closed because they resigned counts nowhere.
 _WELCOMED = f"""
 select {{child}} as unit_id, count(*) as due,
        sum(t.state = 'reached' and t.done_on <= t.due_on) as in_time
@@ -53,7 +61,8 @@ from call_targets t join call_lists l on l.id = t.list_id
 join signups s on s.id = t.signup_id
 join associations a on a.id = l.association_id
 join municipalities m on m.id = a.municipality_id
-where l.kind = 'welcome' and t.state != 'handed_over' and t.due_on < :today and {STANDING}
+where l.kind = 'welcome' and t.state not in ('handed_over', 'closed')
+  and t.due_on < :today and {STANDING}
   and {{where}}
 group by 1"""
 WELCOMED_SQL = {
@@ -138,17 +147,26 @@ def digest(db, at=None):
     return list(db.query(DIGEST_SQL, {"today": swedish_today(at)}))
 
 
-def progress(db, association_id, at=None):
-    """Counts for the list owner: waiting, overdue, reached, could not reach, other, to decide."""
+def progress(db, association_id, at=None, kind="welcome"):
+    """Counts for the list owner: waiting, overdue, reached, could not reach, other, to
+    decide, and closed (taken off the list: paid, cancelled or resigned since)."""
     counts = {"waiting": 0, "overdue": 0, "reached": 0, "could_not_reach": 0, "other": 0,
-              "needs_decision": 0}
-    for row in db.query(PROGRESS_SQL, {"association": association_id,
+              "needs_decision": 0, "closed": 0}
+    for row in db.query(PROGRESS_SQL, {"association": association_id, "kind": kind,
                                        "today": swedish_today(at)}):
         state = row["state"]
         key = state if state in counts else "other"
         counts[key] += row["n"]
         counts["overdue"] += row["n"] if row["overdue"] else 0
         counts["needs_decision"] += row["n"] if row["needs_decision"] else 0
+    return counts
+
+
+def unpaid_answers(db, association_id):
+    """{"will_pay": n, "wants_to_leave": n} over the association's unpaid list."""
+    counts = {"will_pay": 0, "wants_to_leave": 0}
+    counts.update({r["answer"]: r["n"] for r in db.query(ANSWERS_SQL, [association_id])
+                   if r["answer"] in counts})
     return counts
 
 

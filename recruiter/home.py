@@ -54,9 +54,12 @@ def count_new_signups(db, association_id, days=NEW_SIGNUP_DAYS):
 
 
 def welcome_counts(db, association_id):
-    """The chair's card: how many wait for their welcome call, how many of them are late."""
+    """The chair's card: how many wait for their welcome call, how many of them are late,
+    and (`unpaid`) how many wait for a call about an unpaid fee."""
     calls_data.sync_welcome(db, association_id)
-    return calls_team.progress(db, association_id)
+    calls_data.sync_unpaid(db, association_id)
+    unpaid = calls_team.progress(db, association_id, kind="unpaid")["waiting"]
+    return {**calls_team.progress(db, association_id), "unpaid": unpaid}
 
 
 @bp.route("/sprak", methods=["POST"])

@@ -50,6 +50,24 @@ where s.erased_at is null and s.status != 'cancelled' and s.duplicate_of is null
   and not exists (select 1 from export_batch_signups e where e.signup_id = s.id)
 order by s.id""")
 PENDING_COUNT_SQL = {level: f"select count(*) from ({sql})" for level, sql in PENDING_SQL.items()}
+# The unpaid-fee calls' answers the register has not acted on yet: the latest
+# "reached" call of each person still unpaid after the reminder. Once the
+# register's status file says paid or cancelled, the person leaves the file.
+# CROSS JOIN keeps SQLite's order: from the few unpaid lists to their sign-ups by
+# key, never a scan of every sign-up for its status.
+FOLLOWUP_COLUMNS = ("reference", "association_code", "call_outcome", "leave_reason",
+                    "called_on")
+FOLLOWUP_SQL = per_level("""
+select s.reference, a.code as association_code, c.answers ->> '$.answer' as call_outcome,
+       coalesce(c.answers ->> '$.reason', '') as leave_reason,
+       substr(c.created_at, 1, 10) as called_on
+from call_lists l cross join call_targets t cross join signups s
+left join associations a on a.id = s.association_id
+join calls c on c.id = (select max(id) from calls where target_id = t.id
+                        and outcome = 'reached')
+where l.kind = 'unpaid' and t.list_id = l.id and s.id = t.signup_id
+  and s.erased_at is null and s.status = 'unpaid_after_reminder' and {unit_filter}
+order by s.id""")
 BATCH_SQL = EXPORT_SELECT + """
 join export_batch_signups e on e.signup_id = s.id where e.batch_id = ? order by s.id"""
 
@@ -107,12 +125,12 @@ def index():
                            imports=imports, form=UploadForm(), max_mb=MAX_UPLOAD // 2**20)
 
 
-def _export_csv(rows):
+def _export_csv(rows, columns=EXPORT_COLUMNS):
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow([csv_cell(row[k]) for k in EXPORT_COLUMNS])
+        writer.writerow([csv_cell(row[k]) for k in columns])
     return "\ufeff" + out.getvalue()
 
 
@@ -157,6 +175,20 @@ def batch(batch_id):
         abort(404)
     audit.record(db, "register_export_again", current_user.member_id, "export_batch", batch_id)
     return _csv_response(_export_csv(db.query(BATCH_SQL, [batch_id])), batch_id)
+
+
+@bp.route("/uppfoljning.csv")
+def followup():
+    """What the unpaid-fee calls heard, for the people the register still has as unpaid
+    (will pay, or wants to leave and why); audited. Nothing is marked: the file
+    always holds what is still open."""
+    db = get_db()
+    scope = importer_scope()
+    rows = db.query(FOLLOWUP_SQL[scope["level"]], {"unit": scope["unit_id"]})
+    text = _export_csv(rows, FOLLOWUP_COLUMNS)
+    audit.record(db, "register_followup_export", current_user.member_id)
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=register-uppfoljning.csv"})
 
 
 def upload_dir():

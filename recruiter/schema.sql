@@ -484,12 +484,12 @@ CREATE TRIGGER call_lists_kind_update_is_known before update of kind on call_lis
                     begin select raise(abort, 'unknown call_lists.kind'); end;
 
 CREATE TRIGGER call_targets_state_insert_is_known before insert on call_targets
-                    when new.state not in ('waiting', 'reached', 'could_not_reach', 'not_interested', 'handed_over', 'wrong_number')
-                    begin select raise(abort, 'unknown call_targets.state'); end;
+                when new.state not in ('waiting', 'reached', 'could_not_reach', 'not_interested', 'handed_over', 'wrong_number', 'closed')
+                begin select raise(abort, 'unknown call_targets.state'); end;
 
 CREATE TRIGGER call_targets_state_update_is_known before update of state on call_targets
-                    when new.state not in ('waiting', 'reached', 'could_not_reach', 'not_interested', 'handed_over', 'wrong_number')
-                    begin select raise(abort, 'unknown call_targets.state'); end;
+                when new.state not in ('waiting', 'reached', 'could_not_reach', 'not_interested', 'handed_over', 'wrong_number', 'closed')
+                begin select raise(abort, 'unknown call_targets.state'); end;
 
 CREATE TRIGGER calls_outcome_insert_is_known before insert on calls
                     when new.outcome not in ('reached', 'no_answer', 'wrong_number', 'call_back', 'not_interested', 'handed_over')
