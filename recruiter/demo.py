@@ -241,7 +241,7 @@ def seed_register(db, rng):
            where status in ('invoiced', 'paid') and duplicate_of is null""")}
     db.execute("""update signups set status = 'registered', status_at = created_at
                   where status in ('invoiced', 'paid') and duplicate_of is null""")
-    invoiced, paid = [], []
+    invoiced, paid, unpaid = [], [], []
     for row in wanted.values():
         signed_up = date.fromisoformat(row["created_at"][:10])
         sent = min(signed_up + timedelta(days=rng.randint(1, 10)), today)
@@ -249,14 +249,20 @@ def seed_register(db, rng):
         if row["status"] == "paid":
             paid.append((row["reference"], "paid", min(sent + timedelta(days=rng.randint(3, 25)),
                                                        today), ""))
+        elif (today - sent).days > UNPAID_AFTER_DAYS and rng.random() < 0.5:
+            # Half the old unpaid invoices got a reminder that went unanswered:
+            # the demo's unpaid-fee call lists.
+            unpaid.append((row["reference"], "unpaid_after_reminder",
+                           sent + timedelta(days=UNPAID_AFTER_DAYS), ""))
     with tempfile.TemporaryDirectory() as folder:
-        for name, rows in (("invoiced", invoiced), ("paid", paid)):
+        for name, rows in (("invoiced", invoiced), ("paid", paid), ("unpaid", unpaid)):
             path = _write_csv(folder, name, ["reference", "status", "date", "reason"], rows)
             register_import.import_file(db, "statuses", path, office, today)
         path = _write_csv(folder, "figures", _figure_columns(), _figure_rows(db, rng, today))
         register_import.import_file(db, "figures", path, office, today)
 
 
+UNPAID_AFTER_DAYS = 30  # invoice, reminder, then the register calls it unpaid
 DEMO_REASONS = ("economy", "politics", "moved", "inactive", "removed")
 
 

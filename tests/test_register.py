@@ -281,7 +281,7 @@ def test_seed_demo_applies_a_register_exchange_through_the_import(app, runner, d
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     imports = list(db.table("register_imports").rows_where(order_by="id"))
     assert [(r["kind"], r["error_count"]) for r in imports] == [
-        ("statuses", 0), ("statuses", 0), ("figures", 0)]
+        ("statuses", 0), ("statuses", 0), ("statuses", 0), ("figures", 0)]
     assert all(r["applied_at"] for r in imports)
     paid = db.execute("select count(*) from signups where status = 'paid'").fetchone()[0]
     assert paid > 0 and db.execute(
@@ -292,7 +292,10 @@ def test_seed_demo_applies_a_register_exchange_through_the_import(app, runner, d
     assert numbers["members"]["members"] > 0 and numbers["new_members"]["share"] > 0
     assert numbers["resignations"]["halves"] and numbers["invoices"]["source"] == "register"
     assert runner.invoke(args=["seed-demo", "--force"]).exit_code == 0
-    assert db.table("register_imports").count == 3  # a second run changes nothing
+    unpaid = db.execute(
+        "select count(*) from signups where status = 'unpaid_after_reminder'").fetchone()[0]
+    assert unpaid > 0  # the demo's unpaid-fee lists have people to call
+    assert db.table("register_imports").count == 4  # a second run changes nothing
 
 
 @pytest.mark.parametrize("name, kind", [("statuses.csv", "statuses"), ("figures.csv", "figures")])
