@@ -8,14 +8,15 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from recruiter import create_app, demo
 from recruiter.db import close_thread_connections, get_db, init_db
 from recruiter.signups import recruits_of
-from tests.browser_support import (CHROMIUM_ARGS, CHROMIUM_MISSING, MIN_TAP, NARROW, PHONE,
-                                   TIMEOUT_MS, LiveServer, chromium_path,
-                                   horizontal_overflow, login, path_is, tap_targets)
+from tests.browser_support import (CHROMIUM_MISSING, MIN_TAP, NARROW, PHONE, TIMEOUT_MS, LiveServer,
+                                   chromium_path, horizontal_overflow, login, path_is,
+                                   tap_targets)
+from tests.browser_support import browser  # noqa: F401 (fixture, run on this module's live_server)
 from tests.conftest import FAST_ARGON2
 
 pytestmark = pytest.mark.browser
@@ -54,17 +55,6 @@ def live_server(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def browser(live_server):
-    executable = chromium_path()
-    if executable is None:
-        pytest.fail(CHROMIUM_MISSING, pytrace=False)
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from recruiter import create_app, demo
 from recruiter.db import close_thread_connections, get_db, init_db
-from tests.browser_support import (CHROMIUM_ARGS, CHROMIUM_MISSING, PHONE, TIMEOUT_MS,
-                                   LiveServer, chromium_path, login, path_is)
+from tests.browser_support import PHONE, TIMEOUT_MS, LiveServer, login, path_is
+from tests.browser_support import browser  # noqa: F401 (fixture, run on this module's live_server)
 from tests.conftest import FAST_ARGON2
 
 pytestmark = pytest.mark.browser
@@ -48,17 +48,6 @@ def live_server(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def browser(live_server):
-    executable = chromium_path()
-    if executable is None:
-        pytest.fail(CHROMIUM_MISSING, pytrace=False)
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
