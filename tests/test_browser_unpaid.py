@@ -22,9 +22,13 @@ def no_axe_violations(page):
 
 
 def mark_one_unpaid(live_server):
-    """One of the demo association's sign-ups, as a status import would leave it."""
+    """One of the demo association's sign-ups, as a status import would leave it, and
+    the only one unpaid there (the demo's own unpaid people set back to invoiced)."""
     db = connect(live_server.app.config["DATABASE"])
     try:
+        db.execute("""update signups set status = 'invoiced'
+                      where association_id = ? and status = 'unpaid_after_reminder'""",
+                   [live_server.association_id])
         signup = next(db.query(
             """select id from signups where association_id = ? and erased_at is null
                and status != 'cancelled' and duplicate_of is null
