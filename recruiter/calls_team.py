@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from . import audit, mail
 from .calls_data import DEFAULT_DUE_DAYS, STANDING, swedish_today, sync_all_welcome
@@ -196,6 +197,15 @@ def reached_today(db, caller_id, at=None):
                          [caller_id, since]))["n"]
 
 
+def _digest_text(waiting, overdue):
+    """The digest's counts in words, singular or plural as each count needs."""
+    return "%s, %s. %s" % (
+        ngettext("%(num)d ny medlem väntar på välkomstsamtal",
+                 "%(num)d nya medlemmar väntar på välkomstsamtal", waiting),
+        ngettext("varav %(num)d är försenad", "varav %(num)d är försenade", overdue),
+        _("Ta nästa person i Värva:"))
+
+
 def send_digest(db):
     """Mail each chair with people waiting the counts and a link; returns how many were sent."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
@@ -203,9 +213,7 @@ def send_digest(db):
     for row in digest(db):
         with current_app.test_request_context(base_url=base):
             link = base + url_for("calls.index", association_id=row["association_id"])
-            sent += mail.send_text(row["email"], _("Nya medlemmar väntar på välkomstsamtal"), _(
-                "%(waiting)d nya medlemmar väntar på välkomstsamtal, varav %(overdue)d är "
-                "försenade. Ta nästa person i Värva:", waiting=row["waiting"],
-                overdue=row["overdue"]) + f"\n\n{link}\n")
+            sent += mail.send_text(row["email"], _("Nya medlemmar väntar på välkomstsamtal"),
+                                   _digest_text(row["waiting"], row["overdue"]) + f"\n\n{link}\n")
     audit.record(db, "welcome_digest", outcome=str(sent))
     return sent

@@ -427,9 +427,19 @@ def test_the_weekly_digest_mails_each_chair_counts_and_a_link_only(db, runner, o
     assert result.exit_code == 0, result.output
     assert len(outbox) == 1
     to, subject, body = outbox[0]
-    assert to == chair["email"] and "2 nya medlemmar" in body and "1 är försenade" in body
+    assert to == chair["email"] and "2 nya medlemmar väntar" in body and "1 är försenad." in body
     assert f"https://varva.example.org/valkomna/{a['id']}" in body
     assert "Hemlignamn" not in body and "hemlig@" not in body
+
+
+def test_the_digest_speaks_of_one_new_member_in_the_singular(db, runner, outbox):
+    a = make_association(db)
+    make_member(db, association=a, role="chair", email="ordf@example.org")
+    make_signup(db, association=a)
+    calls_data.sync_welcome(db, a["id"])
+    assert runner.invoke(args=["send-welcome-digest"]).exit_code == 0
+    body = outbox[0][2]
+    assert "1 ny medlem väntar på välkomstsamtal, varav 0 är försenade." in body
 
 
 def test_the_digest_says_so_when_no_mail_is_set_up(db, runner):
