@@ -127,10 +127,8 @@ def status_header(header):
     return None
 
 
-def status_row(row, today, reasons):
-    """Check one status row in place (normalises e-mail, mobile, date); an error or None."""
-    if row.get("status") not in STATUSES:
-        return _("Okänd status %(s)s.", s=row.get("status") or "–")
+def _date_error(row, today):
+    """Normalise the row's date to ISO in place; an error when it is unreadable or ahead."""
     day = parse_date(row.get("date"))
     if day is None:
         return _("Datumet %(d)s går inte att läsa (skriv 2026-11-28 eller 28.11.2026).",
@@ -138,6 +136,16 @@ def status_row(row, today, reasons):
     if day > today:
         return _("Datumet %(d)s ligger i framtiden.", d=day.isoformat())
     row["date"] = day.isoformat()
+    return None
+
+
+def status_row(row, today, reasons):
+    """Check one status row in place (normalises e-mail, mobile, date); an error or None."""
+    if row.get("status") not in STATUSES:
+        return _("Okänd status %(s)s.", s=row.get("status") or "–")
+    error = _date_error(row, today)
+    if error:
+        return error
     reason = row.get("reason", "")
     if row["status"] == "resigned" and reason not in reasons:
         return _("Utträde behöver en känd orsak (%(list)s).", list=", ".join(reasons))
@@ -169,13 +177,9 @@ def figure_header(reasons):
 
 def figure_row(row, today):
     """Check one figures row in place (numbers become ints); an error or None."""
-    day = parse_date(row.get("date"))
-    if day is None:
-        return _("Datumet %(d)s går inte att läsa (skriv 2026-11-28 eller 28.11.2026).",
-                 d=row.get("date") or "–")
-    if day > today:
-        return _("Datumet %(d)s ligger i framtiden.", d=day.isoformat())
-    row["date"] = day.isoformat()
+    error = _date_error(row, today)
+    if error:
+        return error
     for name, value in list(row.items()):
         if name in ("association_code", "date"):
             continue

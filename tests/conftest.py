@@ -80,3 +80,29 @@ def csrf_app(tmp_path):
         init_db()
     yield app
     close_thread_connections()
+
+
+@pytest.fixture
+def outbox(app, monkeypatch):
+    """Mails the app sends, as (to, subject, body), with SMTP configured."""
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self):
+            pass
+
+        def send_message(self, message):
+            sent.append((message["To"], message["Subject"], message.get_content()))
+
+    monkeypatch.setattr("recruiter.mail.smtplib.SMTP", FakeSMTP)
+    app.config.update(MAIL_SERVER="smtp.example.org", MAIL_FROM="varva@example.org")
+    return sent

@@ -16,32 +16,6 @@ def chair(db):
     return make_member(db, role="chair", first_name="Olle")
 
 
-@pytest.fixture
-def outbox(app, monkeypatch):
-    """Mails the app sends, as (to, subject, body), with SMTP configured."""
-    sent = []
-
-    class FakeSMTP:
-        def __init__(self, host, port, timeout):
-            pass
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def starttls(self):
-            pass
-
-        def send_message(self, message):
-            sent.append((message["To"], message["Subject"], message.get_content()))
-
-    monkeypatch.setattr("recruiter.mail.smtplib.SMTP", FakeSMTP)
-    app.config.update(MAIL_SERVER="smtp.example.org", MAIL_FROM="varva@example.org")
-    return sent
-
-
 def members_url(member):
     return f"/forening/{member['association_id']}/medlemmar"
 

@@ -389,30 +389,10 @@ def test_the_overviews_show_the_share_welcomed_in_time_per_unit(db, login_as):
 
 
 @pytest.fixture
-def outbox(app, monkeypatch):
-    """Mails the app sends, as (to, subject, body), with SMTP configured."""
-    sent = []
-
-    class FakeSMTP:
-        def __init__(self, host, port, timeout):
-            pass
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def starttls(self):
-            pass
-
-        def send_message(self, message):
-            sent.append((message["To"], message["Subject"], message.get_content()))
-
-    monkeypatch.setattr("recruiter.mail.smtplib.SMTP", FakeSMTP)
-    app.config.update(MAIL_SERVER="smtp.example.org", MAIL_FROM="varva@example.org",
-                      PUBLIC_BASE_URL="https://varva.example.org")
-    return sent
+def outbox(outbox, app):
+    """The shared captured mail, with the public address the digest's links use."""
+    app.config["PUBLIC_BASE_URL"] = "https://varva.example.org"
+    return outbox
 
 
 def test_the_weekly_digest_mails_each_chair_counts_and_a_link_only(db, runner, outbox):
