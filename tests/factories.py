@@ -1,9 +1,17 @@
-"""Test data builders: each inserts a row and returns it, with unique defaults."""
+"""Test data builders: each inserts a row and returns it, with unique defaults; and the
+request bodies and requests the tests send as a phone or a browser would."""
+import io
 import itertools
+import json
+import re
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
 
 from recruiter import accounts
-from recruiter.db import now
-from argon2 import PasswordHasher
+from recruiter.db import connect, now
+from recruiter.sessions import start_session
 
 _counter = itertools.count(1)
 PASSWORD = "ett-bra-testlösen"
@@ -93,8 +101,6 @@ def make_signup(db, recruiter=None, association=None, created_at=None, **overrid
 
 def make_shift(db, member, started_at, minutes=60, **overrides):
     """A shift of `member` starting at an ISO time."""
-    from datetime import datetime, timedelta
-
     start = datetime.fromisoformat(started_at)
     row = {
         "client_uuid": f"00000000-0000-4000-8000-{_n():012d}", "member_id": member["id"],
@@ -104,3 +110,78 @@ def make_shift(db, member, started_at, minutes=60, **overrides):
         "ended_at": (start + timedelta(minutes=minutes)).isoformat(timespec="seconds"),
         "created_at": now(), "updated_at": now(), **overrides}
     return db.table("shifts").get(db.table("shifts").insert(row).last_pk)
+
+
+# What the join form sends, and what it leaves behind.
+
+def person(**overrides):
+    """The join form filled in as a newcomer would."""
+    return {"first_name": "Nora", "last_name": "Nyman", "email": "nora@example.org",
+            "phone": "", "birth_year": "1995", "postcode": "211 45", "consent": "y",
+            **overrides}
+
+
+def signups(db):
+    return list(db.table("signups").rows_where(order_by="id"))
+
+
+def withdrawal_token(page):
+    return re.search(r'href="/angra/([\w-]+)"', page).group(1)
+
+
+# What the phone's shift outbox sends.
+
+def shift_body(**overrides):
+    """A door-knocking shift that ended five minutes ago, as the phone posts it."""
+    now_ = datetime.now(timezone.utc)
+    body = {"client_uuid": str(uuid.uuid4()), "kind": "door_knocking", "place": "Rosengård",
+            "started_at": (now_ - timedelta(hours=2)).isoformat(),
+            "ended_at": (now_ - timedelta(minutes=5)).isoformat(),
+            "doors_knocked": 40, "doors_opened": 18, "conversations": 12, "paper_signups": 2,
+            "interested": 3, "note": None}
+    body.update(overrides)
+    return body
+
+
+def post_shift(client, body):
+    """POST a shift as the phone does: with the logged-in member's id unless given."""
+    if "member_id" not in body:
+        body = {**body, "member_id": client.member_id}
+    return client.post("/api/shifts", data=json.dumps(body), content_type="application/json",
+                       headers={"Accept": "application/json"})
+
+
+# The register exchange's upload and apply steps.
+
+def post_register_file(client, text, kind="statuses", encoding="utf-8"):
+    data = {"kind": kind, "file": (io.BytesIO(text.encode(encoding)), "register.csv")}
+    return client.post("/register/import", data=data, content_type="multipart/form-data")
+
+
+def register_preview(client, text, kind="statuses", encoding="utf-8"):
+    """Upload a file; returns the import id of its preview."""
+    response = post_register_file(client, text, kind, encoding)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def register_apply(client, db, import_id, token=None):
+    record = db.table("register_imports").get(import_id)
+    with client.session_transaction() as session:
+        token = token or session["register_tokens"][str(import_id)]
+    return client.post(f"/register/import/{import_id}/apply",
+                       data={"sha256": record["sha256"], "token": token})
+
+
+def login_with_token(app, member):
+    """A client logged in through a session row, on an app with CSRF switched on."""
+    db = connect(app.config["DATABASE"])
+    role = accounts.member_roles(db, member["id"])[0]
+    with app.test_request_context():
+        token = start_session(db, member["id"], role["id"], False)
+    db.close()
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = token
+    client.member_id = member["id"]
+    return client

@@ -14,7 +14,7 @@ from recruiter import accounts, create_app, privacy
 from recruiter.db import close_thread_connections, connect
 from recruiter.sessions import start_session
 from tests.factories import make_association, make_member, make_signup
-from tests.test_crash import ROOT, free_port, migrated, sign_up
+from tests.servers import ROOT, free_port, migrated, sign_up
 
 INDICATORS = "/api/indikatorer/nation/0"
 

@@ -9,8 +9,8 @@ import pytest
 
 from recruiter import calls_data
 from recruiter.db import connect
-from tests.factories import make_association, make_member, make_signup
-from tests.test_register import apply, preview
+from tests.factories import (make_association, make_member, make_signup, register_apply,
+                             register_preview)
 
 TODAY = date.today().isoformat()
 
@@ -29,10 +29,10 @@ def ref(db, signup):
 def import_statuses(db, office, lines):
     """Apply a status file through the office's preview and confirmation."""
     text = "reference,status,date,reason\n" + "".join(f"{line}\n" for line in lines)
-    import_id = preview(office, text)
+    import_id = register_preview(office, text)
     assert db.table("register_imports").get(import_id)["error_count"] == 0, \
         db.table("register_imports").get(import_id)["summary"]
-    assert apply(office, db, import_id).status_code == 302
+    assert register_apply(office, db, import_id).status_code == 302
     assert db.table("register_imports").get(import_id)["applied_at"] is not None
 
 

@@ -1,8 +1,7 @@
 import csv
 import io
 
-from tests.factories import make_member
-from tests.test_scoring import world  # noqa: F401  (the hand-made data set)
+from tests.factories import make_member, person
 
 
 def admin(db, role, unit):
@@ -98,7 +97,6 @@ def test_members_cannot_reach_overviews(login_as, db, world):
 def test_rollups_are_cached_until_any_write_to_signups(app, login_as, db, world, monkeypatch):
     from recruiter import scoring
     from tests.factories import make_signup
-    from tests.test_join import person
 
     app.config["ROLLUP_CACHE_SECONDS"] = 300
     client = login_as(admin(db, "national_admin", None))

@@ -36,7 +36,7 @@ from recruiter.db import close_thread_connections, connect, init_db
 
 from tests.conftest import FAST_ARGON2
 from tests.factories import make_link, make_member, make_shift, make_signup
-from tests.test_crash import ROOT, free_port, migrated
+from tests.servers import ROOT, free_port, migrated
 
 DEPLOY = Path(ROOT, "deploy")
 needs_caddy = pytest.mark.skipif(

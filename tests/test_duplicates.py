@@ -6,8 +6,8 @@ import re
 import pytest
 
 from recruiter import calls_team, privacy, scoring
-from tests.factories import make_member, make_signup, personal_link
-from tests.test_join import person, signups, withdrawal_token
+from tests.factories import (make_member, make_signup, person, personal_link, signups,
+                             withdrawal_token)
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ import uuid
 import pytest
 
 from recruiter.db import get_db
-from tests.factories import make_member
-from tests.test_join import person, signups
+from tests.factories import make_member, person, post_shift, shift_body, signups
 
 
 def request_connection(app):
@@ -57,8 +56,7 @@ def test_shift_api_answers_503_so_the_outbox_keeps_the_record(app, login_as, db)
     client = login_as(member)
     request_connection(app).execute("PRAGMA query_only = ON")
     try:
-        from tests.test_shifts import post, shift
-        response = post(client, shift())
+        response = post_shift(client, shift_body())
     finally:
         request_connection(app).execute("PRAGMA query_only = OFF")
     assert response.status_code == 503 and db.table("shifts").count == 0

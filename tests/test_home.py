@@ -5,7 +5,7 @@ import pytest
 from recruiter import create_app
 from recruiter.db import close_thread_connections, init_db
 from tests.conftest import FAST_ARGON2
-from tests.factories import PASSWORD, make_association, make_member
+from tests.factories import PASSWORD, make_association, make_member, signups
 
 
 def test_every_page_says_whose_data_is_shown(login_as, db):
@@ -36,24 +36,6 @@ def test_language_switch_ignores_unknown_language_and_foreign_next(client):
     response = client.post("/sprak", data={"lang": "xx", "next": "//evil.example"})
     assert response.headers["Location"] == "/"
     assert '<html lang="sv">' in client.get("/logga-in").get_data(as_text=True)
-
-
-def login_with_token(app, member):
-    """A client logged in through a session row, on an app with CSRF switched on."""
-    from recruiter import accounts
-    from recruiter.db import connect
-    from recruiter.sessions import start_session
-
-    db = connect(app.config["DATABASE"])
-    role = accounts.member_roles(db, member["id"])[0]
-    with app.test_request_context():
-        token = start_session(db, member["id"], role["id"], False)
-    db.close()
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = token
-    client.member_id = member["id"]
-    return client
 
 
 def test_post_without_csrf_token_is_400(csrf_app):

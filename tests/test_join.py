@@ -4,19 +4,9 @@ from datetime import date
 import pytest
 
 from tests.factories import (make_association, make_campaign, make_link, make_member,
-                             make_municipality, personal_link)
+                             make_municipality, person, personal_link, signups, withdrawal_token)
 
 THIS_YEAR = date.today().year
-
-
-def person(**overrides):
-    return {"first_name": "Nora", "last_name": "Nyman", "email": "nora@example.org",
-            "phone": "", "birth_year": "1995", "postcode": "211 45", "consent": "y",
-            **overrides}
-
-
-def signups(db):
-    return list(db.table("signups").rows_where(order_by="id"))
 
 
 def test_join_page_is_small_and_needs_no_javascript(client):
@@ -417,10 +407,6 @@ def test_the_thank_you_page_carries_a_link_that_withdraws_the_signup(client, db)
     assert row["erased_at"]
     after = scoring.indicators(db, "nation", None, "0000", "9999")
     assert (after["signups"], after["recruited"]) == (before["signups"], before["recruited"])
-
-
-def withdrawal_token(page):
-    return re.search(r'href="/angra/([\w-]+)"', page).group(1)
 
 
 def test_the_withdrawal_token_is_in_the_page_not_in_any_url(client, db):

@@ -1,7 +1,6 @@
 import re
 
 from tests.factories import make_member
-from tests.test_scoring import world  # noqa: F401  (the hand-made data set)
 
 
 def board(client):

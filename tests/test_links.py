@@ -4,8 +4,7 @@ import re
 import zxingcpp
 from PIL import Image
 
-from tests.factories import make_campaign, make_link, make_member, personal_link
-from tests.test_join import person
+from tests.factories import make_campaign, make_link, make_member, person, personal_link
 
 
 def test_every_new_account_has_a_personal_link(db):

@@ -2,8 +2,7 @@ import json
 from pathlib import Path
 
 from recruiter import audit, privacy, scoring
-from tests.factories import PASSWORD, make_member, make_signup
-from tests.test_join import person
+from tests.factories import PASSWORD, make_member, make_signup, person
 
 
 def national(db):

@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from recruiter import db as db_module
-from tests.test_route_fuzz import actors, get_urls  # noqa: F401 (a fixture)
+from tests.route_support import get_urls
 
 BIG = ("shifts", "signups")
 SKIP = re.compile(r"^\s*(--|PRAGMA|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|ANALYZE)", re.I)

@@ -7,29 +7,10 @@ import pytest
 
 from recruiter import scoring
 from recruiter.periods import period_for
-from tests.factories import make_association, make_member, make_signup
+from tests.factories import (make_association, make_member, make_signup, post_register_file,
+                             register_apply, register_preview)
 
 TODAY = date.today().isoformat()
-
-
-def post_file(client, text, kind="statuses", encoding="utf-8"):
-    data = {"kind": kind, "file": (io.BytesIO(text.encode(encoding)), "register.csv")}
-    return client.post("/register/import", data=data, content_type="multipart/form-data")
-
-
-def preview(client, text, kind="statuses", encoding="utf-8"):
-    """Upload a file; returns the import id of its preview."""
-    response = post_file(client, text, kind, encoding)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return int(response.headers["Location"].rsplit("/", 1)[1])
-
-
-def apply(client, db, import_id, token=None):
-    record = db.table("register_imports").get(import_id)
-    with client.session_transaction() as session:
-        token = token or session["register_tokens"][str(import_id)]
-    return client.post(f"/register/import/{import_id}/apply",
-                       data={"sha256": record["sha256"], "token": token})
 
 
 def summary(db, import_id):
@@ -67,25 +48,25 @@ def test_round_trip_export_import_paid_and_indicators(app, db, scene, login_as):
     assert scene["office"].post("/register/export").status_code == 302
     assert db.table("export_batches").count == 1
     invoiced = "reference,status,date\n" + "".join(f"{r},invoiced,{TODAY}\n" for r in sorted(refs))
-    import_id = preview(scene["office"], invoiced)
+    import_id = register_preview(scene["office"], invoiced)
     assert summary(db, import_id)["changes"] == 4
     page = scene["office"].get(f"/register/import/{import_id}").get_data(as_text=True)
     units = page.split('data-testid="units"')[1].split("</ul>")[0]
     assert scene["a"]["name"] in units and "aviserad: 4" in units  # per unit, before applying
     assert db.table("signup_statuses").count == 0
-    assert apply(scene["office"], db, import_id).status_code == 302
+    assert register_apply(scene["office"], db, import_id).status_code == 302
     recruit_refs = [db.table("signups").get(s["id"])["reference"] for s in scene["recruits"]]
     own_ref = db.table("signups").get(scene["own"]["id"])["reference"]
     register_file = (f"reference,status,date\n{recruit_refs[0]},paid,{TODAY}\n"
                      f"{recruit_refs[1]},paid,{TODAY}\n"
                      f"{recruit_refs[2]},unpaid_after_reminder,{TODAY}\n{own_ref},paid,{TODAY}\n")
-    import_id = preview(scene["office"], register_file)
-    apply(scene["office"], db, import_id)
+    import_id = register_preview(scene["office"], register_file)
+    register_apply(scene["office"], db, import_id)
     assert [db.table("signups").get(s["id"])["status"] for s in scene["recruits"]] == [
         "paid", "paid", "unpaid_after_reminder"]
     figures = (f"association_code,date,members,members_under_45,new_members\n"
                f"{scene['a']['code']},{TODAY},120,30,6\n")
-    apply(scene["office"], db, preview(scene["office"], figures, kind="figures"))
+    register_apply(scene["office"], db, register_preview(scene["office"], figures, kind="figures"))
     # Credit at payment: the leaderboard now ranks by paid recruits, and says so.
     board = login_as(scene["recruiter"]).get("/topplista/?period=year").get_data(as_text=True)
     assert "betalat medlemsavgiften" in board
@@ -132,10 +113,10 @@ def test_export_neutralises_formula_cells(db, scene):
 def test_same_file_twice_changes_nothing(db, scene):
     ref = db.table("signups").get(scene["own"]["id"])["reference"]
     text = f"reference,status,date\n{ref},invoiced,{TODAY}\n"
-    apply(scene["office"], db, preview(scene["office"], text))
-    second = preview(scene["office"], text)
+    register_apply(scene["office"], db, register_preview(scene["office"], text))
+    second = register_preview(scene["office"], text)
     assert summary(db, second)["changes"] == 0
-    apply(scene["office"], db, second)
+    register_apply(scene["office"], db, second)
     assert db.table("signup_statuses").count == 1
 
 
@@ -143,29 +124,29 @@ def test_one_bad_row_applies_nothing(db, scene):
     refs = [db.table("signups").get(s["id"])["reference"] for s in scene["recruits"]]
     text = (f"reference,status,date\n{refs[0]},invoiced,{TODAY}\n{refs[1]},invoiced,{TODAY}\n"
             f"V-1999-999999,invoiced,{TODAY}\n")
-    import_id = preview(scene["office"], text)
+    import_id = register_preview(scene["office"], text)
     assert summary(db, import_id)["errors"] == [[4, "Okänd referens: V-1999-999999."]]
     page = scene["office"].get(f"/register/import/{import_id}").get_data(as_text=True)
     assert 'data-testid="apply"' not in page and "Rad 4" in page
-    apply(scene["office"], db, import_id)
+    register_apply(scene["office"], db, import_id)
     assert db.table("signup_statuses").count == 0
     assert db.table("signups").get(scene["recruits"][0]["id"])["status"] == "registered"
 
 
 def test_statuses_only_move_forward_and_bad_rows_are_named(db, scene):
     refs = [db.table("signups").get(s["id"])["reference"] for s in scene["recruits"]]
-    apply(scene["office"], db, preview(scene["office"],
+    register_apply(scene["office"], db, register_preview(scene["office"],
                                        f"reference,status,date\n{refs[0]},paid,{TODAY}\n"))
     future = (date.today() + timedelta(days=3)).isoformat()
     text = (f"reference,status,date\n{refs[0]},invoiced,{TODAY}\n{refs[1]},paid,{future}\n"
             f"{refs[2]},invoiced,{TODAY}\n{refs[2]},paid,{TODAY}\n{refs[1]},resigned,{TODAY}\n")
-    errors = dict(summary(db, preview(scene["office"], text))["errors"])
+    errors = dict(summary(db, register_preview(scene["office"], text))["errors"])
     assert "bakåt" in errors[2] and "framtiden" in errors[3]
     assert "rad 4" in errors[5] and "orsak" in errors[6]
 
 
 def test_wrong_column_is_reported(db, scene):
-    import_id = preview(scene["office"], "referens,status,date\nx,paid,2026-01-01\n")
+    import_id = register_preview(scene["office"], "referens,status,date\nx,paid,2026-01-01\n")
     assert "Okänd kolumn: referens" in summary(db, import_id)["errors"][0][1]
 
 
@@ -173,21 +154,21 @@ def test_semicolon_bom_and_swedish_dates(db, scene):
     ref = db.table("signups").get(scene["own"]["id"])["reference"]
     swedish = date.today().strftime("%d.%m.%Y")
     text = f"\ufeffreference;status;date\n{ref};invoiced;{swedish}\n"
-    import_id = preview(scene["office"], text)
+    import_id = register_preview(scene["office"], text)
     assert summary(db, import_id)["errors"] == []
-    apply(scene["office"], db, import_id)
+    register_apply(scene["office"], db, import_id)
     history = next(db.table("signup_statuses").rows_where())
     assert (history["status"], history["on_date"]) == ("invoiced", TODAY)
 
 
 def test_email_or_mobile_instead_of_reference(db, scene):
     text = f"email;mobile;status;date\n{scene['own']['email'].upper()};;invoiced;{TODAY} 10:00\n"
-    apply(scene["office"], db, preview(scene["office"], text))
+    register_apply(scene["office"], db, register_preview(scene["office"], text))
     assert db.table("signups").get(scene["own"]["id"])["status"] == "invoiced"
 
 
 def test_not_utf8_is_a_clear_message(db, scene):
-    import_id = preview(scene["office"], "reference,status,date\nÅ,paid,2026-01-01\n",
+    import_id = register_preview(scene["office"], "reference,status,date\nÅ,paid,2026-01-01\n",
                         encoding="latin-1")
     assert "UTF-8" in summary(db, import_id)["errors"][0][1]
 
@@ -195,14 +176,14 @@ def test_not_utf8_is_a_clear_message(db, scene):
 def test_figures_unknown_association_code(db, scene):
     text = ("association_code;date;members;members_under_45;new_members;resigned_economy\n"
             f"NOPE;{TODAY};10;2;1;0\n{scene['a']['code']};{TODAY};10;2;1;3\n")
-    import_id = preview(scene["office"], text, kind="figures")
+    import_id = register_preview(scene["office"], text, kind="figures")
     assert summary(db, import_id)["errors"] == [[2, "Okänd föreningskod: NOPE."]]
 
 
 def test_resignations_per_half_year_and_reason(app, db, scene):
     text = ("association_code,date,members,members_under_45,new_members,resigned_economy,"
             f"resigned_moved\n{scene['a']['code']},{TODAY},10,2,1,3,1\n")
-    apply(scene["office"], db, preview(scene["office"], text, kind="figures"))
+    register_apply(scene["office"], db, register_preview(scene["office"], text, kind="figures"))
     with app.test_request_context():
         period = period_for("year", db)
     result = scoring.resignations_by_half(db, "nation", None, period.since, period.until)
@@ -212,23 +193,23 @@ def test_resignations_per_half_year_and_reason(app, db, scene):
 
 def test_a_second_apply_after_another_import_must_preview_again(db, scene):
     refs = [db.table("signups").get(s["id"])["reference"] for s in scene["recruits"]]
-    first = preview(scene["office"], f"reference,status,date\n{refs[0]},invoiced,{TODAY}\n")
+    first = register_preview(scene["office"], f"reference,status,date\n{refs[0]},invoiced,{TODAY}\n")
     with scene["office"].session_transaction() as session:
         first_token = session["register_tokens"][str(first)]
-    second = preview(scene["office"], f"reference,status,date\n{refs[1]},invoiced,{TODAY}\n")
-    apply(scene["office"], db, first)
-    response = apply(scene["office"], db, second)
+    second = register_preview(scene["office"], f"reference,status,date\n{refs[1]},invoiced,{TODAY}\n")
+    register_apply(scene["office"], db, first)
+    response = register_apply(scene["office"], db, second)
     assert response.status_code == 302
     assert db.table("register_imports").get(second)["applied_at"] is None
     assert db.table("signups").get(scene["recruits"][1]["id"])["status"] == "registered"
     # Applying the same preview twice: the second is refused too.
-    apply(scene["office"], db, first, first_token)
+    register_apply(scene["office"], db, first, first_token)
     assert db.table("signup_statuses").count == 1
 
 
 def test_large_upload_only_on_this_route(app, db, scene):
     big = "reference,status,date\n" + "x" * (100 * 1024) + ",paid,2026-01-01\n"
-    import_id = preview(scene["office"], big)  # over the app-wide 64 KiB, accepted here
+    import_id = register_preview(scene["office"], big)  # over the app-wide 64 KiB, accepted here
     assert summary(db, import_id)["error_count"] == 1
     response = scene["office"].post("/kansli/personer", data={"q": "x" * (100 * 1024)})
     assert response.status_code == 413
@@ -243,9 +224,9 @@ def test_scope_units_only_when_allowed(app, db, scene, login_as):
     other = make_association(db)
     elsewhere = make_signup(db, association=other)
     ref = db.table("signups").get(elsewhere["id"])["reference"]
-    import_id = preview(client, f"reference,status,date\n{ref},invoiced,{TODAY}\n")
+    import_id = register_preview(client, f"reference,status,date\n{ref},invoiced,{TODAY}\n")
     assert "Okänd referens" in summary(db, import_id)["errors"][0][1]
-    office_preview = preview(scene["office"], f"reference,status,date\n{ref},invoiced,{TODAY}\n")
+    office_preview = register_preview(scene["office"], f"reference,status,date\n{ref},invoiced,{TODAY}\n")
     assert client.get(f"/register/import/{office_preview}").status_code == 404
     other_admin = login_as(make_member(db, association=None, role="municipal_admin",
                                        unit={"id": other["municipality_id"]}))
@@ -265,7 +246,7 @@ def test_members_and_chairs_cannot_exchange(db, scene, login_as):
 def test_purge_erases_a_paid_sign_up_and_keeps_its_statuses(app, db, scene, runner):
     signup = scene["recruits"][0]
     ref = db.table("signups").get(signup["id"])["reference"]
-    apply(scene["office"], db, preview(scene["office"], f"reference,status,date\n{ref},paid,{TODAY}\n"))
+    register_apply(scene["office"], db, register_preview(scene["office"], f"reference,status,date\n{ref},paid,{TODAY}\n"))
     db.execute("update signups set created_at = '2020-01-01T10:00:00+00:00' where id = ?",
                [signup["id"]])
     result = runner.invoke(args=["purge-expired", "--yes"])
@@ -351,7 +332,7 @@ def test_upload_and_apply_need_the_csrf_token(csrf_app):
 def test_purge_removes_uploads_never_applied(app, db, scene, runner):
     import os
 
-    import_id = preview(scene["office"], "reference,status,date\nV-1,paid,2026-01-01\n")
+    import_id = register_preview(scene["office"], "reference,status,date\nV-1,paid,2026-01-01\n")
     path = os.path.join(os.path.dirname(app.config["DATABASE"]), "register_uploads",
                         f"{import_id}.csv")
     assert os.path.exists(path)
@@ -366,7 +347,7 @@ def test_over_the_upload_limit_is_a_clear_message(db, scene, monkeypatch):
     from recruiter import register
 
     monkeypatch.setattr(register, "MAX_UPLOAD", 1000)
-    response = post_file(scene["office"], "reference,status,date\n" + "x" * 2000)
+    response = post_register_file(scene["office"], "reference,status,date\n" + "x" * 2000)
     assert response.status_code == 302 and db.table("register_imports").count == 0
     page = scene["office"].get("/register/").get_data(as_text=True)
     assert "Filen är större än" in page
@@ -376,7 +357,7 @@ def test_applied_figures_reach_every_process_cache(db, scene):
     before = db.execute("select generation from cache_generation").fetchone()[0]
     text = (f"association_code,date,members,members_under_45,new_members\n"
             f"{scene['a']['code']},{TODAY},10,2,1\n")
-    apply(scene["office"], db, preview(scene["office"], text, kind="figures"))
+    register_apply(scene["office"], db, register_preview(scene["office"], text, kind="figures"))
     assert db.execute("select generation from cache_generation").fetchone()[0] > before
 
 
@@ -386,7 +367,7 @@ def test_two_administrators_applying_at_once_one_applies(db, scene, login_as):
     second_office = login_as(make_member(db, association=None, role="national_admin"))
     refs = [db.table("signups").get(s["id"])["reference"] for s in scene["recruits"]]
     clients = [scene["office"], second_office]
-    previews = [preview(client, f"reference,status,date\n{ref},invoiced,{TODAY}\n")
+    previews = [register_preview(client, f"reference,status,date\n{ref},invoiced,{TODAY}\n")
                 for client, ref in zip(clients, refs, strict=False)]
     forms = []
     for client, import_id in zip(clients, previews, strict=True):

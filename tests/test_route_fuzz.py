@@ -9,12 +9,11 @@ import json
 import uuid
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.routing.converters import IntegerConverter
 
-from tests.factories import (make_campaign, make_link, make_member, make_shift, make_signup)
+from tests.route_support import get_urls
 
 QUERY_PARAMETERS = ("period", "sort", "kvitto", "igen", "next", "q", "show_name")
 HOSTILE = [
@@ -26,53 +25,6 @@ HOSTILE = [
 ]
 RAW_QUERIES = [b"period=%ff%fe", b"period=%ED%A0%80", b"period&period=year&period",
                b"%00=%00", b"period=" + b"%C2%B2" * 3000, b"sort[]=1&q[x]=2"]
-STRING_PATH_VALUES = ["²", "٣", "%00", "x" * 2000, "..", "<b>", "AAAA-2222", "\u202e"]
-
-
-@pytest.fixture
-def actors(app, db, login_as):
-    """A member and a national administrator, and the ids of a small data set."""
-    member = make_member(db)
-    chair = make_member(db, association=db.table("associations").get(member["association_id"]),
-                        role="chair")
-    national = make_member(db, association=None, role="national_admin")
-    campaign = make_campaign(db)
-    recent = (datetime.now(timezone.utc) - timedelta(days=1)).isoformat(timespec="seconds")
-    ids = {"association_id": member["association_id"], "member_id": member["id"],
-           "link_id": make_link(db, member, campaign_id=campaign["id"])["id"],
-           "shift_id": make_shift(db, member, recent)["id"],
-           "signup_id": make_signup(db, recruiter=member)["id"],
-           "session_id": 1, "invitation_id": 1,
-           "unit_id": db.table("associations").get(member["association_id"])["municipality_id"]}
-    clients = {"member": login_as(member), "chair": login_as(chair, role="chair"),
-               "national admin": login_as(national)}
-    return ids, clients
-
-
-def get_urls(app, ids):
-    """Every GET route with its path filled from the data set (each level, each
-    string argument also hostile)."""
-    for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.endpoint == "static":
-            continue
-        choices = [{}]
-        for name in rule.arguments:
-            converter = rule._converters[name]
-            if hasattr(converter, "items"):  # any(...)
-                options = sorted(converter.items)
-            elif name in ids:
-                options = [ids[name], 0, 2**62]
-            elif isinstance(converter, IntegerConverter):  # an id outside the data set
-                options = [1, 0, 2**62]
-            else:
-                options = STRING_PATH_VALUES
-            choices = [{**c, name: o} for c in choices for o in options]
-        for values in choices:
-            if "level" in values and "unit_id" in values and values["level"] == "nation":
-                values = {**values, "unit_id": 0}
-            yield rule.build(values, append_unknown=False)[1]
-
-
 def assert_answers(client, url, **kwargs):
     response = client.get(url, **kwargs)
     assert response.status_code < 500, (url, kwargs, response.status_code)

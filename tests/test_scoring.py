@@ -7,42 +7,9 @@ from datetime import date
 import pytest
 
 from recruiter import scoring
-from tests.factories import (make_association, make_district, make_member, make_municipality,
-                             make_shift, make_signup)
+from tests.factories import (make_shift, make_signup)
 
 SINCE, UNTIL = "2026-02-28T23:00:00+00:00", "2026-04-30T22:00:00+00:00"
-
-
-@pytest.fixture
-def world(db):
-    d1, d2 = make_district(db), make_district(db)
-    m1, m2 = make_municipality(db, district=d1), make_municipality(db, district=d2)
-    a, b, c = (make_association(db, municipality=m1), make_association(db, municipality=m1),
-               make_association(db, municipality=m2))
-    anna = make_member(db, association=a, first_name="Anna", last_name="Ek")
-    bo = make_member(db, association=a, first_name="Bo", last_name="Al")
-    cia = make_member(db, association=a, first_name="Cia", last_name="Dold")
-    db.table("members").update(cia["id"], {"leaderboard_name": "hidden"})
-    dan = make_member(db, association=a, first_name="Dan", last_name="Noll")
-    eve = make_member(db, association=b, first_name="Eve", last_name="Annan")
-    for at in ("2026-03-05T10:00:00+00:00", "2026-03-20T10:00:00+00:00"):
-        make_signup(db, recruiter=anna, created_at=at)
-    for at in ("2026-03-05T09:00:00+00:00", "2026-03-10T10:00:00+00:00"):
-        make_signup(db, recruiter=bo, created_at=at, status="paid")
-    make_signup(db, recruiter=cia, created_at="2026-04-30T21:59:59+00:00", birth_year=1960)
-    make_signup(db, recruiter=anna, created_at="2026-04-30T22:00:00+00:00")  # next period
-    make_signup(db, recruiter=anna, created_at="2026-02-28T22:59:59+00:00")  # last period
-    make_signup(db, association=a, created_at="2026-03-15T10:00:00+00:00", status="invoiced")
-    for at in ("2026-03-01T10:00:00+00:00", "2026-03-02T10:00:00+00:00",
-               "2026-03-03T10:00:00+00:00"):
-        make_signup(db, recruiter=eve, created_at=at)
-    for at in ("2026-03-01T10:00:00+00:00", "2026-04-01T10:00:00+00:00"):
-        make_signup(db, association=c, created_at=at)
-    make_shift(db, anna, "2026-03-05T08:00:00+00:00", conversations=7, doors_knocked=30)
-    make_shift(db, anna, "2026-05-05T08:00:00+00:00", conversations=100)  # next period
-    make_shift(db, dan, "2026-03-06T08:00:00+00:00", conversations=4, doors_knocked=12)
-    return {"d1": d1, "d2": d2, "m1": m1, "m2": m2, "a": a, "b": b, "c": c, "anna": anna,
-            "bo": bo, "cia": cia, "dan": dan, "eve": eve}
 
 
 def test_standings_order_shared_places_and_earlier_achiever_first(db, world):

@@ -1,37 +1,18 @@
 import json
-import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.factories import make_campaign, make_member
+from tests.factories import login_with_token, make_campaign, make_member, post_shift, shift_body
 
 NOW = datetime.now(timezone.utc)
-
-
-def shift(**overrides):
-    body = {"client_uuid": str(uuid.uuid4()), "kind": "door_knocking", "place": "Rosengård",
-            "started_at": (NOW - timedelta(hours=2)).isoformat(),
-            "ended_at": (NOW - timedelta(minutes=5)).isoformat(),
-            "doors_knocked": 40, "doors_opened": 18, "conversations": 12, "paper_signups": 2,
-            "interested": 3, "note": None}
-    body.update(overrides)
-    return body
-
-
-def post(client, body):
-    """POST a shift as the phone does: with the logged-in member's id unless given."""
-    if "member_id" not in body:
-        body = {**body, "member_id": client.member_id}
-    return client.post("/api/shifts", data=json.dumps(body), content_type="application/json",
-                       headers={"Accept": "application/json"})
 
 
 def test_same_uuid_twice_is_stored_once(login_as, db):
     member = make_member(db)
     client = login_as(member)
-    body = shift()
-    first, second = post(client, body), post(client, body)
+    body = shift_body()
+    first, second = post_shift(client, body), post_shift(client, body)
     assert first.status_code == 201 and second.status_code == 200
     assert first.json["id"] == second.json["id"]
     assert db.table("shifts").count == 1
@@ -43,32 +24,32 @@ def test_same_uuid_twice_is_stored_once(login_as, db):
 def test_replay_after_a_correction_is_answered_with_success(login_as, db):
     member = make_member(db)
     client = login_as(member)
-    body = shift()
-    shift_id = post(client, body).json["id"]
+    body = shift_body()
+    shift_id = post_shift(client, body).json["id"]
     client.post(f"/pass/{shift_id}/andra", data={"doors_knocked": 45, "doors_opened": 18})
-    replay = post(client, body)
+    replay = post_shift(client, body)
     assert replay.status_code == 200 and replay.json["id"] == shift_id
     assert db.table("shifts").get(shift_id)["doors_knocked"] == 45
 
 
 def test_nulls_as_the_phone_sends_them_are_accepted(login_as, db):
     member = make_member(db)
-    body = shift(member_id=member["id"], municipality_id=None, campaign_id=None, note=None)
-    assert post(login_as(member), body).status_code == 201
+    body = shift_body(member_id=member["id"], municipality_id=None, campaign_id=None, note=None)
+    assert post_shift(login_as(member), body).status_code == 201
     row = next(db.table("shifts").rows_where())
     assert row["municipality_id"] is None and row["note"] is None
 
 
 def test_uuid_of_another_members_shift_is_a_conflict(login_as, db):
-    body = shift()
-    post(login_as(make_member(db)), body)
-    assert post(login_as(make_member(db)), body).status_code == 409
+    body = shift_body()
+    post_shift(login_as(make_member(db)), body)
+    assert post_shift(login_as(make_member(db)), body).status_code == 409
     assert db.table("shifts").count == 1
 
 
 def test_record_made_by_another_member_on_this_phone_is_refused(login_as, db):
     member, other = make_member(db), make_member(db)
-    response = post(login_as(member), shift(member_id=other["id"]))
+    response = post_shift(login_as(member), shift_body(member_id=other["id"]))
     assert response.status_code == 409 and db.table("shifts").count == 0
 
 
@@ -102,14 +83,14 @@ def test_record_made_by_another_member_on_this_phone_is_refused(login_as, db):
     ({"member_id": None}, "member_id"),
 ])
 def test_invalid_shifts_get_field_errors_and_nothing_is_stored(login_as, db, overrides, field):
-    response = post(login_as(make_member(db)), shift(**overrides))
+    response = post_shift(login_as(make_member(db)), shift_body(**overrides))
     assert response.status_code == 422
     assert field in response.json["errors"]
     assert db.table("shifts").count == 0
 
 
 def test_error_messages_are_swedish(login_as, db):
-    response = post(login_as(make_member(db)), shift(doors_opened=99))
+    response = post_shift(login_as(make_member(db)), shift_body(doors_opened=99))
     assert response.json["errors"]["doors_opened"] == ["Fler öppnade än knackade dörrar."]
 
 
@@ -124,7 +105,7 @@ def test_companions_and_campaign_are_stored(login_as, db):
     association = db.table("associations").get(member["association_id"])
     friend = make_member(db, association=association)
     campaign = make_campaign(db)
-    response = post(login_as(member), shift(companions=[friend["id"]], campaign_id=campaign["id"]))
+    response = post_shift(login_as(member), shift_body(companions=[friend["id"]], campaign_id=campaign["id"]))
     assert response.status_code == 201
     assert [r["member_id"] for r in db.table("shift_companions").rows_where()] == [friend["id"]]
     assert next(db.table("shifts").rows_where())["campaign_id"] == campaign["id"]
@@ -132,34 +113,33 @@ def test_companions_and_campaign_are_stored(login_as, db):
 
 def test_companion_from_another_association_is_refused(login_as, db):
     member, stranger = make_member(db), make_member(db)
-    response = post(login_as(member), shift(companions=[stranger["id"]]))
+    response = post_shift(login_as(member), shift_body(companions=[stranger["id"]]))
     assert response.status_code == 422 and db.table("shifts").count == 0
 
 
 def test_api_needs_login_and_answers_401_json(client):
-    response = client.post("/api/shifts", data=json.dumps(shift()),
+    response = client.post("/api/shifts", data=json.dumps(shift_body()),
                            content_type="application/json", headers={"Accept": "application/json"})
     assert response.status_code == 401
 
 
 def test_api_needs_csrf_token(csrf_app):
     from recruiter.db import connect
-    from tests.test_home import login_with_token
 
     db = connect(csrf_app.config["DATABASE"])
     member = make_member(db)
     client = login_with_token(csrf_app, member)
-    without = post(client, shift())
+    without = post_shift(client, shift_body())
     assert without.status_code == 400
     token = client.get("/api/csrf").json["token"]
-    with_token = client.post("/api/shifts", data=json.dumps(shift(member_id=member["id"])),
+    with_token = client.post("/api/shifts", data=json.dumps(shift_body(member_id=member["id"])),
                              content_type="application/json", headers={"X-CSRFToken": token})
     assert with_token.status_code == 201
     db.close()
 
 
 def store(login_as, member, **overrides):
-    return post(login_as(member), shift(**overrides)).json["id"]
+    return post_shift(login_as(member), shift_body(**overrides)).json["id"]
 
 
 def test_member_corrects_own_shift_within_seven_days(login_as, db):
@@ -247,13 +227,13 @@ def test_same_record_sent_20_times_at_once_is_stored_once(app, login_as, db):
 
     member = make_member(db)
     clients = [login_as(member) for _ in range(20)]
-    body = shift(member_id=member["id"])
+    body = shift_body(member_id=member["id"])
     answers = []
     barrier = threading.Barrier(20)
 
     def send(client):
         barrier.wait()
-        response = post(client, body)
+        response = post_shift(client, body)
         answers.append((response.status_code, response.json["id"]))
 
     threads = [threading.Thread(target=send, args=(c,)) for c in clients]
@@ -299,14 +279,14 @@ PLACES_ACCEPTED = ["Storgatan 5", "Möllevångstorget", "Storgatan 1–15", "Ros
 
 @pytest.mark.parametrize("place", PLACES_REFUSED)
 def test_place_naming_a_flat_a_floor_or_a_person_is_refused(login_as, db, place):
-    response = post(login_as(make_member(db)), shift(place=place))
+    response = post_shift(login_as(make_member(db)), shift_body(place=place))
     assert response.status_code == 422 and "place" in response.json["errors"]
     assert db.table("shifts").count == 0
 
 
 @pytest.mark.parametrize("place", PLACES_ACCEPTED)
 def test_place_naming_a_street_or_an_area_is_stored(login_as, db, place):
-    response = post(login_as(make_member(db)), shift(place=place))
+    response = post_shift(login_as(make_member(db)), shift_body(place=place))
     assert response.status_code == 201, response.json
     assert next(db.table("shifts").rows_where())["place"] == place
 
@@ -320,9 +300,9 @@ def test_place_naming_a_street_or_an_area_is_stored(login_as, db, place):
 ])
 def test_shift_times_within_the_correction_window_and_margin(login_as, db, started, ended,
                                                              accepted):
-    body = shift(started_at=(datetime.now(timezone.utc) - started).isoformat(),
+    body = shift_body(started_at=(datetime.now(timezone.utc) - started).isoformat(),
                  ended_at=(datetime.now(timezone.utc) - ended).isoformat())
-    response = post(login_as(make_member(db)), body)
+    response = post_shift(login_as(make_member(db)), body)
     assert response.status_code == (201 if accepted else 422), response.json
     assert db.table("shifts").count == int(accepted)
 
@@ -333,6 +313,6 @@ def test_shift_times_within_the_correction_window_and_margin(login_as, db, start
     ("9999-12-31T22:00:00-12:00", "9999-12-31T23:00:00-12:00"),
 ])
 def test_shifts_from_another_century_are_refused(login_as, db, started, ended):
-    response = post(login_as(make_member(db)), shift(started_at=started, ended_at=ended))
+    response = post_shift(login_as(make_member(db)), shift_body(started_at=started, ended_at=ended))
     assert response.status_code == 422 and "started_at" in response.json["errors"]
     assert db.table("shifts").count == 0
