@@ -224,3 +224,12 @@ def open_page(browser, live_server, login_state):
     yield open_page
     for context in contexts:
         context.close()
+
+
+def wait_until(page, script):
+    """Poll a JavaScript condition (wait_for_function would need CSP's unsafe-eval)."""
+    for _ in range(TIMEOUT_MS // 100):
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still false after {TIMEOUT_MS} ms: {script}")

@@ -6,8 +6,8 @@ from flask_login.utils import _create_identifier
 from recruiter import accounts, create_app
 from recruiter.db import close_thread_connections, connect, init_db
 from recruiter.sessions import start_session
-from tests.factories import (make_association, make_campaign, make_district, make_link,
-                             make_member, make_municipality, make_shift, make_signup)
+from tests.factories import (make_association, make_campaign, make_district, make_link, make_member,
+                             make_municipality, make_shift, make_signup)
 
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 
 from recruiter import accounts
 from recruiter.db import connect, now
+from recruiter.links import create_link
 from recruiter.sessions import start_session
 
 _counter = itertools.count(1)
@@ -76,8 +77,6 @@ def personal_link(db, member):
 
 
 def make_link(db, member, **overrides):
-    from recruiter.links import create_link
-
     link = create_link(db, member["id"], overrides.pop("label", "Extra"), **overrides)
     return link
 

@@ -9,10 +9,10 @@ import re
 
 import pytest
 
+from recruiter import calls_data
 from recruiter.units import ROLES
-
-from tests.factories import (make_association, make_campaign, make_link, make_member,
-                             make_shift, make_signup)
+from tests.factories import (make_association, make_campaign, make_link, make_member, make_shift,
+                             make_signup)
 
 MARKERS = ("victim-marker@example.org", "Offerfornamn", "+46700000123")
 
@@ -36,7 +36,6 @@ def scene(app, db, login_as):
     invitation = next(db.table("invitations").rows_where())
     owner_session = login_as(owner)
     session_id = next(db.table("sessions").rows_where("member_id = ?", [owner["id"]]))["id"]
-    from recruiter import calls_data
     calls_data.sync_welcome(db, a["id"])  # the sign-up on A's welcome list
     target = next(db.table("call_targets").rows_where())
     ids = {"association_id": a["id"], "member_id": owner["id"], "link_id": link["id"],

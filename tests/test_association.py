@@ -1,7 +1,11 @@
 import re
+import threading
 
 import pytest
 
+from recruiter import accounts, audit
+from recruiter.db import connect
+from recruiter.limits import limiter
 from tests.factories import PASSWORD, make_association, make_member
 
 
@@ -122,10 +126,7 @@ def test_invitation_answers_the_same_for_a_new_and_an_existing_address(app, logi
 
 
 def test_every_invitation_attempt_is_counted_and_the_31st_refused(app, db, chair):
-    from recruiter import audit
-    from recruiter.limits import limiter
 
-    from recruiter import accounts
 
     app.config["RATELIMIT_ENABLED"] = True
     limiter.init_app(app)
@@ -300,10 +301,7 @@ def test_reset_link_is_emailed_when_smtp_is_configured(app, login_as, db, chair,
 
 def test_racing_for_the_last_uses_of_an_invitation(app, db, chair):
     """Eight phones accept a three-use link at once: exactly three accounts, no lock errors."""
-    import threading
 
-    from recruiter import accounts
-    from recruiter.db import connect
 
     with app.app_context():
         token = accounts.create_invitation(db, chair["association_id"], chair["id"],
@@ -370,8 +368,6 @@ def _reset(client, chair, member):
 
 
 def test_creating_and_using_a_reset_is_audited_and_the_owner_told(app, login_as, db, chair):
-    from recruiter import audit
-
     association = db.table("associations").get(chair["association_id"])
     member = make_member(db, association=association, first_name="Greta")
     token = _reset(login_as(chair, role="chair"), chair, member)
@@ -415,8 +411,6 @@ def test_a_link_that_connects_the_owners_app_goes_only_to_the_owner(app, login_a
 
 def test_without_mail_a_second_national_administrator_issues_that_link(app, login_as, db,
                                                                        chair):
-    from recruiter import audit
-
     app.config["SECOND_FACTOR_REQUIRED"] = True
     first = login_as(make_member(db, association=None, role="national_admin"))
     second_admin = make_member(db, association=None, role="national_admin")
@@ -481,8 +475,6 @@ def test_chair_logs_a_member_out_everywhere_without_switching_them_off(login_as,
 
 
 def test_chair_turns_away_an_account_they_do_not_recognise(app, login_as, db, chair):
-    from recruiter import accounts
-
     with app.app_context():
         token = accounts.create_invitation(db, chair["association_id"], chair["id"],
                                            app.config["INVITATION_LIFETIME"])

@@ -1,7 +1,16 @@
-import pytest
+import threading
+import time as clock
+from datetime import datetime, timedelta, timezone
 
+import pytest
+from argon2 import PasswordHasher
+
+from recruiter import audit, auth, create_app
+from recruiter.db import close_thread_connections, connect, init_db
+from recruiter.limits import limiter
 from recruiter.redirects import safe_next
-from tests.factories import PASSWORD, make_member
+from tests.conftest import FAST_ARGON2
+from tests.factories import PASSWORD, make_association, make_member
 
 # Django's bad URLs for url_has_allowed_host_and_scheme, plus the bypasses of
 # a bare netloc check (SECURITY.md §3.7).
@@ -72,8 +81,6 @@ def test_login_failures_give_one_message(client, db, case):
 
 
 def test_unknown_email_costs_a_hash_verification(client, db, monkeypatch):
-    from recruiter import auth
-
     calls = []
     monkeypatch.setattr(auth, "burn_time", lambda password: calls.append(password))
     post_login(client, "nobody@example.org", "whatever-password")
@@ -121,7 +128,6 @@ def test_remember_me_sets_a_30_day_cookie(client, db):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     session = db.table("sessions").get(1)
     assert session["expires_at"] > session["created_at"][:8]  # set
-    from datetime import datetime
 
     length = datetime.fromisoformat(session["expires_at"]) - datetime.fromisoformat(session["created_at"])
     assert length.days == 30
@@ -130,7 +136,6 @@ def test_remember_me_sets_a_30_day_cookie(client, db):
 def test_without_remember_the_session_lasts_12_hours(client, db):
     member = make_member(db)
     post_login(client, member["email"], PASSWORD)
-    from datetime import datetime
 
     session = db.table("sessions").get(1)
     length = datetime.fromisoformat(session["expires_at"]) - datetime.fromisoformat(session["created_at"])
@@ -190,8 +195,6 @@ def test_passwords_are_argon2id_and_rehashed_when_parameters_change(app, client,
 
 
 def test_role_switch_changes_scope_label(login_as, db):
-    from tests.factories import make_association
-
     association = make_association(db, name="S-föreningen Väster")
     member = make_member(db, association=association, role="municipal_admin",
                          unit={"id": association["municipality_id"]})
@@ -216,8 +219,6 @@ def test_cannot_switch_to_someone_elses_role(login_as, db):
 
 @pytest.fixture
 def limited(app):
-    from recruiter.limits import limiter
-
     app.config["RATELIMIT_ENABLED"] = True
     limiter.init_app(app)
     limiter.reset()
@@ -261,7 +262,6 @@ def test_successful_logins_do_not_count_toward_the_account_lock(app, db, limited
 def test_chair_sessions_last_12_hours_even_with_remember_me(client, db):
     chair = make_member(db, role="chair")
     post_login(client, chair["email"], PASSWORD, remember="y")
-    from datetime import datetime
 
     session = db.table("sessions").get(1)
     length = datetime.fromisoformat(session["expires_at"]) - datetime.fromisoformat(session["created_at"])
@@ -269,8 +269,6 @@ def test_chair_sessions_last_12_hours_even_with_remember_me(client, db):
 
 
 def test_idle_chair_session_ends_but_a_members_does_not(app, db):
-    from datetime import datetime, timedelta, timezone
-
     chair, member = make_member(db, role="chair"), make_member(db)
     clients = {}
     for person in (chair, member):
@@ -307,10 +305,6 @@ def test_log_out_all_other_devices(login_as, db):
 
 
 def test_over_https_every_cookie_is_host_prefixed(tmp_path):
-    from recruiter import create_app
-    from recruiter.db import close_thread_connections, connect, init_db
-    from tests.conftest import FAST_ARGON2
-
     app = create_app({"DATABASE": str(tmp_path / "https.db"), "SECRET_KEY": "x" * 64,
                       "PUBLIC_BASE_URL": "https://varva.example.se", "WTF_CSRF_ENABLED": False,
                       "ARGON2_PARAMS": FAST_ARGON2, "SECOND_FACTOR_REQUIRED": False})
@@ -341,10 +335,7 @@ def test_over_https_every_cookie_is_host_prefixed(tmp_path):
 def test_parallel_wrong_passwords_reach_argon2_at_most_ten_times(app, db, limited, monkeypatch,
                                                                  tmp_path, storage):
     """60 guesses at once from 60 addresses: the count is taken before the hash check."""
-    import threading
-    import time as clock
 
-    from argon2 import PasswordHasher
 
     if storage == "sqlite":  # what production uses (limit_storage.py)
         app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{tmp_path}/limits.db"
@@ -379,8 +370,6 @@ def test_parallel_wrong_passwords_reach_argon2_at_most_ten_times(app, db, limite
 
 
 def test_the_owner_gets_past_the_lock_from_a_device_used_before(app, db, limited):
-    from recruiter import audit
-
     member = make_member(db)
     phone = app.test_client()
     assert post_login(phone, member["email"], PASSWORD).status_code == 302

@@ -14,8 +14,7 @@ from recruiter import create_app, demo
 from recruiter.db import close_thread_connections, get_db, init_db
 from recruiter.signups import recruits_of
 from tests.browser_support import (CHROMIUM_MISSING, MIN_TAP, NARROW, PHONE, TIMEOUT_MS, LiveServer,
-                                   chromium_path, horizontal_overflow, login, path_is,
-                                   tap_targets)
+                                   chromium_path, horizontal_overflow, login, path_is, tap_targets)
 from tests.browser_support import browser  # noqa: F401 (fixture, run on this module's live_server)
 from tests.conftest import FAST_ARGON2
 

@@ -6,8 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from recruiter.db import connect
-from tests.browser_support import browser, live_server, login_state, open_page  # noqa: F401 (fixtures)
-from tests.browser_support import path_is
+from tests.browser_support import browser, live_server, login_state, open_page, path_is  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

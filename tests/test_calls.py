@@ -1,10 +1,11 @@
 """Welcome calls: the list, the lock, outcomes, hand-over, scope and the figures."""
 import json
+import sqlite3
 import threading
 
 import pytest
 
-from recruiter import calls_data, calls_team, privacy
+from recruiter import calls_data, calls_team, demo, privacy
 from recruiter.db import connect
 from tests.factories import make_association, make_member, make_signup
 
@@ -431,7 +432,6 @@ def test_the_digest_says_so_when_no_mail_is_set_up(db, runner):
 
 
 def test_the_demo_association_has_welcomes_in_every_state(app, db, runner):
-    from recruiter import demo
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     home = next(db.table("associations").rows_where("code = ?", [demo.HOME_ASSOCIATION]))
     states = {r["state"] for r in targets_of(db, home["id"])}
@@ -547,7 +547,6 @@ def test_hostile_values_in_every_field_never_crash_the_call_screen(db, scene):
 
 
 def test_the_database_refuses_an_unknown_state_or_outcome(db, scene):
-    import sqlite3
     make_signup(db, association=scene["a"])
     row = take(db, scene["a"], scene["chair"])
     with pytest.raises(sqlite3.IntegrityError, match="unknown call_targets.state"):

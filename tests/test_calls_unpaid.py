@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from recruiter import calls_data
+from recruiter import calls_data, calls_team
 from recruiter.db import connect
 from tests.factories import (make_association, make_member, make_signup, register_apply,
                              register_preview)
@@ -261,7 +261,6 @@ def test_an_unpaid_outcome_from_the_outbox_needs_its_reason(db, scene):
 
 
 def test_a_welcome_closed_because_the_person_resigned_is_not_counted_as_late(db, scene):
-    from recruiter import calls_team
     a = scene["a"]
     for signup in scene["invoiced"]:
         db.execute("update signups set created_at = '2026-10-01T10:00:00+00:00' where id = ?",

@@ -1,9 +1,11 @@
+from pathlib import Path
+
 import pytest
 
 from recruiter import create_app, demo
 from recruiter.db import close_thread_connections
-from tests.factories import make_member
 from tests.conftest import FAST_ARGON2
+from tests.factories import make_member
 
 
 def test_init_db_is_idempotent(runner, db):
@@ -110,8 +112,6 @@ def test_create_user_refuses_weak_password(runner, db):
 
 
 def test_every_cli_command_has_help_and_is_in_the_readme(app):
-    from pathlib import Path
-
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     ours = {"init-db", "seed-demo", "import-org", "create-user", "purge-expired", "backup"}
     assert ours <= set(app.cli.list_commands(None))

@@ -14,6 +14,8 @@ import urllib.parse
 import urllib.request
 
 from recruiter.db import connect
+from recruiter.migrations import migrations
+from tests.factories import make_district
 from tests.servers import ROOT, free_port, migrated, sign_up
 
 
@@ -124,7 +126,6 @@ def test_writer_killed_25_times_loses_no_acknowledged_commit(tmp_path):
 
 def expected_schema(tmp_path):
     db = connect(str(tmp_path / "reference.db"))
-    from recruiter.migrations import migrations
     migrations.apply(db)
     schema = db.schema
     db.close()
@@ -152,8 +153,6 @@ def test_init_db_killed_midway_can_be_run_again(tmp_path):
 
 
 def test_backup_killed_midway_never_leaves_a_bad_copy(tmp_path):
-    from tests.factories import make_district
-
     database = str(tmp_path / "source.db")
     migrated(database)
     db = connect(database)

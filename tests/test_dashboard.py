@@ -1,7 +1,8 @@
 import csv
 import io
 
-from tests.factories import make_member, person
+from recruiter import scoring
+from tests.factories import make_member, make_signup, person
 
 
 def admin(db, role, unit):
@@ -95,9 +96,6 @@ def test_members_cannot_reach_overviews(login_as, db, world):
 
 
 def test_rollups_are_cached_until_any_write_to_signups(app, login_as, db, world, monkeypatch):
-    from recruiter import scoring
-    from tests.factories import make_signup
-
     app.config["ROLLUP_CACHE_SECONDS"] = 300
     client = login_as(admin(db, "national_admin", None))
     counted = []

@@ -1,9 +1,14 @@
 import sqlite3
+import threading
 
 import pytest
 
-from recruiter.db import connect
+from recruiter import audit, cache, create_app, privacy
+from recruiter.db import close_thread_connections, connect, get_db, immediate
 from recruiter.migrations import migrations
+from recruiter.sessions import token_hash
+from recruiter.signups import record_signup
+from tests.factories import make_district, make_signup
 
 EXPECTED_TABLES = {
     "districts", "municipalities", "associations", "partner_organisations",
@@ -54,10 +59,7 @@ def test_foreign_keys_are_enforced(db):
 
 
 def test_backup_while_writing_is_consistent_and_complete(app, db, runner, tmp_path):
-    import threading
 
-    from recruiter.db import connect
-    from tests.factories import make_district
 
     for _ in range(50):
         make_district(db)
@@ -86,9 +88,6 @@ def test_backup_while_writing_is_consistent_and_complete(app, db, runner, tmp_pa
 
 
 def test_init_db_refuses_a_corrupt_database(tmp_path):
-    from recruiter import create_app
-    from recruiter.db import close_thread_connections, connect
-
     path = tmp_path / "broken.db"
     db = connect(str(path))
     migrations.apply(db)
@@ -117,8 +116,6 @@ def test_consent_texts_cannot_be_changed_or_deleted(db):
 # Transaction edges (issue 10 item 4).
 
 def test_immediate_rolls_back_when_commit_itself_fails(db):
-    from recruiter.db import immediate
-
     with pytest.raises(sqlite3.IntegrityError):
         with immediate(db):
             # A deferred foreign key is checked only at COMMIT, which then fails.
@@ -128,7 +125,6 @@ def test_immediate_rolls_back_when_commit_itself_fails(db):
     assert not db.conn.in_transaction
     assert db.table("associations").count == 0
     # The connection takes the next write on its own.
-    from tests.factories import make_district
     make_district(db)
     assert db.table("districts").count == 1
 
@@ -136,7 +132,6 @@ def test_immediate_rolls_back_when_commit_itself_fails(db):
 @pytest.fixture
 def leaky_app(app):
     """The test app with two views that end their request inside a transaction."""
-    from recruiter.db import get_db
 
     def leave_open():
         get_db().execute("BEGIN IMMEDIATE")
@@ -155,8 +150,6 @@ def leaky_app(app):
 @pytest.mark.parametrize("path", ["/test/leave-open", "/test/leave-open-and-fail"])
 def test_a_request_left_inside_a_transaction_is_rolled_back_and_logged(
         leaky_app, db, caplog, path):
-    from recruiter.db import get_db
-
     leaky_app.config["PROPAGATE_EXCEPTIONS"] = False
     client = leaky_app.test_client()
     response = client.get(path)
@@ -171,9 +164,6 @@ def test_a_request_left_inside_a_transaction_is_rolled_back_and_logged(
 
 def test_withdrawal_is_one_transaction(app, db, monkeypatch):
     """A failure half-way (here: the audit of the second row) leaves every row as it was."""
-    from recruiter import audit, privacy
-    from recruiter.sessions import token_hash
-    from tests.factories import make_signup
 
     first = make_signup(db, email="same@example.org", withdraw_token_hash=token_hash("t"))
     second = make_signup(db, email="same@example.org")
@@ -202,8 +192,6 @@ def test_withdrawal_is_one_transaction(app, db, monkeypatch):
 
 def test_a_signup_clears_the_cache_only_once_it_is_committed(app, db, monkeypatch):
     """Cleared before the commit, another thread could cache the old numbers again."""
-    from recruiter import cache
-    from recruiter.signups import record_signup
 
     seen = []
 

@@ -33,7 +33,6 @@ from packaging.requirements import Requirement
 
 from recruiter import create_app
 from recruiter.db import close_thread_connections, connect, init_db
-
 from tests.conftest import FAST_ARGON2
 from tests.factories import make_link, make_member, make_shift, make_signup
 from tests.servers import ROOT, free_port, migrated

@@ -4,8 +4,12 @@ chair settles the pair."""
 import re
 
 import pytest
+from flask_login.utils import _create_identifier
 
-from recruiter import calls_team, privacy, scoring
+from recruiter import accounts, calls_team, privacy, scoring
+from recruiter.db import connect
+from recruiter.migrations import migrations
+from recruiter.sessions import start_session
 from tests.factories import (make_member, make_signup, person, personal_link, signups,
                              withdrawal_token)
 
@@ -156,12 +160,7 @@ def test_a_pair_of_another_association_is_not_found(db, login_as, pair):
 
 
 def test_settling_needs_the_csrf_token(csrf_app):
-    from flask_login.utils import _create_identifier
 
-    from recruiter import accounts
-    from recruiter.db import connect
-    from recruiter.sessions import start_session
-    from tests.factories import make_signup
 
     db = connect(csrf_app.config["DATABASE"])
     chair = make_member(db, role="chair")
@@ -259,9 +258,6 @@ def test_the_welcome_calls_credit_decision_keeps_the_original(db):
 
 
 def test_the_original_recruiter_is_filled_for_sign_ups_stored_before(tmp_path):
-    from recruiter.db import connect
-    from recruiter.migrations import migrations
-
     db = connect(str(tmp_path / "old.db"))
     migrations.apply(db, stop_before="m019_original_recruiter")
     recruiter = make_member(db)

@@ -5,7 +5,9 @@ import uuid
 
 import pytest
 
-from recruiter.db import get_db
+from recruiter.db import connect, get_db
+from recruiter.responses import storage_unavailable
+from recruiter.signups import record_signup
 from tests.factories import make_member, person, post_shift, shift_body, signups
 
 
@@ -63,9 +65,6 @@ def test_shift_api_answers_503_so_the_outbox_keeps_the_record(app, login_as, db)
 
 
 def _sign_up_many(path, worker, count, queue):
-    from recruiter.db import connect
-    from recruiter.signups import record_signup
-
     db = connect(path)
     errors = 0
     for n in range(count):
@@ -128,8 +127,6 @@ def test_only_storage_faults_are_a_503(failing_app, caplog, message, status):
 
 
 def test_a_real_sqlite_error_is_judged_by_its_code(app, db):
-    from recruiter.responses import storage_unavailable
-
     with pytest.raises(sqlite3.OperationalError) as bug:
         db.execute("select nmae from members")
     assert bug.value.sqlite_errorname == "SQLITE_ERROR"

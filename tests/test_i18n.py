@@ -1,5 +1,8 @@
 """WTForms' own messages in the visitor's language, from a catalogue read once."""
+from pathlib import Path
+
 from babel import support
+from babel.messages.pofile import read_po
 
 TOO_LONG = {"birth_year": "123456789012", "first_name": "A"}
 
@@ -29,3 +32,14 @@ def test_the_wtforms_catalogue_is_read_once_per_language(client, monkeypatch):
     client.set_cookie("lang", "en")
     client.post("/bli-medlem", data=TOO_LONG)
     assert loads.count("wtforms") == 2
+
+
+def test_english_catalogue_is_complete():
+
+
+    path = Path(__file__).parent.parent / "recruiter/translations/en/LC_MESSAGES/messages.po"
+    with path.open("rb") as f:
+        catalogue = read_po(f)
+    missing = [m.id for m in catalogue if m.id and (
+        "fuzzy" in m.flags or not all(m.string if isinstance(m.string, tuple) else [m.string]))]
+    assert missing == []

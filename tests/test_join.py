@@ -1,9 +1,17 @@
+import html
 import re
 from datetime import date
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
-from tests.factories import (make_association, make_campaign, make_link, make_member,
+from recruiter import create_app, scoring
+from recruiter.db import close_thread_connections, connect, init_db
+from recruiter.limits import limiter
+from recruiter.sessions import token_hash
+from recruiter.signups import current_consent, record_signup
+from tests.conftest import FAST_ARGON2
+from tests.factories import (PASSWORD, make_association, make_campaign, make_link, make_member,
                              make_municipality, person, personal_link, signups, withdrawal_token)
 
 THIS_YEAR = date.today().year
@@ -135,8 +143,6 @@ def test_double_tap_with_the_same_submission_id_stores_one_row(client, db):
 
 
 def test_a_replayed_duplicate_returns_the_row_it_created(client, db):
-    from recruiter.signups import record_signup
-
     client.post("/bli-medlem", data=person())
     earlier = signups(db)[0]
     fields = {k: earlier[k] for k in ("first_name", "last_name", "email", "phone",
@@ -189,8 +195,6 @@ def test_honeypot_stores_nothing_but_thanks_the_same(client, db):
 
 
 def test_thank_you_page_is_the_same_for_new_and_known_people(client, db):
-    import re
-
     first = client.post("/bli-medlem", data=person(), follow_redirects=True)
     second = client.post("/bli-medlem", data=person(), follow_redirects=True)
     receipt = re.compile(r"/angra/[\w-]+")  # a fresh random link per page
@@ -214,7 +218,6 @@ def test_signup_stores_no_ip_or_user_agent(client, db):
 def test_rate_limit_keeps_the_typed_values(app, db, tmp_path):
     app.config["RATELIMIT_ENABLED"] = True
     app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{tmp_path}/limits.db"  # as in production
-    from recruiter.limits import limiter
 
     limiter.init_app(app)
     limiter.reset()
@@ -236,7 +239,6 @@ def test_rate_limit_keeps_the_typed_values(app, db, tmp_path):
 def test_one_join_limit_per_address_for_every_join_page(app, db, tmp_path):
     app.config["RATELIMIT_ENABLED"] = True
     app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{tmp_path}/limits.db"
-    from recruiter.limits import limiter
 
     limiter.init_app(app)
     limiter.reset()
@@ -253,10 +255,6 @@ def test_one_join_limit_per_address_for_every_join_page(app, db, tmp_path):
 
 
 def test_expired_csrf_token_keeps_the_typed_values(tmp_path):
-    from recruiter import create_app
-    from recruiter.db import close_thread_connections, connect, init_db
-    from tests.conftest import FAST_ARGON2
-
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "c.db"), "SECRET_KEY": "t",
                       "ARGON2_PARAMS": FAST_ARGON2, "RATELIMIT_ENABLED": False})
     with app.app_context():
@@ -277,7 +275,6 @@ def test_expired_csrf_token_keeps_the_typed_values(tmp_path):
 
 def test_forged_forwarded_for_does_not_dodge_the_rate_limit(app, db):
     app.config["RATELIMIT_ENABLED"] = True
-    from recruiter.limits import limiter
 
     limiter.init_app(app)
     limiter.reset()
@@ -290,8 +287,6 @@ def test_forged_forwarded_for_does_not_dodge_the_rate_limit(app, db):
 
 
 def test_with_one_proxy_the_forwarded_address_is_used(tmp_path):
-    from recruiter import create_app
-
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "p.db"), "PROXIES": 1})
 
     @app.route("/_ip")
@@ -385,16 +380,12 @@ def test_script_in_a_name_is_escaped_for_the_chair(client, login_as, db):
 
 
 def test_duplicate_fields_take_the_first_value(client, db):
-    from werkzeug.datastructures import MultiDict
-
     data = MultiDict(list(person().items()) + [("first_name", "Andra")])
     client.post("/bli-medlem", data=data)
     assert signups(db)[0]["first_name"] == "Nora"
 
 
 def test_the_thank_you_page_carries_a_link_that_withdraws_the_signup(client, db):
-    from recruiter import scoring
-
     response = client.post("/bli-medlem", data=person(first_name="Ångerfull"))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     token = withdrawal_token(page)
@@ -416,7 +407,6 @@ def test_the_withdrawal_token_is_in_the_page_not_in_any_url(client, db):
     token = withdrawal_token(page)
     assert token not in response.headers["Location"]
     stored = signups(db)[0]["withdraw_token_hash"]
-    from recruiter.sessions import token_hash
     assert token_hash(token) == stored
     # Shown once: a reload (or someone later at the same browser) gets no link.
     assert "/angra/" not in client.get("/tack").get_data(as_text=True)
@@ -506,8 +496,6 @@ def test_handed_over_thank_you_speaks_to_the_new_member(login_as, db):
 
 
 def test_the_members_password_gives_the_phone_back(login_as, db):
-    from tests.factories import PASSWORD
-
     _recruiter, client, _page = handed_over(login_as, db)
     wrong = client.post("/varva/pa-plats/tillbaka", data={"password": "gissning"})
     assert wrong.status_code == 200 and "Fel lösenord" in wrong.get_data(as_text=True)
@@ -528,3 +516,16 @@ def test_five_wrong_passwords_log_the_phone_out(login_as, db):
     assert client.get("/varva").headers["Location"].startswith("/logga-in")
     assert db.table("sessions").count_where("revoked_at is null") == 0
     assert db.table("audit_log").count_where("outcome = 'handover_failures'") == 1
+
+
+def test_join_form_has_a_short_consent_label_and_the_full_text_one_tap_away(app, client, db):
+
+
+    app.config.update(PARTY_NAME="Exempelpartiet")
+    page = html.unescape(client.get("/bli-medlem").get_data(as_text=True))
+    label = re.search(r'<label for="consent">([^<]*)</label>', page).group(1)
+    assert "Exempelpartiet" in label and len(label) <= 110
+    body = current_consent(db)["body"]
+    details = page.split('<details class="consent-text">')[1].split("</details>")[0]
+    assert "<summary>" in details and body in details
+    assert 'aria-describedby="consent-text"' in page

@@ -1,5 +1,9 @@
+import hashlib
 import multiprocessing
+import sqlite3
+import time
 
+from recruiter import create_app
 from recruiter.limit_storage import SQLiteStorage
 
 
@@ -21,8 +25,6 @@ def test_counts_are_shared_between_processes(tmp_path):
 
 
 def test_window_expires_and_keys_are_hashed(tmp_path, monkeypatch):
-    import time
-
     storage = SQLiteStorage(f"sqlite:///{tmp_path}/limits.db")
     assert storage.incr("ip:203.0.113.9", 60) == 1
     assert storage.incr("ip:203.0.113.9", 60) == 2
@@ -38,10 +40,6 @@ def test_window_expires_and_keys_are_hashed(tmp_path, monkeypatch):
 
 
 def test_expired_rows_go_and_keys_need_the_secret(tmp_path, monkeypatch):
-    import hashlib
-    import sqlite3
-    import time
-
     storage = SQLiteStorage(f"sqlite:///{tmp_path}/l.db", secret="s3cret")
     for n in range(50):
         storage.incr(f"ip:10.0.0.{n}", 1)
@@ -54,8 +52,6 @@ def test_expired_rows_go_and_keys_need_the_secret(tmp_path, monkeypatch):
 
 
 def test_a_relative_database_keeps_the_counters_in_the_instance_folder(tmp_path, monkeypatch):
-    from recruiter import create_app
-
     monkeypatch.chdir(tmp_path)
     app = create_app({"TESTING": True, "DATABASE": "relative.db", "SECRET_KEY": "test"})
     assert app.config["RATELIMIT_STORAGE_URI"] == f"sqlite:///{app.instance_path}/ratelimits.db"

@@ -1,11 +1,14 @@
 import re
 import time
+from datetime import datetime, timedelta, timezone
 
 import pyotp
 import pytest
 
 from recruiter import totp
-from tests.factories import PASSWORD, make_member
+from recruiter.limits import limiter
+from recruiter.sessions import recently_confirmed
+from tests.factories import PASSWORD, make_member, make_signup
 
 
 @pytest.fixture
@@ -89,8 +92,6 @@ def test_the_code_step_expires(client, db, required, monkeypatch):
 
 
 def test_export_asks_again_when_the_login_is_not_fresh(app, login_as, db):
-    from tests.factories import make_signup
-
     signup = make_signup(db)
     admin = make_member(db, association=None, role="national_admin")
     client = login_as(admin)
@@ -144,8 +145,6 @@ def test_enable_refuses_an_account_that_has_an_app(db):
 
 
 def test_confirming_it_is_you_is_rate_limited(app, login_as, db):
-    from recruiter.limits import limiter
-
     app.config["RATELIMIT_ENABLED"] = True
     limiter.init_app(app)
     limiter.reset()
@@ -157,8 +156,6 @@ def test_confirming_it_is_you_is_rate_limited(app, login_as, db):
 
 
 def _confirmed_minutes_ago(db, member, minutes):
-    from datetime import datetime, timedelta, timezone
-
     moment = datetime.now(timezone.utc) - timedelta(minutes=minutes)
     db.execute("update sessions set confirmed_at = ? where member_id = ?",
                [moment.isoformat(timespec="seconds"), member["id"]])
@@ -166,8 +163,6 @@ def _confirmed_minutes_ago(db, member, minutes):
 
 @pytest.mark.parametrize("minutes,fresh", [(14, True), (16, False), (11 * 60, False)])
 def test_fresh_means_the_password_was_typed_in_the_last_15_minutes(login_as, db, minutes, fresh):
-    from tests.factories import make_signup
-
     signup = make_signup(db)
     admin = make_member(db, association=None, role="national_admin")
     client = login_as(admin)  # flask_login's fresh flag is set, as after a login form
@@ -180,13 +175,10 @@ def test_fresh_means_the_password_was_typed_in_the_last_15_minutes(login_as, db,
     confirmed = client.post(response.headers["Location"], data={"password": PASSWORD})
     assert client.get(confirmed.headers["Location"]).status_code == 200
     row = next(db.table("sessions").rows_where("member_id = ?", [admin["id"]]))
-    from recruiter.sessions import recently_confirmed
     assert recently_confirmed(row["confirmed_at"])
 
 
 def test_an_old_login_asks_again_before_erasing_or_turning_on_the_second_step(login_as, db):
-    from tests.factories import make_signup
-
     signup = make_signup(db)
     admin = make_member(db, association=None, role="national_admin")
     client = login_as(admin)
@@ -198,8 +190,6 @@ def test_an_old_login_asks_again_before_erasing_or_turning_on_the_second_step(lo
 
 
 def test_a_login_through_the_form_counts_as_fresh(app, db):
-    from tests.factories import make_signup
-
     signup = make_signup(db)
     admin = make_member(db, association=None, role="national_admin")
     client = app.test_client()

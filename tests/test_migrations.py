@@ -10,6 +10,7 @@ import recruiter.migrations
 import recruiter.shift_forms  # noqa: F401  (its SHIFT_COUNTS is patched below)
 from recruiter.db import connect, schema_sql
 from recruiter.migrations import migrations
+from tests.factories import make_member, make_signup
 
 SNAPSHOT = Path(__file__).parent.parent / "recruiter" / "schema.sql"
 
@@ -81,8 +82,6 @@ def test_a_shift_count_added_later_is_its_own_migration(tmp_path, monkeypatch):
     ("signups", "source", "qr"), ("signups", "status", "paid_twice"),
     ("members", "leaderboard_name", "everyone")])
 def test_enumerated_columns_refuse_unknown_values(db, table, column, bad):
-    from tests.factories import make_member, make_signup
-
     row = make_signup(db) if table == "signups" else make_member(db)
     with pytest.raises(sqlite3.IntegrityError, match=f"unknown {table}.{column}"):
         db.table(table).update(row["id"], {column: bad})
@@ -93,8 +92,6 @@ def test_enumerated_columns_refuse_unknown_values(db, table, column, bad):
 
 
 def test_enforcing_values_keeps_rows_stored_before(tmp_path):
-    from tests.factories import make_signup
-
     db = connect(str(tmp_path / "old.db"))
     migrations.apply(db, stop_before="m016_enforce_enumerated_values")
     old = make_signup(db, source="imported")

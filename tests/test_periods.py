@@ -1,6 +1,7 @@
 from datetime import date
 
 from recruiter import periods
+from tests.factories import make_campaign
 
 
 def test_two_month_periods_in_swedish_time(app):
@@ -35,8 +36,6 @@ def test_last_bimonths_cross_the_new_year(app):
 
 
 def test_campaign_period_includes_its_last_day(app, db):
-    from tests.factories import make_campaign
-
     campaign = make_campaign(db, starts_on="2026-08-01", ends_on="2026-09-13")
     with app.test_request_context():
         p = periods.period_for(f"campaign-{campaign['id']}", db)

@@ -1,20 +1,27 @@
 """The exchange with the member register: export, status and figure imports, indicators."""
 import csv
 import io
+import json
+import os
+import re
+import threading
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from flask_login.utils import _create_identifier
 
-from recruiter import scoring
+from recruiter import accounts, register, register_import, scoring
+from recruiter.db import connect
 from recruiter.periods import period_for
-from tests.factories import (make_association, make_member, make_signup, post_register_file,
-                             register_apply, register_preview)
+from recruiter.sessions import start_session
+from tests.factories import (make_association, make_member, make_municipality, make_signup,
+                             post_register_file, register_apply, register_preview)
 
 TODAY = date.today().isoformat()
 
 
 def summary(db, import_id):
-    import json
     return json.loads(db.table("register_imports").get(import_id)["summary"])
 
 
@@ -283,9 +290,7 @@ def test_seed_demo_applies_a_register_exchange_through_the_import(app, runner, d
 def test_documented_example_files_have_only_data_errors(app, db, name, kind):
     """The examples in docs/register/ pass the format checks: what they may still
     get wrong is data this test database does not have (references, codes)."""
-    from pathlib import Path
 
-    from recruiter import register_import
 
     path = Path(__file__).resolve().parent.parent / "docs" / "register" / name
     with app.test_request_context():
@@ -297,13 +302,8 @@ def test_documented_example_files_have_only_data_errors(app, db, name, kind):
 
 
 def test_upload_and_apply_need_the_csrf_token(csrf_app):
-    import re
 
-    from flask_login.utils import _create_identifier
 
-    from recruiter import accounts
-    from recruiter.db import connect
-    from recruiter.sessions import start_session
 
     db = connect(csrf_app.config["DATABASE"])
     office = make_member(db, association=None, role="national_admin")
@@ -330,8 +330,6 @@ def test_upload_and_apply_need_the_csrf_token(csrf_app):
 
 
 def test_purge_removes_uploads_never_applied(app, db, scene, runner):
-    import os
-
     import_id = register_preview(scene["office"], "reference,status,date\nV-1,paid,2026-01-01\n")
     path = os.path.join(os.path.dirname(app.config["DATABASE"]), "register_uploads",
                         f"{import_id}.csv")
@@ -344,8 +342,6 @@ def test_purge_removes_uploads_never_applied(app, db, scene, runner):
 
 
 def test_over_the_upload_limit_is_a_clear_message(db, scene, monkeypatch):
-    from recruiter import register
-
     monkeypatch.setattr(register, "MAX_UPLOAD", 1000)
     response = post_register_file(scene["office"], "reference,status,date\n" + "x" * 2000)
     assert response.status_code == 302 and db.table("register_imports").count == 0
@@ -362,8 +358,6 @@ def test_applied_figures_reach_every_process_cache(db, scene):
 
 
 def test_two_administrators_applying_at_once_one_applies(db, scene, login_as):
-    import threading
-
     second_office = login_as(make_member(db, association=None, role="national_admin"))
     refs = [db.table("signups").get(s["id"])["reference"] for s in scene["recruits"]]
     clients = [scene["office"], second_office]
@@ -398,8 +392,6 @@ def figures(db, association, on_date, new_members, members=100):
 
 
 def test_new_registrations_from_the_register_beside_the_apps_sign_ups(db):
-    from tests.factories import make_municipality
-
     m = make_municipality(db)
     a, b, elsewhere = make_association(db, m), make_association(db, m), make_association(db)
     since, until = "2025-12-31T23:00:00+00:00", "2026-02-28T23:00:00+00:00"  # Jan-Feb in Sweden

@@ -12,7 +12,9 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.routing.converters import IntegerConverter
+from wtforms.fields.core import UnboundField
 
+from recruiter import forms, shift_forms
 from tests.route_support import get_urls
 
 QUERY_PARAMETERS = ("period", "sort", "kvitto", "igen", "next", "q", "show_name")
@@ -131,9 +133,7 @@ def test_json_api_survives_arbitrary_values(actors, extra):
 
 def form_field_names():
     """Every field name of every form, with the prefixes the admin page uses."""
-    from wtforms.fields.core import UnboundField
 
-    from recruiter import forms, shift_forms
 
     names = set()
     for module in (forms, shift_forms):

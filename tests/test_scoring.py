@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from recruiter import scoring
-from tests.factories import (make_shift, make_signup)
+from recruiter import periods, scoring
+from tests.factories import make_campaign, make_shift, make_signup
 
 SINCE, UNTIL = "2026-02-28T23:00:00+00:00", "2026-04-30T22:00:00+00:00"
 
@@ -30,8 +30,6 @@ def test_standings_never_include_another_association(db, world):
 
 
 def test_standings_for_a_campaign(db, world):
-    from tests.factories import make_campaign
-
     campaign = make_campaign(db)
     make_signup(db, recruiter=world["dan"], created_at="2026-03-09T10:00:00+00:00",
                 campaign_id=campaign["id"])
@@ -117,8 +115,6 @@ def test_target_groups(db, world):
 
 
 def test_trend_counts_each_period_in_one_pass(app, db, world):
-    from recruiter import periods
-
     with app.test_request_context():
         spans = [periods.bimonth(date(2026, 2, 1)), periods.bimonth(date(2026, 4, 1))]
     rows = scoring.trend(db, "association", world["a"]["id"], spans)

@@ -1,8 +1,10 @@
 import json
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from recruiter.db import connect
 from tests.factories import login_with_token, make_campaign, make_member, post_shift, shift_body
 
 NOW = datetime.now(timezone.utc)
@@ -124,8 +126,6 @@ def test_api_needs_login_and_answers_401_json(client):
 
 
 def test_api_needs_csrf_token(csrf_app):
-    from recruiter.db import connect
-
     db = connect(csrf_app.config["DATABASE"])
     member = make_member(db)
     client = login_with_token(csrf_app, member)
@@ -223,8 +223,6 @@ def test_companion_list_is_own_association_only(login_as, db):
 
 
 def test_same_record_sent_20_times_at_once_is_stored_once(app, login_as, db):
-    import threading
-
     member = make_member(db)
     clients = [login_as(member) for _ in range(20)]
     body = shift_body(member_id=member["id"])

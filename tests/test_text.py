@@ -1,15 +1,16 @@
 """Unicode digits and names (issue 9, items 4 and 5): normalised or refused,
 never stored raw, by the same rule in every form."""
 import unicodedata
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
 from recruiter import text
 from recruiter.forms import CodeForm, LinkForm, RegisterForm
+from recruiter.periods import period_for
 from recruiter.signups import normalise_phone, normalise_postcode
-from tests.factories import PASSWORD, make_link, make_member
+from tests.factories import PASSWORD, make_campaign, make_link, make_member, make_shift
 
 ZEROS = {"Arabic-Indic": 0x0660, "Extended Arabic-Indic": 0x06F0, "Devanagari": 0x0966,
          "full-width": 0xFF10, "Bengali": 0x09E6}
@@ -111,9 +112,6 @@ def test_second_factor_codes_are_ascii_digits(app, system):
 
 @pytest.mark.parametrize("system", SYSTEMS)
 def test_period_with_a_campaign_id_in_another_script(app, db, system):
-    from recruiter.periods import period_for
-    from tests.factories import make_campaign
-
     campaign = make_campaign(db)
     with app.test_request_context():
         period = period_for(f"campaign-{written_in(system, str(campaign['id']))}", db)
@@ -244,9 +242,7 @@ def test_whole_number():
 
 @pytest.mark.parametrize("system", SYSTEMS)
 def test_shift_correction_counts_are_whole_numbers_or_refused(login_as, db, system):
-    from datetime import datetime, timedelta, timezone
 
-    from tests.factories import make_shift
 
     member = make_member(db)
     shift = make_shift(db, member, (datetime.now(timezone.utc) - timedelta(hours=3)).isoformat())
