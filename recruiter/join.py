@@ -7,9 +7,10 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
                    session, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 from wtforms.fields.choices import SelectChoice
 
-from . import audit, links, privacy
+from . import audit, links, mail, privacy
 from .db import get_db
 from .forms import GiveBackForm, JoinForm, csrf
 from .limits import limiter
@@ -134,13 +135,41 @@ def _thank(token):
 @bp.route("/angra/<token>", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def withdraw(token):
-    """Withdraw one's sign-up: the details of every row with the person's
-    e-mail or number are erased, anonymous rows stay."""
+    """Withdraw one's sign-up: its details are erased, an anonymous row stays. Other sign-ups
+    with the same e-mail are withdrawn only through a link mailed to that address."""
     if request.method == "POST":
-        privacy.withdraw(get_db(), token_hash(token[:64]))
+        _ids, shared = privacy.withdraw(get_db(), token_hash(token[:64]))
+        if shared:
+            email, others = shared
+            # The link names rows by id, so the address never appears in a URL or a log.
+            link = url_for(".withdraw_address", token=_address_signer().dumps(others),
+                           _external=True)
+            mail.send_link(email, _("Återkalla alla anmälningar med din e-postadress"), link)
         # The same answer whether or not the link matched a sign-up.
         return render_template("join/withdrawn.html")
     return render_template("join/withdraw.html", token=token)
+
+
+ADDRESS_LINK_DAYS = 7
+
+
+@bp.route("/angra/adress/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def withdraw_address(token):
+    """The owner of an address, through the link mailed to it, withdraws every sign-up that
+    carries it (also one that someone else made in their name)."""
+    try:
+        ids = _address_signer().loads(token[:2048], max_age=ADDRESS_LINK_DAYS * 86400)
+    except BadData:
+        return render_template("join/withdraw_address.html", expired=True), 404
+    if request.method == "POST":
+        privacy.withdraw_confirmed(get_db(), ids)
+        return render_template("join/withdrawn.html")
+    return render_template("join/withdraw_address.html", count=len(ids))
+
+
+def _address_signer():
+    return URLSafeTimedSerializer(current_app.secret_key, salt="withdraw-address")
 
 
 def _join(link, source):

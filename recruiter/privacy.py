@@ -98,40 +98,63 @@ def _erase(db, signup_id):
 # after the chair settled the pair), and every row with the e-mail or number
 # it was given with. Not the contacts of the pair's other row: that may be a
 # made-up pre-registration carrying a third person's number.
+# A withdrawal link reaches the sign-up it was given with, and a pair the chair settled into
+# one person (the later row erased into the earlier). It never reaches a row by e-mail or
+# number alone: anyone can type someone else's address into the join form, so other rows
+# with the address are withdrawn only through a link mailed to it (withdraw_address).
 WITHDRAWAL_REACH_SQL = """
-with given as (select id, duplicate_of, email, phone from signups
+with given as (select id, duplicate_of, erased_at from signups
                where withdraw_token_hash = :hash),
 pair as (
   select id from given
-  union select duplicate_of from given where duplicate_of is not null
-  union select s.id from signups s join given g on s.duplicate_of = g.id),
-contacts as (select email, phone from given)
-select id from signups
-where erased_at is null
-  and (id in (select id from pair)
-       or email in (select email from contacts where email is not null)
-       or phone in (select phone from contacts where phone is not null))
-order by id"""
+  union select duplicate_of from given where duplicate_of is not null and erased_at is not null
+  union select s.id from signups s join given g on s.duplicate_of = g.id
+        where s.erased_at is not null)
+select id from signups where erased_at is null and id in (select id from pair) order by id"""
+# The other sign-ups that carry the e-mail address of a withdrawal link's sign-up.
+SHARED_ADDRESS_SQL = """
+select g.email, s.id from signups g join signups s on s.email = g.email and s.id != g.id
+where g.withdraw_token_hash = :hash and s.erased_at is null order by s.id"""
+STILL_THERE_SQL = "select id from signups where id = ? and erased_at is null"
 
 
 def withdraw(db, hashed_token):
-    """Withdraw the sign-ups of whoever holds a withdrawal link: every row
-    carrying their e-mail or number is erased and cancelled. Returns the ids.
-
-    One transaction: every row reached is erased, cancelled and audited, or
-    none is (a crash or a full disk half-way leaves nothing half-withdrawn).
-    """
+    """Withdraw the sign-up of whoever holds a withdrawal link. Returns the ids withdrawn and
+    (address, ids) of the other sign-ups with the same e-mail, for a confirmation link mailed
+    to that address, or None."""
     with immediate(db):
-        ids = [r["id"] for r in db.query(WITHDRAWAL_REACH_SQL, {"hash": hashed_token})]
-        for signup_id in ids:
-            _erase(db, signup_id)
-            db.execute("update signups set status = 'cancelled', status_at = ? where id = ?",
-                       [without_time_of_day(now()), signup_id])
-            audit.record(db, "withdraw", None, "signup", signup_id)
+        shared = list(db.query(SHARED_ADDRESS_SQL, {"hash": hashed_token}))
+        ids = _withdraw_rows(
+            db, [r["id"] for r in db.query(WITHDRAWAL_REACH_SQL, {"hash": hashed_token})])
+    _after_withdrawal(db, ids)
+    return ids, (shared[0]["email"], [r["id"] for r in shared]) if shared else None
+
+
+def withdraw_confirmed(db, signup_ids):
+    """Withdraw the sign-ups whose e-mail address's owner confirmed it through the mailed
+    link. Returns the ids withdrawn (those not withdrawn already)."""
+    with immediate(db):
+        ids = _withdraw_rows(db, [r["id"] for i in signup_ids
+                                  for r in db.query(STILL_THERE_SQL, [int(i)])])
+    _after_withdrawal(db, ids)
+    return ids
+
+
+def _withdraw_rows(db, ids):
+    """Erase, cancel and audit each row inside the caller's transaction: all are withdrawn or
+    none is (a crash or a full disk half-way leaves nothing half-withdrawn)."""
+    for signup_id in ids:
+        _erase(db, signup_id)
+        db.execute("update signups set status = 'cancelled', status_at = ? where id = ?",
+                   [without_time_of_day(now()), signup_id])
+        audit.record(db, "withdraw", None, "signup", signup_id)
+    return ids
+
+
+def _after_withdrawal(db, ids):
     if ids:
         cache.invalidate()
         checkpoint(db)
-    return ids
 
 
 def checkpoint(db, tries=3):

@@ -6,7 +6,6 @@ import pytest
 from recruiter import audit, cache, create_app, privacy
 from recruiter.db import close_thread_connections, connect, get_db, immediate
 from recruiter.migrations import migrations
-from recruiter.sessions import token_hash
 from recruiter.signups import record_signup
 from tests.factories import make_district, make_signup
 
@@ -165,7 +164,7 @@ def test_a_request_left_inside_a_transaction_is_rolled_back_and_logged(
 def test_withdrawal_is_one_transaction(app, db, monkeypatch):
     """A failure half-way (here: the audit of the second row) leaves every row as it was."""
 
-    first = make_signup(db, email="same@example.org", withdraw_token_hash=token_hash("t"))
+    first = make_signup(db, email="same@example.org")
     second = make_signup(db, email="same@example.org")
     calls = []
     real_record = audit.record
@@ -178,7 +177,7 @@ def test_withdrawal_is_one_transaction(app, db, monkeypatch):
 
     monkeypatch.setattr(audit, "record", failing_record)
     with app.app_context(), pytest.raises(sqlite3.OperationalError):
-        privacy.withdraw(db, token_hash("t"))
+        privacy.withdraw_confirmed(db, [first["id"], second["id"]])
     for row in (first, second):
         stored = db.table("signups").get(row["id"])
         assert (stored["erased_at"], stored["status"], stored["email"]) == \
@@ -186,7 +185,8 @@ def test_withdrawal_is_one_transaction(app, db, monkeypatch):
     assert not db.conn.in_transaction
     monkeypatch.setattr(audit, "record", real_record)
     with app.app_context():
-        assert privacy.withdraw(db, token_hash("t")) == [first["id"], second["id"]]
+        assert privacy.withdraw_confirmed(db, [first["id"], second["id"]]) == [
+            first["id"], second["id"]]
     assert {r["action"] for r in audit.recent(db)} == {"withdraw"}
 
 

@@ -127,8 +127,13 @@ def test_the_withdrawal_link_still_reaches_the_settled_pair(db, login_as, pair):
     assert earlier["erased_at"] and earlier["email"] is None and earlier["status"] == "cancelled"
 
 
-def test_withdrawal_before_settling_erases_both(db, pair):
+def test_withdrawal_before_settling_reaches_the_pair_only_through_the_mailbox(
+        db, pair, outbox):
     pair["nora"].post(f"/angra/{pair['token']}")
+    earlier, later = signups(db)
+    assert later["erased_at"] and earlier["erased_at"] is None
+    [(to, _subject, body)] = outbox
+    pair["nora"].post(body.split("http://localhost", 1)[1].split()[0])
     assert all(r["erased_at"] and r["email"] is None for r in signups(db))
     assert scoring.indicators(db, "nation", None, "0000", "9999")["signups"] == 1
 

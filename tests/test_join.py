@@ -1,8 +1,9 @@
 import html
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from freezegun import freeze_time
 from werkzeug.datastructures import MultiDict
 
 from recruiter import create_app, scoring
@@ -414,7 +415,12 @@ def test_the_withdrawal_token_is_in_the_page_not_in_any_url(client, db):
         assert "receipt" not in session
 
 
-def test_a_duplicates_link_withdraws_every_row_with_that_address(client, db):
+def address_link(mail):
+    return re.search(r"http://localhost(/angra/adress/\S+)", mail[2]).group(1)
+
+
+def test_a_pre_registration_in_someones_name_is_withdrawn_through_their_mailbox(
+        client, db, outbox):
     recruiter = make_member(db)
     # Someone else pre-registers Nora's address under a made-up name.
     client.post(f"/j/{personal_link(db, recruiter)['code']}",
@@ -427,12 +433,45 @@ def test_a_duplicates_link_withdraws_every_row_with_that_address(client, db):
     unknown = own.post("/angra/not-a-real-token").get_data(as_text=True)
     assert known == unknown
     pre, other, nora = signups(db)
-    assert pre["erased_at"] and nora["erased_at"]
-    assert (pre["email"], nora["email"], pre["status"], nora["status"]) == (
-        None, None, "cancelled", "cancelled")
-    # The row that only shares the pre-registration's phone stays: the link
-    # reaches the address and number it was given with, not the made-up row's.
+    assert nora["erased_at"] and nora["status"] == "cancelled"
+    assert pre["erased_at"] is None  # not yet: the link alone proves no address
+    [mail] = outbox
+    assert mail[0] == "nora@example.org" and "nora@example.org" not in address_link(mail)
+    assert "1 anmälan till" in own.get(address_link(mail)).get_data(as_text=True)
+    own.post(address_link(mail))
+    pre, other, nora = signups(db)
+    assert (pre["erased_at"] is not None, pre["email"], pre["status"]) == (
+        True, None, "cancelled")
+    # The row that only shares the pre-registration's phone stays.
     assert other["erased_at"] is None and other["email"] == "annan@example.org"
+
+
+def test_typing_someone_elses_address_cannot_withdraw_their_signup(client, db, outbox):
+    client.post("/bli-medlem", data=person(first_name="Nora"))
+    attacker = client.application.test_client()
+    attacker.post("/bli-medlem", data=person(first_name="Nora", phone="0701234567"))
+    token = withdrawal_token(attacker.get("/tack").get_data(as_text=True))
+    attacker.post(f"/angra/{token}")
+    real, fake = signups(db)
+    assert (real["erased_at"], real["status"], real["email"]) == (
+        None, "registered", "nora@example.org")
+    assert fake["erased_at"]
+    # The confirmation goes to the address's owner, not to whoever withdrew.
+    assert [to for to, *_ in outbox] == ["nora@example.org"]
+
+
+def test_a_forged_or_old_address_link_withdraws_nothing(client, db, outbox):
+    client.post("/bli-medlem", data=person())
+    other = client.application.test_client()
+    other.post("/bli-medlem", data=person(first_name="Nora", last_name="Annan"))
+    token = withdrawal_token(other.get("/tack").get_data(as_text=True))
+    other.post(f"/angra/{token}")
+    link = address_link(outbox[0])
+    forged = link[:-3] + ("aaa" if not link.endswith("aaa") else "bbb")
+    assert other.post(forged).status_code == 404
+    with freeze_time(datetime.now(timezone.utc) + timedelta(days=8)):
+        assert other.post(link).status_code == 404
+    assert signups(db)[0]["erased_at"] is None
 
 
 def test_on_the_spot_thanks_shows_no_withdrawal_link(login_as, db):
