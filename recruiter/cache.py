@@ -63,3 +63,33 @@ def remember(db, key, compute, seconds):
                 _entries.clear()
             _entries[key] = (now + seconds, generation, value)
     return value
+
+
+class PageCache:
+    """Pages that look the same to every visitor (the public join pages), rendered once and
+    kept for a short while. Separate from the numbers above: a sign-up changes no public page,
+    so it must not empty this store at a sign-up peak. What would change a page belongs in its
+    key (the link's row, the consent text's id, the language)."""
+
+    def __init__(self, seconds, max_entries=1000):
+        self.seconds = seconds
+        self.max_entries = max_entries
+        self._lock = threading.Lock()
+        self._pages = {}
+
+    def get(self, key, render):
+        now = time.monotonic()
+        with self._lock:
+            hit = self._pages.get(key)
+            if hit and hit[0] > now:
+                return hit[1]
+        page = render()
+        with self._lock:
+            if len(self._pages) >= self.max_entries:
+                self._pages.clear()
+            self._pages[key] = (now + self.seconds, page)
+        return page
+
+    def clear(self):
+        with self._lock:
+            self._pages.clear()

@@ -2,12 +2,15 @@
 from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 
 from . import accounts, calls_data, calls_team
 from .db import get_db
-from .forms import LanguageForm
+from .forms import LanguageForm, csrf
 from .i18n import LANG_COOKIE
+from .origin import same_origin
 from .redirects import safe_next
 from .scope import may_see_contacts, own_unit, scope_label
 from .units import ASSOCIATION, ROLE_LABELS
@@ -63,9 +66,13 @@ def welcome_counts(db, association_id):
 
 
 @bp.route("/sprak", methods=["POST"])
+@csrf.exempt
 def language():
-    """Remember the chosen language in a cookie for a year."""
-    form = LanguageForm()
+    """Remember the chosen language in a cookie for a year. The form carries no token (it is on
+    every page, also the public ones rendered once for everybody): the origin check stands in."""
+    if not same_origin():
+        raise CSRFError(_("Formuläret skickades från en annan webbplats."))
+    form = LanguageForm(meta={"csrf": False})
     back = safe_next(form.next.data) or url_for("home.index")
     response = redirect(back)
     if form.validate_on_submit() and form.lang.data in current_app.config["LANGUAGES"]:

@@ -1,19 +1,25 @@
 """Joining the party: behind a member's QR code, on the plain join page, or
 signed up on the spot on a member's phone. No login needed but for the last."""
+import hashlib
+import json
 import sqlite3
+import time
 import uuid
 
 from flask import (Blueprint, current_app, flash, redirect, render_template, request,
                    session, url_for)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 from wtforms.fields.choices import SelectChoice
 
 from . import audit, links, mail, privacy
+from .cache import PageCache
 from .db import get_db
 from .forms import GiveBackForm, JoinForm, csrf
 from .limits import limiter
+from .origin import same_origin
 from .passwords import verify_password
 from .sessions import new_token, revoke_session, token_hash
 from .signups import current_consent, normalise_phone, normalise_postcode, record_signup
@@ -174,11 +180,15 @@ def _address_signer():
 
 def _join(link, source):
     db = get_db()
-    form = JoinForm()
+    form = _join_form(source)
     _offer_associations(db, form, link)
     if request.method == "GET":
-        form.submission_id.data = uuid.uuid4().hex
-        return _render(form, link, source)
+        if source == "on_the_spot":
+            form.submission_id.data = uuid.uuid4().hex
+            return _render(form, link, source)
+        return _public_page(db, link, lambda: _render(form, link, source))
+    if source != "on_the_spot" and not same_origin():
+        return _render(form, link, source, status=403)
     if not form.validate_on_submit():
         return _render(form, link, source, csrf_expired="csrf_token" in form.errors)
     if form.website.data:
@@ -191,8 +201,8 @@ def _join(link, source):
         return _render(form, link, source)
     token = new_token()
     try:
-        record_signup(db, {**_person(db, form), "withdraw_token_hash": token_hash(token)},
-                      attribution)
+        record_signup(db, {**_person(db, form, attribution),
+                           "withdraw_token_hash": token_hash(token)}, attribution)
     except sqlite3.OperationalError:
         # Disk full, read-only, or locked past the busy timeout: nothing was
         # stored (the transaction rolled back); the person keeps what they typed.
@@ -203,6 +213,12 @@ def _join(link, source):
     # Every sign-up is stored (a repeat one as a possible duplicate), each
     # with its own token: the page looks the same either way.
     return _thank(token)
+
+
+def _join_form(source):
+    """The join form. Only the member's phone (on the spot) carries a CSRF token: the public
+    pages are the same for everyone and are checked by origin instead (origin.py)."""
+    return JoinForm() if source == "on_the_spot" else JoinForm(meta={"csrf": False})
 
 
 def _offer_associations(db, form, link):
@@ -234,10 +250,9 @@ def _attribution(db, form, link, source):
             "association_id": chosen if chosen in valid else link["association_id"]}
 
 
-def _person(db, form):
+def _person(db, form, attribution):
     """The fields stored about the person: the minimum the party needs."""
-    return {
-        "submission_id": form.submission_id.data or uuid.uuid4().hex,
+    person = {
         "first_name": form.first_name.data, "last_name": form.last_name.data,
         "email": form.email.data.lower() if form.email.data else None,
         "phone": normalise_phone(form.phone.data) if form.phone.data else None,
@@ -245,6 +260,33 @@ def _person(db, form):
         "postcode": normalise_postcode(form.postcode.data),
         "consent_id": current_consent(db)["id"],
     }
+    return {**person, "submission_id": form.submission_id.data or
+            derived_submission_id(db, person, attribution)}
+
+
+RESEND_WINDOW_SECONDS = 600
+LIVE_SUBMISSION_SQL = "select erased_at from signups where submission_id = ?"
+
+
+def derived_submission_id(db, person, attribution, at=None):
+    """The idempotency key of a sign-up from a page rendered once for everybody: the same
+    details through the same link within ten to twenty minutes are one submission, so a double
+    tap or a resend after a lost answer is stored once. After a withdrawal the same details
+    are a new sign-up."""
+    bucket = int((at or time.time()) // RESEND_WINDOW_SECONDS)
+    fields = [person[k] for k in ("first_name", "last_name", "email", "phone", "birth_year",
+                                  "postcode")] + [attribution.get("link_id"),
+                                                  attribution.get("association_id")]
+    keys = [f"d-{_digest(fields + [b])}" for b in (bucket, bucket - 1)]
+    for key in keys:
+        row = next(db.query(LIVE_SUBMISSION_SQL, [key]), None)
+        if row is not None:
+            return key if row["erased_at"] is None else uuid.uuid4().hex
+    return keys[0]
+
+
+def _digest(fields):
+    return hashlib.sha256(json.dumps(fields, default=str).encode()).hexdigest()[:40]
 
 
 def _render(form, link, source, csrf_expired=False, status=None):
@@ -253,7 +295,22 @@ def _render(form, link, source, csrf_expired=False, status=None):
     return render_template(
         "join/form.html", form=form, link=link, source=source,
         consent=current_consent(get_db()), csrf_expired=csrf_expired,
-        rate_limited=status == 429, unavailable=status == 503), status or 200
+        cross_site=status == 403, rate_limited=status == 429,
+        unavailable=status == 503), status or 200
+
+
+PUBLIC_PAGE_SECONDS = 60
+
+
+def _public_page(db, link, render):
+    """The public join page as a newcomer first sees it, rendered once per address, language,
+    link and consent text and kept a minute: at a TV peak most requests are this page."""
+    if current_user.is_authenticated or session.get("_flashes"):
+        return render()
+    pages = current_app.extensions.setdefault("public_pages", PageCache(PUBLIC_PAGE_SECONDS))
+    key = (request.full_path[:300], str(get_locale()), current_consent(db)["id"],
+           tuple(sorted(link.items())) if link else None)
+    return pages.get(key, render)
 
 
 @bp.errorhandler(429)
@@ -270,7 +327,7 @@ def too_many(error):
     elif request.endpoint == "join.on_the_spot":
         own = links.personal_link(get_db(), current_user.member_id)
         link, source = links.active_link(get_db(), own["code"]), "on_the_spot"
-    form = JoinForm()
+    form = _join_form(source)
     _offer_associations(get_db(), form, link)
     return _render(form, link, source, status=429)
 

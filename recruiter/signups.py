@@ -71,6 +71,9 @@ def record_signup(db, person, attribution):
     with immediate(db):
         replayed = _replayed(db, person["submission_id"])
         if replayed is not None:
+            # The browser shows the answer to the last tap: its withdrawal link must work.
+            if person.get("withdraw_token_hash"):
+                db.execute(REPLAY_TOKEN_SQL, [person["withdraw_token_hash"], replayed])
             return replayed
         earlier = _earlier_signup(db, person, since)
         municipality_id = _municipality_of(db, attribution.get("association_id")) or \
@@ -94,6 +97,10 @@ def _municipality_of(db, association_id):
     if association_id is None:
         return None
     return db.table("associations").get(association_id)["municipality_id"]
+
+
+REPLAY_TOKEN_SQL = """update signups set withdraw_token_hash = ?
+                      where id = ? and erased_at is null"""
 
 
 def _replayed(db, submission_id):

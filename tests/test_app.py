@@ -13,7 +13,7 @@ def test_post_without_csrf_token_is_400(csrf_app):
     response = client.post("/logga-in", data={"email": member["email"], "password": PASSWORD})
     assert response.status_code == 400
     assert csrf_app.test_client().get("/konto").status_code == 302  # not logged in
-    other = client.post("/sprak", data={"lang": "en"})
+    other = client.post("/sprak", data={"lang": "en"}, headers={"Sec-Fetch-Site": "cross-site"})
     assert other.status_code == 400
     assert "Formuläret hann gå ut" in other.get_data(as_text=True)
 

@@ -7,13 +7,14 @@ from freezegun import freeze_time
 from werkzeug.datastructures import MultiDict
 
 from recruiter import create_app, scoring
-from recruiter.db import close_thread_connections, connect, init_db
+from recruiter import join as join_module
+from recruiter.db import connect
 from recruiter.limits import limiter
 from recruiter.sessions import token_hash
 from recruiter.signups import current_consent, record_signup
-from tests.conftest import FAST_ARGON2
-from tests.factories import (PASSWORD, make_association, make_campaign, make_link, make_member,
-                             make_municipality, person, personal_link, signups, withdrawal_token)
+from tests.factories import (PASSWORD, login_with_token, make_association, make_campaign, make_link,
+                             make_member, make_municipality, person, personal_link, signups,
+                             withdrawal_token)
 
 THIS_YEAR = date.today().year
 
@@ -129,18 +130,57 @@ def test_a_repeat_within_90_days_is_kept_as_a_possible_duplicate(client, db):
 
 
 def test_same_person_after_90_days_is_a_new_signup(client, db):
-    client.post("/bli-medlem", data=person())
-    db.execute("update signups set created_at = '2000-01-01T00:00:00+00:00'")
+    with freeze_time(datetime.now(timezone.utc) - timedelta(days=91)):
+        client.post("/bli-medlem", data=person())
     client.post("/bli-medlem", data=person())
     assert len(signups(db)) == 2
+    assert [row["duplicate_of"] for row in signups(db)] == [None, None]
 
 
 def test_double_tap_with_the_same_submission_id_stores_one_row(client, db):
-    page = client.get("/bli-medlem").get_data(as_text=True)
-    submission = re.search(r'name="submission_id" type="hidden" value="([0-9a-f]+)"', page).group(1)
-    client.post("/bli-medlem", data=person(submission_id=submission))
-    client.post("/bli-medlem", data=person(submission_id=submission, email="other@example.org"))
+    # A page rendered before the public pages were kept, or on a member's phone, carries one.
+    client.post("/bli-medlem", data=person(submission_id="abc123"))
+    client.post("/bli-medlem", data=person(submission_id="abc123", email="other@example.org"))
     assert len(signups(db)) == 1
+
+
+@pytest.mark.parametrize("later_minutes", [0, 1, 9])
+def test_a_double_tap_or_resend_on_the_shared_page_stores_one_row(client, db, later_minutes):
+    page = client.get("/bli-medlem").get_data(as_text=True)
+    assert "submission_id" not in page and "csrf_token" not in page
+    start = datetime(2026, 11, 28, 12, 9, 59, tzinfo=timezone.utc)  # just before a new bucket
+    with freeze_time(start):
+        first = client.post("/bli-medlem", data=person())
+    with freeze_time(start + timedelta(minutes=later_minutes)):
+        again = client.post("/bli-medlem", data=person())
+    assert first.status_code == again.status_code == 302
+    assert len(signups(db)) == 1
+    # The answer to the last tap is the one on screen: its withdrawal link works.
+    client.post(f"/angra/{withdrawal_token(client.get('/tack').get_data(as_text=True))}")
+    assert signups(db)[0]["erased_at"]
+
+
+def test_the_same_details_half_an_hour_later_are_a_possible_duplicate(client, db):
+    start = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+    with freeze_time(start):
+        client.post("/bli-medlem", data=person())
+    with freeze_time(start + timedelta(minutes=30)):
+        client.post("/bli-medlem", data=person())
+    first, second = signups(db)
+    assert second["duplicate_of"] == first["id"]
+
+
+def test_after_a_withdrawal_the_same_details_sign_up_again(client, db):
+    client.post("/bli-medlem", data=person())
+    client.post(f"/angra/{withdrawal_token(client.get('/tack').get_data(as_text=True))}")
+    client.post("/bli-medlem", data=person())
+    assert [row["erased_at"] is None for row in signups(db)] == [False, True]
+
+
+def test_other_details_on_the_shared_page_are_another_signup(client, db):
+    client.post("/bli-medlem", data=person())
+    client.post("/bli-medlem", data=person(first_name="Nova", email="nova@example.org"))
+    assert len(signups(db)) == 2
 
 
 def test_a_replayed_duplicate_returns_the_row_it_created(client, db):
@@ -255,23 +295,60 @@ def test_one_join_limit_per_address_for_every_join_page(app, db, tmp_path):
     limiter.reset()
 
 
-def test_expired_csrf_token_keeps_the_typed_values(tmp_path):
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "c.db"), "SECRET_KEY": "t",
-                      "ARGON2_PARAMS": FAST_ARGON2, "RATELIMIT_ENABLED": False})
-    with app.app_context():
-        init_db()
-    client = app.test_client()
-    client.get("/bli-medlem")
-    response = client.post("/bli-medlem", data=person(csrf_token="expired-or-forged"))
+def test_expired_csrf_token_on_a_members_phone_keeps_the_typed_values(csrf_app):
+    db = connect(csrf_app.config["DATABASE"])
+    member = make_member(db)
+    db.close()
+    client = login_with_token(csrf_app, member)
+    client.get("/varva/pa-plats")
+    response = client.post("/varva/pa-plats", data=person(csrf_token="expired-or-forged"))
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Sidan har varit öppen länge" in body and 'value="Nyman"' in body
-    token = re.search(r'name="csrf_token" value="([^"]+)"', body).group(1)
-    assert client.post("/bli-medlem", data=person(csrf_token=token)).status_code == 302
-    db = connect(app.config["DATABASE"])
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', body).group(1)
+    assert client.post("/varva/pa-plats", data=person(csrf_token=token)).status_code == 302
+    db = connect(csrf_app.config["DATABASE"])
     assert db.table("signups").count == 1
     db.close()
-    close_thread_connections()
+
+
+@pytest.mark.parametrize("headers", [
+    {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+    {"Origin": "https://evil.example"}, {"Origin": "null"}])
+def test_a_post_from_another_site_is_refused_and_keeps_the_typed_values(csrf_app, headers):
+    client = csrf_app.test_client()
+    response = client.post("/bli-medlem", data=person(), headers=headers)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "annan webbplats" in body and 'value="Nyman"' in body
+    db = connect(csrf_app.config["DATABASE"])
+    assert db.table("signups").count == 0
+    db.close()
+
+
+@pytest.mark.parametrize("headers", [
+    {"Sec-Fetch-Site": "same-origin"}, {"Origin": "http://localhost"}, {}])
+def test_a_post_from_the_page_itself_needs_no_token(csrf_app, headers):
+    client = csrf_app.test_client()
+    assert "csrf_token" not in client.get("/bli-medlem").get_data(as_text=True)
+    assert client.post("/bli-medlem", data=person(), headers=headers).status_code == 302
+    db = connect(csrf_app.config["DATABASE"])
+    assert db.table("signups").count == 1
+    db.close()
+
+
+def test_the_public_join_page_is_rendered_once_and_follows_its_link(client, db, monkeypatch):
+    link = personal_link(db, make_member(db))
+    rendered = []
+    real = join_module._render
+    monkeypatch.setattr(join_module, "_render", lambda *a, **k: rendered.append(1) or real(*a, **k))
+    first = client.get(f"/j/{link['code']}")
+    second = client.get(f"/j/{link['code']}")
+    assert first.get_data() == second.get_data() and len(rendered) == 1
+    assert "Set-Cookie" not in first.headers
+    db.table("links").update(link["id"], {"revoked_at": "2026-01-01T00:00:00+00:00"})
+    assert "Inbjuden av" not in client.get(f"/j/{link['code']}").get_data(as_text=True)
+    assert len(rendered) == 2
 
 
 def test_forged_forwarded_for_does_not_dodge_the_rate_limit(app, db):
