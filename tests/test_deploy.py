@@ -407,6 +407,26 @@ def test_a_70_kb_body_is_refused_by_the_proxy(stack):
     assert '"route": "/logga-in", "status": 413' not in stack.log.read_text()
 
 
+@needs_caddy
+def test_a_70_kb_chunked_body_is_refused_as_too_large(stack):
+    """Without a Content-Length only the body's size tells: a 413, not a 502 "bad gateway"."""
+    def chunks():
+        for _ in range(70):
+            yield b"x" * 1000
+
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    connection = http.client.HTTPSConnection("localhost", stack.proxy.port,
+                                             context=stack.proxy.context, timeout=5)
+    try:
+        connection.request("POST", "/logga-in", body=chunks(), headers=form,
+                           encode_chunked=True)
+        status = connection.getresponse().status
+    finally:
+        connection.close()
+    assert status == 413
+    assert '"route": "/logga-in", "status": 413' not in stack.log.read_text()
+
+
 def login_attempt(proxy, opener, forged):
     """One wrong password through the proxy, with a forged X-Forwarded-For."""
     with opener.open(f"{proxy.base}/logga-in", timeout=5) as response:
