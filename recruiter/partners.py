@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from . import audit, partners_data, partners_invites
 from .association import public_url
+from .calls_forms import choices
 from .db import get_db
 from .forms import RegisterForm
 from .limits import limiter
@@ -88,8 +89,8 @@ def memberships():
     """A member says which partner organisations they also belong to (optional)."""
     db = get_db()
     form = MembershipsForm()
-    form.partners.choices = [(p["id"], p["name"]) for p in db.table(
-        "partner_organisations").rows_where(order_by="name")]
+    form.partners.choices = choices((p["id"], p["name"]) for p in db.table(
+        "partner_organisations").rows_where(order_by="name"))
     if form.validate_on_submit():
         partners_data.set_memberships(db, current_user.member_id, form.partners.data or [])
         flash(_("Sparat."), "success")
