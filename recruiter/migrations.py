@@ -585,3 +585,39 @@ def m022_partners(db):
                       ("created_by", "members", "id"), ("used_by", "members", "id")])
     db.table("partner_invitations").create_index(["token_hash"], unique=True)
     db.table("partner_invitations").create_index(["partner_id", "created_at"])
+
+
+@migrations()
+def m023_partner_call_lists(db):
+    """Partner organisations' call lists (issue 12): a list uploaded by a
+    coordinator (kind 'partner', no association), the people on it with their
+    contact details apart from the list's targets (erased 30 days after the list
+    closes, the anonymous outcomes kept), and the members who call for it."""
+    for column, kind in (("partner_id", "integer references partner_organisations(id)"),
+                         ("script", "text"), ("created_by", "integer references members(id)"),
+                         ("closed_at", "text"), ("erased_at", "text")):
+        db.execute(f"alter table call_lists add column {column} {kind}")  # nosemgrep
+    db.execute("create index idx_call_lists_partner_id on call_lists(partner_id) "
+               "where partner_id is not null")
+    db.table("partner_contacts").create(
+        {"target_id": int, "first_name": str, "last_name": str, "phone": str, "email": str,
+         "municipality_id": int, "association_id": int, "line": int},
+        pk="target_id", not_null={"first_name", "last_name", "phone", "line"},
+        foreign_keys=[("target_id", "call_targets", "id"),
+                      ("municipality_id", "municipalities", "id"),
+                      ("association_id", "associations", "id")])
+    db.table("partner_callers").create(
+        {"partner_id": int, "member_id": int, "created_at": str},
+        pk=("partner_id", "member_id"), not_null={"created_at"},
+        foreign_keys=[("partner_id", "partner_organisations", "id"),
+                      ("member_id", "members", "id")])
+    db.table("partner_callers").create_index(["member_id"])
+    # Caller links: a coordinator shares one inside the organisation; a party
+    # member who opens it, logged in, becomes a caller. Many uses until it expires.
+    db.table("partner_caller_links").create(
+        {"id": int, "partner_id": int, "token_hash": str, "created_by": int, "created_at": str,
+         "expires_at": str, "revoked_at": str},
+        pk="id", not_null={"partner_id", "token_hash", "created_by", "created_at", "expires_at"},
+        foreign_keys=[("partner_id", "partner_organisations", "id"),
+                      ("created_by", "members", "id")])
+    db.table("partner_caller_links").create_index(["token_hash"], unique=True)

@@ -32,7 +32,7 @@ CREATE TABLE "call_lists" (
    "purpose" TEXT,
    "created_at" TEXT NOT NULL,
    "closes_at" TEXT
-);
+, partner_id integer references partner_organisations(id), script text, created_by integer references members(id), closed_at text, erased_at text);
 
 CREATE TABLE "call_targets" (
    "id" INTEGER PRIMARY KEY,
@@ -154,6 +154,34 @@ CREATE TABLE "notices" (
    "unit_id" INTEGER,
    "at" TEXT NOT NULL,
    "shown_at" TEXT
+);
+
+CREATE TABLE "partner_caller_links" (
+   "id" INTEGER PRIMARY KEY,
+   "partner_id" INTEGER NOT NULL REFERENCES "partner_organisations"("id"),
+   "token_hash" TEXT NOT NULL,
+   "created_by" INTEGER NOT NULL REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL,
+   "expires_at" TEXT NOT NULL,
+   "revoked_at" TEXT
+);
+
+CREATE TABLE "partner_callers" (
+   "partner_id" INTEGER REFERENCES "partner_organisations"("id"),
+   "member_id" INTEGER REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL,
+   PRIMARY KEY ("partner_id", "member_id")
+);
+
+CREATE TABLE "partner_contacts" (
+   "target_id" INTEGER PRIMARY KEY REFERENCES "call_targets"("id"),
+   "first_name" TEXT NOT NULL,
+   "last_name" TEXT NOT NULL,
+   "phone" TEXT NOT NULL,
+   "email" TEXT,
+   "municipality_id" INTEGER REFERENCES "municipalities"("id"),
+   "association_id" INTEGER REFERENCES "associations"("id"),
+   "line" INTEGER NOT NULL
 );
 
 CREATE TABLE "partner_invitations" (
@@ -351,6 +379,8 @@ CREATE INDEX "idx_audit_log_at"
 CREATE INDEX "idx_call_lists_association_id_kind"
     ON "call_lists" ("association_id", "kind");
 
+CREATE INDEX idx_call_lists_partner_id on call_lists(partner_id) where partner_id is not null;
+
 CREATE INDEX "idx_call_targets_list_id_state_due_on"
     ON "call_targets" ("list_id", "state", "due_on");
 
@@ -404,6 +434,12 @@ CREATE INDEX "idx_municipalities_district_id_name"
 
 CREATE INDEX "idx_notices_member_id_shown_at"
     ON "notices" ("member_id", "shown_at");
+
+CREATE UNIQUE INDEX "idx_partner_caller_links_token_hash"
+    ON "partner_caller_links" ("token_hash");
+
+CREATE INDEX "idx_partner_callers_member_id"
+    ON "partner_callers" ("member_id");
 
 CREATE INDEX "idx_partner_invitations_partner_id_created_at"
     ON "partner_invitations" ("partner_id", "created_at");

@@ -45,6 +45,12 @@ def scene(app, db, login_as):
            "district": municipality["district_id"], "target_id": target["id"],
            "municipality_id": municipality["id"],
            "partner_id": make_partner_organisation(db)["id"]}
+    from datetime import date
+    from recruiter import partners_lists
+    ids["list_id"] = partners_lists.create_list(
+        db, ids["partner_id"], owner["id"], "Lista", "Manus", date(2099, 1, 1),
+        [(2, {"first_name": "Offerfornamn", "last_name": "X", "mobile": "+46700000123",
+              "email": None, "municipality_id": municipality["id"], "association_id": None})])
     actors = {
         "member of A": login_as(make_member(db, association=a)),
         "chair of elsewhere": login_as(make_member(db, association=elsewhere, role="chair"),
@@ -68,7 +74,7 @@ def object_urls(app, ids):
         arguments = set(rule.arguments)
         if not arguments & {"association_id", "member_id", "link_id", "shift_id", "signup_id",
                             "invitation_id", "session_id", "unit_id", "target_id",
-                            "municipality_id", "partner_id"}:
+                            "municipality_id", "partner_id", "list_id"}:
             continue
         values = {k: ids[k] for k in arguments if k in ids}
         if "level" in arguments:
