@@ -88,6 +88,8 @@ WALK = [
     Page("samordnare", "/"),
     Page("samordnare", "/samarbete/{partner_id}?period=year"),
     Page("samordnare", "/varva"),
+    Page("samordnare", "/samarbete/{partner_id}/listor"),
+    Page("medlem", "/samarbete/{partner_id}/ring"),
     Page("medlem", "/samarbete/mina"),
     Page(None, "/samarbete/inbjudan/{partner_invitation}"),
 ]
