@@ -258,3 +258,36 @@ def test_partner_share_per_unit_equals_a_hand_count(db, login_as):
     chair = login_as(make_member(db, association=a, role="chair"), role="chair")
     team = chair.get(f"/forening/{a['id']}/team?period=all").get_data(as_text=True)
     assert '<dd data-testid="partner-share">60 %' in team  # 3 of 5
+
+
+def test_the_coordinator_s_menu_and_account_pages_all_answer(db, scene):
+    client = scene["coordinator"]
+    for url in ("/", "/pass", "/varva", "/konto", "/konto/enheter", "/samarbete/mina"):
+        assert client.get(url).status_code == 200, url
+    assert "Samordnare, samarbetsorganisation" in client.get("/konto").get_data(as_text=True)
+
+
+def test_a_member_who_is_also_coordinator_switches_to_the_role_by_its_organisation(db, login_as):
+    lo = make_partner(db)
+    member = make_member(db)
+    accounts.add_role(db, member["id"], "partner_coordinator", lo["id"])
+    page = login_as(member, role="member").get("/konto").get_data(as_text=True)
+    assert "Samordnare, samarbetsorganisation: LO-förbunden" in page
+
+
+@pytest.mark.parametrize("credit, expected", [("later", "partner"), ("none", None)])
+def test_settling_a_duplicate_moves_the_partner_with_the_credit(db, login_as, credit, expected):
+    lo = make_partner(db)
+    chair = make_member(db, role="chair")
+    association = db.table("associations").get(chair["association_id"])
+    recruiter = make_member(db, association=association)
+    # Cleared: the earlier one had a partner; moved: only the later one has.
+    earlier = make_signup(db, association=association, email="same@example.org",
+                          partner_id=lo["id"] if credit == "none" else None)
+    later = make_signup(db, recruiter=recruiter, email="same@example.org", partner_id=lo["id"],
+                        duplicate_of=earlier["id"])
+    login_as(chair, role="chair").post(
+        f"/forening/{association['id']}/anmalningar/{later['id']}/dubblett",
+        data={"details": "earlier", "credit": credit})
+    row = db.table("signups").get(earlier["id"])
+    assert row["partner_id"] == (lo["id"] if expected else None)
