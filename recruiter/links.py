@@ -119,15 +119,15 @@ def index():
 
 def link_form(db):
     """The new-link form with the campaigns running and the account's partner
-    organisations (the first of them chosen, for a coordinator or a member of one)."""
+    organisations (a coordinator's own chosen from the start; a member picks one)."""
     # Imported here: partners_forms needs scope, which needs accounts, which needs this module.
-    from .partners_forms import PartnerLinkForm, partner_choices
+    from .partners_forms import PartnerLinkForm, own_partner, partner_choices
 
     form = PartnerLinkForm()
     form.campaign_id.choices = campaign_choices(db)
     form.partner_id.choices = partner_choices(db)
-    if not form.is_submitted() and len(form.partner_id.choices) == 2:
-        form.partner_id.data = form.partner_id.choices[1].value
+    if not form.is_submitted() and own_partner():
+        form.partner_id.data = own_partner()
     return form
 
 

@@ -291,3 +291,12 @@ def test_settling_a_duplicate_moves_the_partner_with_the_credit(db, login_as, cr
         data={"details": "earlier", "credit": credit})
     row = db.table("signups").get(earlier["id"])
     assert row["partner_id"] == (lo["id"] if expected else None)
+
+
+def test_a_member_s_new_link_is_credited_to_no_partner_unless_they_choose_one(db, scene):
+    member = scene["member"]
+    state(db, db.table("members").get(member.member_id), scene["lo"])
+    page = member.get("/varva").get_data(as_text=True)
+    assert '<option selected value="0">' in page
+    member.post("/lankar", data={"label": "Torget", "campaign_id": "0", "partner_id": "0"})
+    assert next(db.table("links").rows_where("label = 'Torget'"))["partner_id"] is None
