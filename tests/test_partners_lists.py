@@ -262,3 +262,43 @@ def test_a_list_past_its_end_date_is_erased_30_days_later(db, scene):
     db.execute("update call_lists set closes_at = ? where id = ?",
                [(date.today() - timedelta(days=20)).isoformat(), list_id])
     assert partners_lists.expired_lists(db) == []
+
+
+def test_twenty_callers_asking_at_once_get_twenty_different_people_on_a_partner_list(app, db):
+    import threading
+
+    from recruiter import calls_data
+    from recruiter.db import connect
+
+    lo, a = make_partner(db), make_association(db)
+    callers = [make_member(db, association=a) for _ in range(20)]
+    people = [(n + 2, {"first_name": f"P{n}", "last_name": "X", "mobile": f"+467012340{n:02d}",
+                       "email": None, "municipality_id": a["municipality_id"],
+                       "association_id": None}) for n in range(25)]
+    list_id = partners_lists.create_list(db, lo["id"], callers[0]["id"], "Lista", "Manus",
+                                         date.today() + timedelta(days=5), people)
+    start, got, errors = threading.Barrier(20), [], []
+
+    def ask(caller):
+        connection = connect(app.config["DATABASE"])
+        try:
+            start.wait()
+            got.append(calls_data.next_target(connection, list_id, caller["id"]))
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask, args=(c,)) for c in callers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and None not in got and len(set(got)) == 20
+
+
+def test_small_counts_are_summed_without_a_name():
+    rows = [{"name": "Skåne", "signups": 7}, {"name": "Gotland", "signups": 2},
+            {"name": "Jämtland", "signups": 1}]
+    assert partners_data.small_together(rows) == [{"name": "Skåne", "signups": 7},
+                                                  {"name": None, "signups": 3}]
