@@ -9,7 +9,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import audit, partners_data, partners_invites
+from . import accounts, audit, partners_data, partners_invites
 from .association import public_url
 from .calls_forms import choices
 from .db import get_db
@@ -99,3 +99,37 @@ def memberships():
         form.partners.data = partners_data.memberships(db, current_user.member_id)
     return render_template("partners/memberships.html", form=form,
                            min_shown=partners_data.MIN_SHOWN)
+
+
+@bp.route("/<id:partner_id>/samordnare")
+@login_required
+def coordinators(partner_id):
+    """The national office's list of an organisation's coordinators, to switch one off."""
+    if not may_use_office():
+        abort(403)
+    partner = require_partner(partner_id)
+    return render_template("partners/coordinators.html", partner=partner,
+                           coordinators=partners_data.coordinators(get_db(), partner_id))
+
+
+@bp.route("/<id:partner_id>/samordnare/<id:member_id>/<any(inaktivera,aktivera):action>",
+          methods=["POST"])
+@login_required
+def set_active(partner_id, member_id, action):
+    """Switch a coordinator's account off (ending its sessions) or on again.
+
+    Only an account whose roles are all this organisation's coordinator's: a
+    party member's account is its association's to manage.
+    """
+    if not may_use_office():
+        abort(403)
+    require_partner(partner_id)
+    db = get_db()
+    roles = {(r["role"], r["unit_id"]) for r in accounts.member_roles(db, member_id)}
+    if roles != {(partners_data.COORDINATOR, partner_id)}:
+        abort(404)
+    accounts.set_active(db, member_id, action == "aktivera")
+    audit.record(db, "deactivate" if action == "inaktivera" else "reactivate",
+                 current_user.member_id, "member", member_id)
+    flash(_("Sparat."), "success")
+    return redirect(url_for(".coordinators", partner_id=partner_id))

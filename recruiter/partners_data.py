@@ -28,6 +28,15 @@ def partners_overview(db):
            from partner_organisations p order by p.name""", {"role": COORDINATOR}))
 
 
+def coordinators(db, partner_id):
+    """The accounts holding the coordinator role for an organisation (the office's page)."""
+    return list(db.query(
+        """select m.id, m.first_name, m.last_name, m.email, m.is_active from roles r
+           join members m on m.id = r.member_id
+           where r.role = ? and r.unit_id = ? order by m.is_active desc, m.last_name""",
+        [COORDINATOR, partner_id]))
+
+
 # The members' own statements.
 
 def memberships(db, member_id):

@@ -85,6 +85,7 @@ WALK = [
     Page("kansli", "/register/import/1"),  # the demo's first register import, applied
     # Partner organisations: the office's list, a coordinator, a member's statements.
     Page("kansli", "/samarbete/"),
+    Page("kansli", "/samarbete/{partner_id}/samordnare"),
     Page("samordnare", "/"),
     Page("samordnare", "/samarbete/{partner_id}?period=year"),
     Page("samordnare", "/varva"),

@@ -300,3 +300,19 @@ def test_a_member_s_new_link_is_credited_to_no_partner_unless_they_choose_one(db
     assert '<option selected value="0">' in page
     member.post("/lankar", data={"label": "Torget", "campaign_id": "0", "partner_id": "0"})
     assert next(db.table("links").rows_where("label = 'Torget'"))["partner_id"] is None
+
+
+def test_the_office_switches_a_coordinator_off_and_only_a_coordinator(db, scene, login_as):
+    coordinator = make_coordinator(db, scene["lo"], first_name="Svea")
+    session = login_as(coordinator)
+    base = f"/samarbete/{scene['lo']['id']}/samordnare"
+    assert "Svea" in scene["office"].get(base).get_data(as_text=True)
+    for who in ("coordinator", "member", "chair"):
+        assert scene[who].get(base).status_code == 403
+        assert scene[who].post(f"{base}/{coordinator['id']}/inaktivera").status_code == 403
+    party_member = make_member(db)
+    accounts.add_role(db, party_member["id"], "partner_coordinator", scene["lo"]["id"])
+    assert scene["office"].post(f"{base}/{party_member['id']}/inaktivera").status_code == 404
+    assert scene["office"].post(f"{base}/{coordinator['id']}/inaktivera").status_code == 302
+    assert db.table("members").get(coordinator["id"])["is_active"] == 0
+    assert session.get("/").status_code in (302, 401)  # its sessions ended
