@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from . import audit, calls_data, calls_team, partners_lists
+from . import audit, calls_data, calls_team, partners_callers
 from .calls_forms import (OUTCOME_NAMES, QUESTIONS, SCRIPTS, TITLES, DecisionForm,
                           DueDaysForm, WelcomersForm, call_form, choices, contact_links)
 from .db import get_db
@@ -156,7 +156,7 @@ def api_call():
     if row is None or not row["standing"]:
         abort(404)
     if row["kind"] == "partner":
-        if not partners_lists.may_call_for(db, row["partner_id"]):
+        if not partners_callers.may_call_for(db, row["partner_id"]):
             abort(403)
     else:
         caller_unit(row["association_id"])

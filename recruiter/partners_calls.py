@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import audit, calls, calls_data, calls_team, partners_data, partners_lists
+from . import (audit, calls, calls_data, calls_team, partners_callers, partners_data,
+               partners_lists)
 from .association import public_url
 from .db import get_db
 from .links import join_url
@@ -30,7 +31,7 @@ def calling_for():
     many wait on their open lists."""
     if not current_user.is_authenticated:
         return []
-    return partners_lists.calling_for(get_db(), current_user.member_id) \
+    return partners_callers.calling_for(get_db(), current_user.member_id) \
         if own_unit()[0] == ASSOCIATION else []
 
 
@@ -39,7 +40,7 @@ def _lists_page(partner, form, errors=(), status=200):
     return render_template(
         "partners/lists.html", partner=partner, form=form, errors=errors,
         lists=partners_lists.partner_lists(db, partner["id"]),
-        callers=partners_lists.caller_count(db, partner["id"]),
+        callers=partners_callers.caller_count(db, partner["id"]),
         min_shown=partners_data.MIN_SHOWN, max_rows=partners_lists.MAX_ROWS), status
 
 
@@ -105,7 +106,7 @@ def _partner_list(db, partner_id, list_id):
 def caller_link(partner_id):
     """A link the coordinator shares inside the organisation: it names its callers."""
     partner = require_partner(partner_id)
-    token = partners_lists.create_caller_link(get_db(), partner_id, current_user.member_id)
+    token = partners_callers.create_caller_link(get_db(), partner_id, current_user.member_id)
     link = public_url("partner_calls.become_caller", token=token)
     return render_template("partners/caller_link.html", partner=partner, link=link,
                            qr=qr_svg(link))
@@ -116,13 +117,13 @@ def caller_link(partner_id):
 def become_caller(token):
     """A party member opens the coordinator's link and agrees to call for the organisation."""
     db = get_db()
-    link = partners_lists.usable_caller_link(db, token)
+    link = partners_callers.usable_caller_link(db, token)
     if link is None:
         return render_template("auth/link_invalid.html", kind="invitation"), 410
     if not current_user.association_id:
         abort(403)  # callers are party members, with an association
     if request.method == "POST":
-        partners_lists.become_caller(db, link["partner_id"], current_user.member_id)
+        partners_callers.become_caller(db, link["partner_id"], current_user.member_id)
         flash(_("Du ringer nu för %(name)s.", name=link["partner_name"]), "success")
         return redirect(url_for(".work", partner_id=link["partner_id"]))
     return render_template("partners/become_caller.html", link=link)
@@ -133,7 +134,7 @@ def require_caller(partner_id):
     partner = partners_data.partner(get_db(), partner_id)
     if partner is None:
         abort(404)
-    if not partners_lists.may_call_for(get_db(), partner_id):
+    if not partners_callers.may_call_for(get_db(), partner_id):
         abort(403)
     return partner
 
@@ -180,7 +181,7 @@ def call(partner_id, target_id):
     partner = require_caller(partner_id)
     db = get_db()
     row = _held(db, partner_id, target_id)
-    link = partners_lists.call_link(db, current_user.member_id, partner_id, CALL_LINK_LABEL)
+    link = partners_callers.call_link(db, current_user.member_id, partner_id, CALL_LINK_LABEL)
     unit = {"partner_name": partner["name"], "join_url": join_url(link["code"])}
     return calls.work_call(db, row, unit, url_for(".work", partner_id=partner_id),
                            url_for(".pause", partner_id=partner_id, target_id=target_id))

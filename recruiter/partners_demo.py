@@ -2,7 +2,7 @@
 and a share of the demo's recruited sign-ups made together with one."""
 from datetime import date, timedelta
 
-from . import partners_lists
+from . import partners_callers, partners_lists
 from .db import now
 from .links import create_link
 
@@ -52,7 +52,7 @@ def seed(db, rng, member_email):
 
 def _seed_list(db, partner_id, caller_id):
     """The union's list of five to call, with the demo member as one of its callers."""
-    partners_lists.become_caller(db, partner_id, caller_id)
+    partners_callers.become_caller(db, partner_id, caller_id)
     municipality_id = next(db.table("municipalities").rows_where("code = 'K-MALMO'"))["id"]
     people = [(line, {"first_name": first, "last_name": last,
                       "mobile": f"+467017406{5 + line:02d}", "email": None,

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from recruiter import partners_data, partners_lists
+from recruiter import partners_callers, partners_data, partners_lists
 
 from tests.factories import make_association, make_member
 from tests.test_join import person
@@ -33,7 +33,7 @@ def scene(db, login_as):
     coordinator = make_coordinator(db, lo)
     callers = [make_member(db, association=a, first_name=f"Ringare{n}") for n in range(2)]
     for member in callers:
-        partners_lists.become_caller(db, lo["id"], member["id"])
+        partners_callers.become_caller(db, lo["id"], member["id"])
     rows = "".join(f"Person{n},Efternamn{n},070-12345{n:02d},,{municipality['code']},\n"
                    for n in range(3))
     return {"lo": lo, "ssu": ssu, "a": a, "municipality": municipality,
@@ -133,7 +133,7 @@ def test_a_member_becomes_a_caller_through_the_coordinators_link(db, scene, logi
     assert member.get(f"/samarbete/{scene['lo']['id']}/ring").status_code == 403
     assert member.get(f"/samarbete/ringare/{token}").status_code == 200
     member.post(f"/samarbete/ringare/{token}")
-    assert partners_lists.is_caller(db, scene["lo"]["id"], member.member_id)
+    assert partners_callers.is_caller(db, scene["lo"]["id"], member.member_id)
     assert partners_data.memberships(db, member.member_id) == [scene["lo"]["id"]]
     assert member.get(f"/samarbete/{scene['lo']['id']}/ring").status_code == 200
     # Three callers: the coordinator sees "fewer than 5", never who.
