@@ -316,3 +316,14 @@ def test_the_office_switches_a_coordinator_off_and_only_a_coordinator(db, scene,
     assert scene["office"].post(f"{base}/{coordinator['id']}/inaktivera").status_code == 302
     assert db.table("members").get(coordinator["id"])["is_active"] == 0
     assert session.get("/").status_code in (302, 401)  # its sessions ended
+
+
+def test_the_coordinator_s_recruiting_screen_counts_recruits_without_names(db, scene, client):
+    coordinator = scene["coordinator"]
+    coordinator.post("/lankar", data={"label": "Klubben", "campaign_id": "0",
+                                      "partner_id": str(scene["lo"]["id"])})
+    link = next(db.table("links").rows_where("label = 'Klubben'"))
+    client.post(f"/j/{link['code']}", data=person(first_name="Namnlösa"))
+    page = coordinator.get("/varva").get_data(as_text=True)
+    assert '<span class="count" data-testid="recruit-count">1</span>' in page
+    assert "Namnlösa" not in page
