@@ -113,3 +113,6 @@ def _register_blueprints(app):
         app.register_blueprint(module.bp)
     from . import calls  # the welcome calls (issue 12)
     app.register_blueprint(calls.bp)
+    from . import partners, partners_calls  # partner organisations (issues 13, 12)
+    app.register_blueprint(partners.bp)
+    app.register_blueprint(partners_calls.bp)

@@ -11,6 +11,8 @@ AUDIT_ACTIONS = frozenset({
     "welcome_credit", "welcome_digest", "welcomers_set", "welcome_due_days",
     "register_export", "register_export_again", "register_import",
     "register_followup_export",
+    "partner_invitation", "partner_invitation_used", "partner_list_uploaded",
+    "partner_list_closed", "partner_lists_erased",
 })
 
 

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from . import audit, calls_data, calls_team
+from . import audit, calls_data, calls_team, partners_callers
 from .calls_forms import (OUTCOME_NAMES, QUESTIONS, SCRIPTS, TITLES, DecisionForm,
                           DueDaysForm, WelcomersForm, call_form, choices, contact_links)
 from .db import get_db
@@ -103,26 +103,36 @@ def next_person(association_id):
 def call(association_id, target_id):
     """One person: how to reach them, and one tap for how the call went."""
     unit = caller_unit(association_id)
-    db = get_db()
     row = held_target(association_id, target_id)
+    return work_call(get_db(), row, unit, url_for(".index", association_id=association_id),
+                     url_for(".pause", association_id=association_id, target_id=target_id))
+
+
+def work_call(db, row, unit, back, pause_url, **extra):
+    """The call screen for any list kind: show the person held, or store the outcome.
+
+    `unit` is what the prepared texts name (contact_links); `back` where the
+    caller returns; `extra` more for the template (a partner list's script).
+    """
     form = _form(db, row)
     if form.is_submitted() and calls_team.already_recorded(db, form.client_uuid.data):
-        return redirect(url_for(".index", association_id=association_id))  # a double tap
+        return redirect(back)  # a double tap
     allowed = calls_data.may_record if form.is_submitted() else calls_data.holds
     if not allowed(row, current_user.member_id):
         flash(_("Personen är inte din längre (någon annan har tagit den, eller så gick "
                 "15 minuter). Ta nästa."), "error")
-        return redirect(url_for(".index", association_id=association_id))
+        return redirect(back)
     if form.validate_on_submit():
         _record(db, row, form)
         flash(_("Sparat: %(outcome)s.", outcome=OUTCOME_NAMES[form.outcome.data]), "success")
-        return redirect(url_for(".index", association_id=association_id))
+        return redirect(back)
     if not form.is_submitted():
         form.client_uuid.data = str(uuid.uuid4())
     return render_template("calls/call.html", unit=unit, person=row, form=form,
                            questions=QUESTIONS[row["kind"]], links=contact_links(unit, row),
-                           title=TITLES[row["kind"]], script=SCRIPTS.get(row["kind"]),
-                           overdue=row["due_on"] < calls_data.swedish_today())
+                           title=TITLES[row["kind"]], script=row["script"] or SCRIPTS.get(row["kind"]),
+                           overdue=row["due_on"] < calls_data.swedish_today(),
+                           back_url=back, pause_url=pause_url, **extra)
 
 
 def _is_id(value):
@@ -145,7 +155,11 @@ def api_call():
     row = calls_data.target(db, payload["target_id"])
     if row is None or not row["standing"]:
         abort(404)
-    caller_unit(row["association_id"])
+    if row["kind"] == "partner":
+        if not partners_callers.may_call_for(db, row["partner_id"]):
+            abort(403)
+    else:
+        caller_unit(row["association_id"])
     if calls_team.already_recorded(db, payload.get("client_uuid")):
         return {"created": False}, 200
     if not calls_data.may_record(row, current_user.member_id):

@@ -1,8 +1,11 @@
 """Call lists: who is next, taking and releasing the lock, recording outcomes.
 
-One model for every kind of list (welcome and unpaid fees now; partner
-organisations later): a list, its targets, a lock on a target held by one
-caller for LOCK_TIME, and the calls with their outcome and answers. The lists
+One model for every kind of list (welcome, unpaid fees, partner
+organisations): a list, its targets, a lock on a target held by one caller
+for LOCK_TIME, and the calls with their outcome and answers. A partner list's
+people are no sign-ups: their details sit in partner_contacts
+(partners_lists.py fills and erases them), so the queries below read a
+target's person from whichever of the two it has. The lists
 fill lazily: opening one (or counting it) adds the association's sign-ups that
 have no target yet, so recording a sign-up or applying a register import needs
 no hook. The same sync closes the waiting people who no longer belong there.
@@ -15,7 +18,7 @@ from .periods import TZ
 
 DEFAULT_DUE_DAYS = 7
 UNPAID_DUE_DAYS = 14  # after the date the register marked the fee unpaid
-KINDS = ("welcome", "unpaid")  # the list kinds built so far
+KINDS = ("welcome", "unpaid")  # the kinds an association's list page serves (partner: partners_calls)
 LOCK_TIME = timedelta(minutes=15)
 RETRY_PAUSE = timedelta(days=1)
 MAX_TRIES = 3
@@ -66,25 +69,35 @@ CLOSE_SQL = """update call_targets set state = 'closed', locked_by = null, locke
        done_at = :at, done_on = :on
 where id in (select j.value from json_each(:ids) j)"""
 
+# A target without a sign-up (a partner list's person) stands while its list does.
+TARGET_STANDS = f"(t.signup_id is null or ({STANDING}))"
+
 NEXT_SQL = f"""
-select t.id from call_targets t join signups s on s.id = t.signup_id
-where t.list_id = :list and t.state = 'waiting' and {STANDING}
+select t.id from call_targets t left join signups s on s.id = t.signup_id
+where t.list_id = :list and t.state = 'waiting' and {TARGET_STANDS}
   and (t.next_try_at is null or t.next_try_at <= :at)
   and (t.locked_until is null or t.locked_until <= :at)
 order by t.due_on, t.id limit 1"""
 
 HELD_SQL = f"""
-select t.id from call_targets t join signups s on s.id = t.signup_id
+select t.id from call_targets t left join signups s on s.id = t.signup_id
 where t.list_id = :list and t.locked_by = :caller and t.locked_until > :at
-  and t.state = 'waiting' and {STANDING}
+  and t.state = 'waiting' and {TARGET_STANDS}
 limit 1"""
 
 TARGET_SQL = f"""
-select t.*, l.kind, l.association_id, s.first_name, s.last_name, s.email, s.phone,
+select t.*, l.kind, l.association_id, l.partner_id, l.script,
+       coalesce(s.first_name, c.first_name) as first_name,
+       coalesce(s.last_name, c.last_name) as last_name,
+       coalesce(s.email, c.email) as email, coalesce(s.phone, c.phone) as phone,
+       c.municipality_id as contact_municipality_id,
        s.source, s.created_at as signed_up_at, s.recruiter_id,
-       r.first_name as recruiter_first_name, ({STANDING}) as standing
+       r.first_name as recruiter_first_name,
+       case when t.signup_id is null then c.target_id is not null and l.closed_at is null
+            else ({STANDING}) end as standing
 from call_targets t join call_lists l on l.id = t.list_id
-join signups s on s.id = t.signup_id left join members r on r.id = s.recruiter_id
+left join signups s on s.id = t.signup_id left join partner_contacts c on c.target_id = t.id
+left join members r on r.id = s.recruiter_id
 where t.id = ?"""
 
 

@@ -55,9 +55,19 @@ QUESTIONS = {
                  tuple((r, REASON_NAMES[r]) for r in LEAVE_REASONS), required=True,
                  only_if=("answer", "wants_to_leave")),
     ),
+    # A partner organisation's list: the person is offered membership; whoever
+    # joins does so through the caller's partner link (sent by sms or e-mail).
+    "partner": (
+        Question("answer", "choice", _l("Vad sa personen?"), (
+            ("joins", _l("Vill bli medlem: fick länken")), ("thinks", _l("Vill fundera")),
+            ("no", _l("Nej tack"))), required=True),
+    ),
 }
-ANSWER_NAMES = {"will_pay": _l("betalar"), "wants_to_leave": _l("vill gå ur")}
-TITLES = {"welcome": _l("Välkomstsamtal"), "unpaid": _l("Obetald medlemsavgift")}
+ANSWER_NAMES = {"will_pay": _l("betalar"), "wants_to_leave": _l("vill gå ur"),
+                "joins": _l("vill bli medlem"), "thinks": _l("vill fundera"),
+                "no": _l("nej tack")}
+TITLES = {"welcome": _l("Välkomstsamtal"), "unpaid": _l("Obetald medlemsavgift"),
+          "partner": _l("Samtal för samarbetsorganisationen")}
 # What the caller says first (the welcome call needs no line: it is a welcome).
 SCRIPTS = {"unpaid": _l(
     "Vi ringer för att medlemsavgiften inte är betald ännu. Vi vill gärna att du är kvar! "
@@ -72,6 +82,7 @@ OUTCOMES = {
                ("call_back", _l("Ring upp senare")), ("wrong_number", _l("Fel nummer")),
                ("not_interested", _l("Inte intresserad"))),
 }
+OUTCOMES["partner"] = OUTCOMES["unpaid"]
 OUTCOME_NAMES = {key: label for outcomes in OUTCOMES.values() for key, label in outcomes}
 
 
@@ -189,7 +200,13 @@ class DecisionForm(FlaskForm):
 def _message(kind, unit, row):
     """The prepared text (sms and e-mail) and the e-mail's subject for this kind of list."""
     names = {"name": row["first_name"], "party": current_app.config["PARTY_NAME"],
-             "association": unit["association_name"], "me": current_user.first_name}
+             "association": unit.get("association_name"), "me": current_user.first_name}
+    if kind == "partner":
+        names.update(partner=unit["partner_name"], link=unit["join_url"])
+        return (_("Hej %(name)s! Tack för samtalet. Här är länken om du vill bli medlem i "
+                  "%(party)s, tillsammans med %(partner)s: %(link)s Hälsningar %(me)s",
+                  **names),
+                _("Bli medlem i %(party)s", **names))
     if kind == "unpaid":
         return (_("Hej %(name)s! Jag heter %(me)s och ringer från %(association)s. Vi ser att "
                   "medlemsavgiften till %(party)s inte är betald ännu. Vi vill gärna att du är "

@@ -182,7 +182,8 @@ def settle_credit(db, target_row, keep):
     with immediate(db):
         if not keep:
             db.execute("""update signups set source = 'own_initiative', link_id = null,
-                          recruiter_id = null, campaign_id = null where id = ?""",
+                          recruiter_id = null, campaign_id = null, partner_id = null
+                          where id = ?""",
                        [target_row["signup_id"]])
         db.execute("update call_targets set needs_decision = 0 where id = ?",
                    [target_row["id"]])

@@ -5,12 +5,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import accounts, audit, demo, organisation, privacy
+from . import accounts, audit, demo, organisation, partners_lists, privacy
 from .db import get_db, init_db
 from .forms import PARTNER_KINDS
 from .passwords import MIN_LENGTH, hash_password, is_too_common
 from .text import code_text, name_error_sv, nfc_trim
-from .units import ASSOCIATION, LEVELS, NATION, ROLES
+from .units import ASSOCIATION, NATION, ROLES, UNIT_TABLES
 
 
 @click.command("seed-demo")
@@ -102,7 +102,7 @@ def _checked_name(raw):
 def _code_to_id(db, level, code):
     if not code:
         return None
-    rows = list(db.table(LEVELS[level].table).rows_where("code = ?", [code.upper()]))
+    rows = list(db.table(UNIT_TABLES[level]).rows_where("code = ?", [code.upper()]))
     if not rows:
         raise click.ClickException(f"Ingen enhet med koden {code} ({level}).")
     return rows[0]["id"]
@@ -126,11 +126,19 @@ def purge_expired_command(yes):
     if len(signups) > 20:
         click.echo(f"  … och {len(signups) - 20} till")
     click.echo(f"{len(sessions)} avslutade sessioner tas bort.")
+    lists = partners_lists.expired_lists(db)
+    click.echo(f"{len(lists)} ringlistor från samarbetsorganisationer stängdes för mer än "
+               f"30 dagar sedan: personernas uppgifter raderas (utfallen finns kvar utan namn).")
+    for row in lists[:20]:
+        click.echo(f"  ringlista {row['id']}, stängd {partners_lists.closed_on(row):%Y-%m-%d}")
     if not yes:
         click.echo("Torrkörning: inget är ändrat. Kör med --yes för att radera.")
         return
     privacy.purge(db, [r["id"] for r in signups], sessions)
     audit.record(db, "purge", outcome=f"{len(signups)}+{len(sessions)}")
+    if lists:
+        partners_lists.erase_lists(db, [r["id"] for r in lists])
+        audit.record(db, "partner_lists_erased", outcome=str(len(lists)))
     click.echo("Klart.")
 
 

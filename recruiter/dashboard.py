@@ -7,7 +7,7 @@ from flask import (Blueprint, Response, abort, current_app, redirect, render_tem
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from . import cache, scoring
+from . import cache, partners_data, scoring
 from .db import get_db
 from .links import campaigns_running
 from .periods import last_bimonths, period_for, today, year
@@ -54,6 +54,7 @@ def _count_numbers(db, level, unit, period):
         "new_registrations": scoring.new_registrations(db, level, unit, period.since,
                                                        period.until),
         "funnel": scoring.funnel(db, level, unit, period.since, period.until),
+        "partners": partners_data.shares(db, level, unit, period.since, period.until),
     }
 
 

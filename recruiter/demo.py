@@ -6,7 +6,7 @@ import tempfile
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
-from . import accounts, calls_demo, signups
+from . import accounts, calls_demo, partners_demo, signups
 from .db import now
 from .passwords import hash_password
 from .units import ASSOCIATION, DISTRICT, LEVELS, MUNICIPALITY, PARTNER, ROLES, UNIT_TABLES
@@ -48,6 +48,7 @@ LOGINS = {
     "kommun": ("municipal_admin", "K-MALMO", "Karin", "Kommunsson"),
     "distrikt": ("district_admin", "D-SKANE", "Dina", "Distriktsson"),
     "kansli": ("national_admin", None, "Kim", "Kanslisson"),
+    "samordnare": ("partner_coordinator", "LO", "Sam", "Samordnare"),
 }
 HOME_ASSOCIATION = "A-MALMO-1"
 # municipal organisation -> the first three digits of its postcodes
@@ -80,8 +81,12 @@ def seed(db, seed_value=1889):
                 _member(db, rng.choice(FIRST), rng.choice(LAST), association_id,
                         password_hash, f"{code.lower()}.{rng.randrange(10**6):06d}")
         for local, (role, unit_code, first, last) in LOGINS.items():
-            member_id = _member(db, first, last, codes[HOME_ASSOCIATION], password_hash, local)
+            # A partner organisation's coordinator need not be a party member.
             unit_id = _unit_id(db, ROLES[role].level, unit_code) if unit_code else codes[HOME_ASSOCIATION]
+            if ROLES[role].level == PARTNER:
+                _member(db, first, last, None, password_hash, local, ((role, unit_id),))
+                continue
+            member_id = _member(db, first, last, codes[HOME_ASSOCIATION], password_hash, local)
             accounts.add_role(db, member_id, role, unit_id)
         _seed_postcodes(db)
         if db.table("signups").count == 0:
@@ -90,6 +95,7 @@ def seed(db, seed_value=1889):
             _seed_shifts(db, rng, active, campaigns)
     seed_register(db, random.Random(seed_value + 1))
     calls_demo.seed_welcome(db, codes[HOME_ASSOCIATION], demo_email("ordforande"))
+    partners_demo.seed(db, random.Random(seed_value + 2), demo_email("medlem"))
 
 
 def _seed_postcodes(db):
@@ -213,16 +219,16 @@ def _get_or_add(db, table, code, values):
 
 
 def _unit_id(db, level, code):
-    table = LEVELS[level].table
+    table = UNIT_TABLES[level]
     return next(db.table(table).rows_where("code = ?", [code]))["id"]
 
 
-def _member(db, first, last, association_id, password_hash, local):
+def _member(db, first, last, association_id, password_hash, local, roles=(("member", None),)):
     existing = accounts.find_member_by_email(db, demo_email(local))
     if existing:
         return existing["id"]
     return accounts.create_member(db, demo_email(local), first, last, password_hash,
-                                  association_id)
+                                  association_id, roles)
 
 
 def seed_register(db, rng):

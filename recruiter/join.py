@@ -242,11 +242,11 @@ def _attribution(db, form, link, source):
         source = "link"
     if link is None:
         return {"source": "own_initiative", "link_id": None, "recruiter_id": None,
-                "campaign_id": None, "association_id": None}
+                "campaign_id": None, "association_id": None, "partner_id": None}
     chosen = form.association_id.data if "association_id" in form else None
     valid = {choice.value for choice in form.association_id.choices} if chosen else set()
     return {"source": source, "link_id": link["id"], "recruiter_id": link["member_id"],
-            "campaign_id": link["campaign_id"],
+            "campaign_id": link["campaign_id"], "partner_id": link["partner_id"],
             "association_id": chosen if chosen in valid else link["association_id"]}
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from .db import get_db, now
-from .forms import FlyerForm, LinkForm
+from .forms import FlyerForm
 from .qr import qr_png, qr_svg
 from .signups import recruits_of
 
@@ -32,14 +32,17 @@ def normalise_code(raw):
     return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
 
 
-def create_link(db, member_id, label=None, campaign_id=None, is_personal=False):
-    """Store a new link for a member and return its row; retries a taken code."""
+def create_link(db, member_id, label=None, campaign_id=None, is_personal=False, partner_id=None):
+    """Store a new link for a member (and perhaps a partner organisation, credited
+    beside the member) and return its row; retries a taken code."""
     for _attempt in range(5):
         try:
             link_id = db.table("links").insert({
                 "code": new_code(), "member_id": member_id, "label": label,
                 "campaign_id": campaign_id, "is_personal": int(is_personal),
                 "created_at": now(),
+                # Only when given: links made before the column existed (m022) insert without it.
+                **({"partner_id": partner_id} if partner_id else {}),
             }).last_pk
             return db.table("links").get(link_id)
         except sqlite3.IntegrityError:
@@ -63,10 +66,11 @@ def member_links(db, member_id):
     """A member's links, personal first, each with its number of sign-ups
     (withdrawn or erased ones and unsettled duplicates not counted)."""
     return list(db.query(
-        """select l.*, c.name as campaign_name,
+        """select l.*, c.name as campaign_name, p.name as partner_name,
                   (select count(*) from signups s where s.link_id = l.id
                    and s.erased_at is null and s.duplicate_of is null) as signups
            from links l left join campaigns c on c.id = l.campaign_id
+           left join partner_organisations p on p.id = l.partner_id
            where l.member_id = ?
            order by l.is_personal desc, l.revoked_at is not null, l.created_at desc""",
         [member_id]))
@@ -105,13 +109,26 @@ def index():
     """The recruiting screen: the member's QR code, their links and recruits."""
     db = get_db()
     link = personal_link(db, current_user.member_id)
-    form = LinkForm()
-    form.campaign_id.choices = campaign_choices(db)
+    form = link_form(db)
     recruits = recruits_of(db, current_user.member_id)
     return render_template(
         "links/index.html", link=link, url=join_url(link["code"]),
         qr=qr_svg(join_url(link["code"])), links=member_links(db, current_user.member_id),
         form=form, recruits=recruits)
+
+
+def link_form(db):
+    """The new-link form with the campaigns running and the account's partner
+    organisations (a coordinator's own chosen from the start; a member picks one)."""
+    # Imported here: partners_forms needs scope, which needs accounts, which needs this module.
+    from .partners_forms import PartnerLinkForm, own_partner, partner_choices
+
+    form = PartnerLinkForm()
+    form.campaign_id.choices = campaign_choices(db)
+    form.partner_id.choices = partner_choices(db)
+    if not form.is_submitted() and own_partner():
+        form.partner_id.data = own_partner()
+    return form
 
 
 def campaign_choices(db):
@@ -125,14 +142,14 @@ def campaign_choices(db):
 def create():
     """Make an extra link with a label and perhaps a campaign."""
     db = get_db()
-    form = LinkForm()
-    form.campaign_id.choices = campaign_choices(db)
+    form = link_form(db)
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for error in errors:
                 flash(error, "error")
         return redirect(url_for(".index"))
-    create_link(db, current_user.member_id, form.label.data, form.campaign_id.data or None)
+    create_link(db, current_user.member_id, form.label.data, form.campaign_id.data or None,
+                partner_id=form.partner_id.data or None)
     flash(_("Länken är skapad."), "success")
     return redirect(url_for(".index") + "#lankar")
 

@@ -545,3 +545,79 @@ def m021_call_targets_closed(db):
             f"""create trigger call_targets_state_{name}_is_known before {event} on call_targets
                 when new.state not in ({values})
                 begin select raise(abort, 'unknown call_targets.state'); end""")
+
+
+@migrations()
+def m022_partners(db):
+    """Partner organisations (issue 13): a coordinator role held over one, the
+    members' own statements of belonging to one, and the partner credited on
+    links and sign-ups. Values are literal on purpose (see the top)."""
+    values = ("'member', 'chair', 'municipal_admin', 'district_admin', 'national_admin', "
+              "'partner_coordinator'")
+    for event, name in (("insert", "insert"), ("update of role", "update")):
+        db.execute(f"drop trigger roles_role_{name}_is_known")  # nosemgrep
+        # Identifiers and values from the literals just above; triggers take no parameters.
+        db.execute(  # nosemgrep
+            f"""create trigger roles_role_{name}_is_known before {event} on roles
+                when new.role not in ({values})
+                begin select raise(abort, 'unknown roles.role'); end""")
+    # A member's own statement; shown only counted, never by name.
+    db.table("partner_memberships").create(
+        {"member_id": int, "partner_id": int, "created_at": str},
+        pk=("member_id", "partner_id"), not_null={"created_at"},
+        foreign_keys=[("member_id", "members", "id"),
+                      ("partner_id", "partner_organisations", "id")])
+    db.table("partner_memberships").create_index(["partner_id"])
+    # The partner credited together with the member: on the link, and copied to
+    # the sign-up in the sign-up's own insert.
+    db.execute("alter table links add column partner_id integer "
+               "references partner_organisations(id)")
+    db.execute("alter table signups add column partner_id integer "
+               "references partner_organisations(id)")
+    db.execute("""create index idx_signups_partner_id_created_at on signups(partner_id, created_at)
+                  where partner_id is not null""")
+    # One-use links from the national office that make a coordinator.
+    db.table("partner_invitations").create(
+        {"id": int, "partner_id": int, "token_hash": str, "created_by": int, "created_at": str,
+         "expires_at": str, "used_at": str, "used_by": int, "revoked_at": str},
+        pk="id", not_null={"partner_id", "token_hash", "created_by", "created_at", "expires_at"},
+        foreign_keys=[("partner_id", "partner_organisations", "id"),
+                      ("created_by", "members", "id"), ("used_by", "members", "id")])
+    db.table("partner_invitations").create_index(["token_hash"], unique=True)
+    db.table("partner_invitations").create_index(["partner_id", "created_at"])
+
+
+@migrations()
+def m023_partner_call_lists(db):
+    """Partner organisations' call lists (issue 12): a list uploaded by a
+    coordinator (kind 'partner', no association), the people on it with their
+    contact details apart from the list's targets (erased 30 days after the list
+    closes, the anonymous outcomes kept), and the members who call for it."""
+    for column, kind in (("partner_id", "integer references partner_organisations(id)"),
+                         ("script", "text"), ("created_by", "integer references members(id)"),
+                         ("closed_at", "text"), ("erased_at", "text")):
+        db.execute(f"alter table call_lists add column {column} {kind}")  # nosemgrep
+    db.execute("create index idx_call_lists_partner_id on call_lists(partner_id) "
+               "where partner_id is not null")
+    db.table("partner_contacts").create(
+        {"target_id": int, "first_name": str, "last_name": str, "phone": str, "email": str,
+         "municipality_id": int, "association_id": int, "line": int},
+        pk="target_id", not_null={"first_name", "last_name", "phone", "line"},
+        foreign_keys=[("target_id", "call_targets", "id"),
+                      ("municipality_id", "municipalities", "id"),
+                      ("association_id", "associations", "id")])
+    db.table("partner_callers").create(
+        {"partner_id": int, "member_id": int, "created_at": str},
+        pk=("partner_id", "member_id"), not_null={"created_at"},
+        foreign_keys=[("partner_id", "partner_organisations", "id"),
+                      ("member_id", "members", "id")])
+    db.table("partner_callers").create_index(["member_id"])
+    # Caller links: a coordinator shares one inside the organisation; a party
+    # member who opens it, logged in, becomes a caller. Many uses until it expires.
+    db.table("partner_caller_links").create(
+        {"id": int, "partner_id": int, "token_hash": str, "created_by": int, "created_at": str,
+         "expires_at": str, "revoked_at": str},
+        pk="id", not_null={"partner_id", "token_hash", "created_by", "created_at", "expires_at"},
+        foreign_keys=[("partner_id", "partner_organisations", "id"),
+                      ("created_by", "members", "id")])
+    db.table("partner_caller_links").create_index(["token_hash"], unique=True)

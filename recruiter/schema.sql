@@ -32,7 +32,7 @@ CREATE TABLE "call_lists" (
    "purpose" TEXT,
    "created_at" TEXT NOT NULL,
    "closes_at" TEXT
-);
+, partner_id integer references partner_organisations(id), script text, created_by integer references members(id), closed_at text, erased_at text);
 
 CREATE TABLE "call_targets" (
    "id" INTEGER PRIMARY KEY,
@@ -124,7 +124,7 @@ CREATE TABLE "links" (
    "is_personal" INTEGER NOT NULL DEFAULT 0,
    "created_at" TEXT NOT NULL,
    "revoked_at" TEXT
-);
+, partner_id integer references partner_organisations(id));
 
 CREATE TABLE "members" (
    "id" INTEGER PRIMARY KEY,
@@ -154,6 +154,53 @@ CREATE TABLE "notices" (
    "unit_id" INTEGER,
    "at" TEXT NOT NULL,
    "shown_at" TEXT
+);
+
+CREATE TABLE "partner_caller_links" (
+   "id" INTEGER PRIMARY KEY,
+   "partner_id" INTEGER NOT NULL REFERENCES "partner_organisations"("id"),
+   "token_hash" TEXT NOT NULL,
+   "created_by" INTEGER NOT NULL REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL,
+   "expires_at" TEXT NOT NULL,
+   "revoked_at" TEXT
+);
+
+CREATE TABLE "partner_callers" (
+   "partner_id" INTEGER REFERENCES "partner_organisations"("id"),
+   "member_id" INTEGER REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL,
+   PRIMARY KEY ("partner_id", "member_id")
+);
+
+CREATE TABLE "partner_contacts" (
+   "target_id" INTEGER PRIMARY KEY REFERENCES "call_targets"("id"),
+   "first_name" TEXT NOT NULL,
+   "last_name" TEXT NOT NULL,
+   "phone" TEXT NOT NULL,
+   "email" TEXT,
+   "municipality_id" INTEGER REFERENCES "municipalities"("id"),
+   "association_id" INTEGER REFERENCES "associations"("id"),
+   "line" INTEGER NOT NULL
+);
+
+CREATE TABLE "partner_invitations" (
+   "id" INTEGER PRIMARY KEY,
+   "partner_id" INTEGER NOT NULL REFERENCES "partner_organisations"("id"),
+   "token_hash" TEXT NOT NULL,
+   "created_by" INTEGER NOT NULL REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL,
+   "expires_at" TEXT NOT NULL,
+   "used_at" TEXT,
+   "used_by" INTEGER REFERENCES "members"("id"),
+   "revoked_at" TEXT
+);
+
+CREATE TABLE "partner_memberships" (
+   "member_id" INTEGER REFERENCES "members"("id"),
+   "partner_id" INTEGER REFERENCES "partner_organisations"("id"),
+   "created_at" TEXT NOT NULL,
+   PRIMARY KEY ("member_id", "partner_id")
 );
 
 CREATE TABLE "partner_organisations" (
@@ -308,7 +355,7 @@ CREATE TABLE "signups" (
    "status" TEXT NOT NULL DEFAULT 'registered',
    "status_at" TEXT NOT NULL,
    "created_at" TEXT NOT NULL
-, "erased_at" TEXT, "withdraw_token_hash" TEXT, duplicate_of integer references signups(id), "reference" TEXT, original_recruiter_id integer references members(id));
+, "erased_at" TEXT, "withdraw_token_hash" TEXT, duplicate_of integer references signups(id), "reference" TEXT, original_recruiter_id integer references members(id), partner_id integer references partner_organisations(id));
 
 CREATE TABLE "welcomers" (
    "association_id" INTEGER REFERENCES "associations"("id"),
@@ -331,6 +378,8 @@ CREATE INDEX "idx_audit_log_at"
 
 CREATE INDEX "idx_call_lists_association_id_kind"
     ON "call_lists" ("association_id", "kind");
+
+CREATE INDEX idx_call_lists_partner_id on call_lists(partner_id) where partner_id is not null;
 
 CREATE INDEX "idx_call_targets_list_id_state_due_on"
     ON "call_targets" ("list_id", "state", "due_on");
@@ -385,6 +434,21 @@ CREATE INDEX "idx_municipalities_district_id_name"
 
 CREATE INDEX "idx_notices_member_id_shown_at"
     ON "notices" ("member_id", "shown_at");
+
+CREATE UNIQUE INDEX "idx_partner_caller_links_token_hash"
+    ON "partner_caller_links" ("token_hash");
+
+CREATE INDEX "idx_partner_callers_member_id"
+    ON "partner_callers" ("member_id");
+
+CREATE INDEX "idx_partner_invitations_partner_id_created_at"
+    ON "partner_invitations" ("partner_id", "created_at");
+
+CREATE UNIQUE INDEX "idx_partner_invitations_token_hash"
+    ON "partner_invitations" ("token_hash");
+
+CREATE INDEX "idx_partner_memberships_partner_id"
+    ON "partner_memberships" ("partner_id");
 
 CREATE UNIQUE INDEX "idx_partner_organisations_code"
     ON "partner_organisations" ("code");
@@ -448,6 +512,9 @@ CREATE INDEX "idx_signups_link_id"
 
 CREATE INDEX "idx_signups_municipality_id_created_at_source_status_birth_year_campaign_id_duplicate_of"
     ON "signups" ("municipality_id", "created_at", "source", "status", "birth_year", "campaign_id", "duplicate_of");
+
+CREATE INDEX idx_signups_partner_id_created_at on signups(partner_id, created_at)
+                  where partner_id is not null;
 
 CREATE INDEX "idx_signups_phone_created_at"
     ON "signups" ("phone", "created_at");
@@ -541,12 +608,12 @@ CREATE TRIGGER municipalities_update_bumps_cache after update on municipalities
         begin update cache_generation set generation = generation + 1 where id = 1; end;
 
 CREATE TRIGGER roles_role_insert_is_known before insert on roles
-                    when new.role not in ('member', 'chair', 'municipal_admin', 'district_admin', 'national_admin')
-                    begin select raise(abort, 'unknown roles.role'); end;
+                when new.role not in ('member', 'chair', 'municipal_admin', 'district_admin', 'national_admin', 'partner_coordinator')
+                begin select raise(abort, 'unknown roles.role'); end;
 
 CREATE TRIGGER roles_role_update_is_known before update of role on roles
-                    when new.role not in ('member', 'chair', 'municipal_admin', 'district_admin', 'national_admin')
-                    begin select raise(abort, 'unknown roles.role'); end;
+                when new.role not in ('member', 'chair', 'municipal_admin', 'district_admin', 'national_admin', 'partner_coordinator')
+                begin select raise(abort, 'unknown roles.role'); end;
 
 CREATE TRIGGER signup_statuses_no_delete before delete on signup_statuses
                   begin select raise(abort, 'status history is append-only'); end;

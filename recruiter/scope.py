@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from . import accounts
 from .db import get_db
-from .units import ASSOCIATION, LEVELS, NATION, ROLES
+from .units import ASSOCIATION, LEVELS, NATION, OUTSIDE_TREE, PARTNER, ROLES
 
 _PATH_SQL = {
     "association": """
@@ -56,6 +56,9 @@ def covers(role, role_unit_id, path):
 def scope_label(db, role, unit_id):
     """The "Du ser: …" text naming whose data a role looks at: the unit, and
     the unit above it unless that is the nation."""
+    if ROLES[role].level in OUTSIDE_TREE:
+        rows = list(db.table(OUTSIDE_TREE[ROLES[role].level]).rows_where("id = ?", [unit_id]))
+        return rows[0]["name"] if rows else ""
     level = LEVELS[ROLES[role].level]
     if level.name == NATION:
         return str(level.label)
@@ -126,17 +129,17 @@ def own_unit():
 
 def may_see_overview(level, unit_id):
     """The unit's numbers: its overview (the team view for an association)."""
-    return _reach(level, unit_id, LEVELS[level].overview_role)[1]
+    return level in LEVELS and _reach(level, unit_id, LEVELS[level].overview_role)[1]
 
 
 def may_administer(level, unit_id):
     """Manage a unit: the accounts of an association, the units below anything higher."""
-    return _reach(level, unit_id, LEVELS[level].admin_role)[1]
+    return level in LEVELS and _reach(level, unit_id, LEVELS[level].admin_role)[1]
 
 
 def may_add_units(level, unit_id):
     """The admin pages of the tree below a unit (an association has nothing below it)."""
-    return LEVELS[level].child is not None and may_administer(level, unit_id)
+    return level in LEVELS and LEVELS[level].child is not None and may_administer(level, unit_id)
 
 
 def may_manage_members(association_id):
@@ -172,8 +175,33 @@ def may_reset(member_id):
         current_app.config["SECOND_FACTOR_REQUIRED"])
 
 
+def own_partner():
+    """The id of the partner organisation the current role coordinates, or None."""
+    role = current_user.role
+    return role["unit_id"] if ROLES[role["role"]].level == PARTNER else None
+
+
+def may_coordinate(partner_id):
+    """A partner organisation's own page: its figures (counts only), its links and
+    call lists. Its coordinators, and the national office on its behalf."""
+    return may_use_office() or (partner_id is not None and own_partner() == partner_id)
+
+
+def require_partner(partner_id):
+    """The partner organisation if the current role may coordinate it; else 404/403."""
+    rows = list(get_db().table(OUTSIDE_TREE[PARTNER]).rows_where("id = ?", [partner_id]))
+    if not rows:
+        abort(404)
+    if not may_coordinate(partner_id):
+        current_app.logger.warning(
+            "access refused: member=%s role=%s route=%s partner=%s",
+            current_user.member_id, current_user.role["role"], request.endpoint, partner_id)
+        abort(403)
+    return rows[0]
+
+
 RULES = (may_see_overview, may_administer, may_add_units, may_manage_members,
-         may_see_contacts, may_use_office, may_manage, may_reset)
+         may_see_contacts, may_use_office, may_manage, may_reset, may_coordinate)
 
 
 def init_app(app):
@@ -181,5 +209,6 @@ def init_app(app):
     for rule in RULES:
         app.add_template_global(rule)
     app.add_template_global(own_unit)
+    app.add_template_global(own_partner)
     app.add_template_global(parent, "parent_unit")
     app.add_template_global(LEVELS, "levels")

@@ -61,7 +61,8 @@ def record_signup(db, person, attribution):
     """Store a sign-up; a repeat within 90 days is kept as a possible duplicate.
 
     `person` holds the validated fields and `submission_id`; `attribution`
-    holds source, link_id, recruiter_id, campaign_id, association_id. A row
+    holds source, link_id, recruiter_id, campaign_id, association_id and
+    partner_id (the partner organisation credited beside the recruiter). A row
     with the same e-mail or number from the last 90 days makes the new one a
     possible duplicate of it (`duplicate_of`): stored, never counted, shown to
     the chair to resolve. Returns the id of the stored row; a replayed
@@ -166,9 +167,9 @@ def association_signups(db, association_id, limit=200):
 
 PERSON_FIELDS = ("first_name", "last_name", "email", "phone", "birth_year", "postcode",
                  "consent_id", "consent_at")
-CREDIT_FIELDS = ("source", "link_id", "recruiter_id", "campaign_id")
+CREDIT_FIELDS = ("source", "link_id", "recruiter_id", "campaign_id", "partner_id")
 NO_CREDIT = {"source": "own_initiative", "link_id": None, "recruiter_id": None,
-             "campaign_id": None}
+             "campaign_id": None, "partner_id": None}
 
 
 def resolve_duplicate(db, later, details, credit):

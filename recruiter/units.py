@@ -6,9 +6,12 @@ without a row: inside the app its id is None, as in `roles.unit_id`; only its
 URLs carry 0, converted in `nation_from_url` and `nation_to_url`.
 
 Partner organisations (sidoorganisationer) have a table and a code but are
-not a level: no parent, no child, no role held over them, no overview, and no
-sign-up belongs to one. They are listed in OUTSIDE_TREE; once they get
-administrators of their own they become a Level with the nation as parent.
+not a level: no parent, no child, no overview, and no sign-up belongs to one
+(a sign-up is credited to one, beside its recruiter: signups.partner_id).
+They are listed in OUTSIDE_TREE. One role is held over a partner
+organisation, its coordinator's: it reaches no unit of the tree (scope.covers
+finds no partner id on a tree unit's path) and sees counts only, so it needs
+no second factor (sees_personal_data False).
 """
 from dataclasses import dataclass
 
@@ -67,6 +70,8 @@ _ROLES = (
     Role("municipal_admin", MUNICIPALITY, 2, _l("Administratör, arbetarekommun"), True, False),
     Role("district_admin", DISTRICT, 3, _l("Administratör, partidistrikt"), True, False),
     Role("national_admin", NATION, 4, _l("Administratör, partistyrelsens kansli"), True, False),
+    Role("partner_coordinator", PARTNER, 0, _l("Samordnare, samarbetsorganisation"), False,
+         False),
 )
 
 LEVELS = {level.name: level for level in _LEVELS}  # top down
@@ -75,6 +80,7 @@ OUTSIDE_TREE = {PARTNER: "partner_organisations"}  # unit kind -> table
 # unit kind -> its table: what the organisation CSV and the admin pages add to
 UNIT_TABLES = {**{lv.name: lv.table for lv in _LEVELS if lv.table}, **OUTSIDE_TREE}
 ROLE_LABELS = {role.name: role.label for role in _ROLES}
+PARTNER_ROLES = tuple(role.name for role in _ROLES if role.level == PARTNER)
 PARENT_LEVELS = tuple(lv.name for lv in _LEVELS if lv.child)  # levels with units below them
 
 

@@ -184,3 +184,14 @@ def login_with_token(app, member):
         session["_user_id"] = token
     client.member_id = member["id"]
     return client
+
+
+def make_partner(db, code="LO", name="LO-förbunden", kind="union"):
+    row = {"name": name, "code": code, "kind": kind, "created_at": "2026-01-01T00:00:00+00:00"}
+    return db.table("partner_organisations").get(
+        db.table("partner_organisations").insert(row).last_pk)
+
+
+def make_coordinator(db, partner, **overrides):
+    return make_member(db, association=None, role="partner_coordinator", unit=partner,
+                       **overrides)

@@ -42,7 +42,14 @@ def scene(app, db, login_as):
            "shift_id": shift["id"], "signup_id": signup["id"], "invitation_id": invitation["id"],
            "session_id": session_id, "municipality": municipality["id"],
            "district": municipality["district_id"], "target_id": target["id"],
-           "municipality_id": municipality["id"]}
+           "municipality_id": municipality["id"],
+           "partner_id": make_partner_organisation(db)["id"]}
+    from datetime import date
+    from recruiter import partners_lists
+    ids["list_id"] = partners_lists.create_list(
+        db, ids["partner_id"], owner["id"], "Lista", "Manus", date(2099, 1, 1),
+        [(2, {"first_name": "Offerfornamn", "last_name": "X", "mobile": "+46700000123",
+              "email": None, "municipality_id": municipality["id"], "association_id": None})])
     actors = {
         "member of A": login_as(make_member(db, association=a)),
         "chair of elsewhere": login_as(make_member(db, association=elsewhere, role="chair"),
@@ -52,6 +59,9 @@ def scene(app, db, login_as):
         "district admin elsewhere": login_as(make_member(
             db, association=None, role="district_admin",
             unit={"id": other_municipality["district_id"]})),
+        "coordinator of another partner": login_as(make_member(
+            db, association=None, role="partner_coordinator",
+            unit=make_partner_organisation(db))),
     }
     assert owner_session and invitation_token and make_campaign
     return ids, actors
@@ -63,7 +73,7 @@ def object_urls(app, ids):
         arguments = set(rule.arguments)
         if not arguments & {"association_id", "member_id", "link_id", "shift_id", "signup_id",
                             "invitation_id", "session_id", "unit_id", "target_id",
-                            "municipality_id"}:
+                            "municipality_id", "partner_id", "list_id"}:
             continue
         values = {k: ids[k] for k in arguments if k in ids}
         if "level" in arguments:
@@ -136,7 +146,8 @@ def reset_scene_for(db):
     municipality = {"id": a["municipality_id"]}
     district = {"id": db.table("municipalities").get(a["municipality_id"])["district_id"]}
     units = {"member": None, "chair": None, "municipal_admin": municipality,
-             "district_admin": district, "national_admin": None}
+             "district_admin": district, "national_admin": None,
+             "partner_coordinator": make_partner_organisation(db)}
 
     def person(role):
         member = make_member(db, association=a, role=role, unit=units[role])
@@ -190,9 +201,17 @@ def in_scope_of(db, a, role):
     """A member holding `role` over association A or the unit above it at the role's level."""
     municipality = db.table("municipalities").get(a["municipality_id"])
     unit = {"association": None, "municipality": municipality,
-            "district": {"id": municipality["district_id"]}, "nation": None}[ROLES[role].level]
+            "district": {"id": municipality["district_id"]}, "nation": None,
+            "partner": make_partner_organisation(db)}[ROLES[role].level]
     association = a if ROLES[role].level == "association" else None
     return make_member(db, association=association, role=role, unit=unit)
+
+
+def make_partner_organisation(db):
+    n = db.table("partner_organisations").count + 1
+    row = {"name": f"Partner {n}", "code": f"P{n}", "kind": "union", "created_at": "2026-01-01"}
+    return db.table("partner_organisations").get(
+        db.table("partner_organisations").insert(row).last_pk)
 
 
 def answered(client, url):

@@ -95,4 +95,5 @@ def test_party_logo_is_shown_when_configured(app, client):
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.invitation", "auth.reset", "home.language",
                     "join.via_link", "join.plain", "join.thanks", "shifts.shell",
                     "pwa.service_worker", "pwa.manifest", "pwa.offline", "pwa.health", "pwa.ready",
-                    "join.privacy_notice", "join.withdraw", "join.withdraw_address"}
+                    "join.privacy_notice", "join.withdraw", "join.withdraw_address",
+                    "partners.invitation"}

@@ -12,7 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from recruiter import accounts, demo
+from recruiter import accounts, demo, partners_invites
 from recruiter.db import connect
 from tests.browser_support import DEMO_PARTY, MIN_TAP, TIMEOUT_MS
 from tests.browser_support import browser, live_server, login_state, open_page  # noqa: F401 (fixtures)
@@ -83,6 +83,16 @@ WALK = [
     Page("kansli", "/kansli/logg"),
     Page("kansli", "/register/"),
     Page("kansli", "/register/import/1"),  # the demo's first register import, applied
+    # Partner organisations: the office's list, a coordinator, a member's statements.
+    Page("kansli", "/samarbete/"),
+    Page("kansli", "/samarbete/{partner_id}/samordnare"),
+    Page("samordnare", "/"),
+    Page("samordnare", "/samarbete/{partner_id}?period=year"),
+    Page("samordnare", "/varva"),
+    Page("samordnare", "/samarbete/{partner_id}/listor"),
+    Page("medlem", "/samarbete/{partner_id}/ring"),
+    Page("medlem", "/samarbete/mina"),
+    Page(None, "/samarbete/inbjudan/{partner_invitation}"),
 ]
 PUBLIC = [p for p in WALK if p.role is None]
 # The figure each table exists for (a header's start, by the table's data-testid); a
@@ -109,6 +119,10 @@ def ids(live_server):
         "invitation": accounts.create_invitation(db, live_server.association_id, chair["id"],
                                                  lifetime),
         "reset": accounts.create_reset(db, member["id"], chair["id"], lifetime),
+        "partner_id": next(db.table("partner_organisations").rows_where("code = 'LO'"))["id"],
+        "partner_invitation": partners_invites.create_invitation(
+            db, next(db.table("partner_organisations").rows_where("code = 'LO'"))["id"],
+            chair["id"], lifetime),
     }
     db.close()
     return values

@@ -24,7 +24,8 @@ def test_seed_demo_makes_a_party_and_prints_logins(runner, db):
     assert db.table("associations").count >= 10
     assert db.table("members").count > 50
     roles = {r["role"] for r in db.table("roles").rows_where()}
-    assert roles == {"member", "chair", "municipal_admin", "district_admin", "national_admin"}
+    assert roles == {"member", "chair", "municipal_admin", "district_admin", "national_admin",
+                     "partner_coordinator"}
     sources = {r["source"]: r["n"] for r in db.query(
         "select source, count(*) as n from signups group by source")}
     assert set(sources) == {"link", "on_the_spot", "own_initiative"}

@@ -5,7 +5,7 @@ from pathlib import Path
 from werkzeug.routing import AnyConverter
 
 from recruiter import admin, cli, home, organisation, scope, scoring, units
-from recruiter.units import LEVELS, NATION, PARENT_LEVELS, ROLES
+from recruiter.units import LEVELS, NATION, OUTSIDE_TREE, PARENT_LEVELS, ROLES, UNIT_TABLES
 from tests.factories import make_association, make_member
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,11 +69,16 @@ def test_the_tree_runs_from_the_nation_to_the_association_one_way():
 
 
 def test_every_role_has_a_level_a_rank_and_a_label(app):
-    assert sorted(r.rank for r in ROLES.values()) == list(range(len(ROLES)))
-    assert [r.rank for r in ROLES.values()] == list(range(len(ROLES)))  # listed lowest first
+    tree = [r for r in ROLES.values() if r.level in LEVELS]
+    assert [r.rank for r in tree] == list(range(len(tree)))  # listed lowest first
+    # A role outside the tree (a partner organisation's coordinator) administers
+    # nothing in it: it ranks lowest, beside the member, and sees no personal data.
+    outside = [r for r in ROLES.values() if r.level not in LEVELS]
+    assert all(r.level in OUTSIDE_TREE and r.rank == 0 and not r.sees_personal_data
+               for r in outside)
     with app.test_request_context():
         for role in ROLES.values():
-            assert role.level in LEVELS
+            assert role.level in LEVELS or role.level in OUTSIDE_TREE
             assert str(role.label).strip(), role.name
         for level in LEVELS.values():
             assert level.admin_role in ROLES and level.overview_role in ROLES
@@ -177,8 +182,8 @@ def test_every_role_the_demo_gives_points_into_its_levels_table(app, db, runner)
     rows = list(db.query("select role, unit_id from roles"))
     assert {r["role"] for r in rows} == set(ROLES)
     for row in rows:
-        level = LEVELS[ROLES[row["role"]].level]
-        if level.table is None:
+        table = UNIT_TABLES.get(ROLES[row["role"]].level)
+        if table is None:
             assert row["unit_id"] is None
         else:
-            assert db.table(level.table).get(row["unit_id"]), row
+            assert db.table(table).get(row["unit_id"]), row
