@@ -130,7 +130,8 @@ def work_call(db, row, unit, back, pause_url, **extra):
         form.client_uuid.data = str(uuid.uuid4())
     return render_template("calls/call.html", unit=unit, person=row, form=form,
                            questions=QUESTIONS[row["kind"]], links=contact_links(unit, row),
-                           title=TITLES[row["kind"]], script=row["script"] or SCRIPTS.get(row["kind"]),
+                           title=TITLES[row["kind"]],
+                           script=row["script"] or SCRIPTS.get(row["kind"]),
                            overdue=row["due_on"] < calls_data.swedish_today(),
                            back_url=back, pause_url=pause_url, **extra)
 

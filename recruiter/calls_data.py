@@ -18,7 +18,8 @@ from .periods import TZ
 
 DEFAULT_DUE_DAYS = 7
 UNPAID_DUE_DAYS = 14  # after the date the register marked the fee unpaid
-KINDS = ("welcome", "unpaid")  # the kinds an association's list page serves (partner: partners_calls)
+# The kinds an association's list page serves (a partner list: partners_calls.py).
+KINDS = ("welcome", "unpaid")
 LOCK_TIME = timedelta(minutes=15)
 RETRY_PAUSE = timedelta(days=1)
 MAX_TRIES = 3
