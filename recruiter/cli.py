@@ -112,7 +112,8 @@ def _code_to_id(db, level, code):
 @click.option("--yes", is_flag=True, help="Erase and delete for real (without: a dry run).")
 @with_appcontext
 def purge_expired_command(yes):
-    """Erase sign-ups that never became members after SIGNUP_RETENTION_DAYS, and
+    """Erase sign-ups that never became members after SIGNUP_RETENTION_DAYS, partner call
+    lists 30 days after they closed and accounts left waiting for approval for 30 days, and
     delete sessions that ended over 30 days ago. Shows what would go first."""
     db = get_db()
     days = current_app.config["SIGNUP_RETENTION_DAYS"]
@@ -131,6 +132,9 @@ def purge_expired_command(yes):
                f"30 dagar sedan: personernas uppgifter raderas (utfallen finns kvar utan namn).")
     for row in lists[:20]:
         click.echo(f"  ringlista {row['id']}, stängd {partners_lists.closed_on(row):%Y-%m-%d}")
+    pending = privacy.expired_pending_accounts(db)
+    click.echo(f"{len(pending)} konton som väntat på godkännande i mer än "
+               f"{privacy.PENDING_ACCOUNT_DAYS} dagar tas bort.")
     if not yes:
         click.echo("Torrkörning: inget är ändrat. Kör med --yes för att radera.")
         return
@@ -139,6 +143,9 @@ def purge_expired_command(yes):
     if lists:
         partners_lists.erase_lists(db, [r["id"] for r in lists])
         audit.record(db, "partner_lists_erased", outcome=str(len(lists)))
+    for member_id in pending:
+        if accounts.reject_pending(db, member_id):
+            audit.record(db, "reject", None, "member", member_id, outcome="expired")
     click.echo("Klart.")
 
 

@@ -190,6 +190,20 @@ def expired_sessions(db, days=30):
         """select id from sessions where expires_at < ? or revoked_at < ?""", [cutoff, cutoff])]
 
 
+# An account made through an invitation that no chair approved or turned away in a month:
+# its name and e-mail go (accounts.reject_pending), as when the chair turns it away.
+PENDING_ACCOUNT_DAYS = 30
+EXPIRED_PENDING_SQL = """select id from members
+                         where is_active = 0 and deactivated_at is null and created_at < ?
+                         order by id"""
+
+
+def expired_pending_accounts(db, days=PENDING_ACCOUNT_DAYS):
+    """Accounts still waiting for approval more than `days` after they were made."""
+    cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+    return [r["id"] for r in db.query(EXPIRED_PENDING_SQL, [cutoff])]
+
+
 UPLOAD_LIFETIME = timedelta(days=1)
 
 

@@ -39,6 +39,23 @@ def test_purge_deletes_sessions_that_ended_long_ago(runner, login_as, db):
     assert [r["id"] for r in db.table("sessions").rows_where()] == [2]
 
 
+def test_purge_removes_accounts_left_waiting_for_approval_for_a_month(runner, db):
+    old, recent, switched_off = make_member(db), make_member(db), make_member(db)
+    long_ago = "2020-01-01T10:00:00+00:00"
+    db.table("members").update(old["id"], {"is_active": 0, "created_at": long_ago})
+    db.table("members").update(recent["id"], {"is_active": 0})
+    db.table("members").update(switched_off["id"], {
+        "is_active": 0, "created_at": long_ago, "deactivated_at": "2020-02-01T10:00:00+00:00"})
+    dry = runner.invoke(args=["purge-expired"])
+    assert "1 konton som väntat på godkännande" in dry.output
+    assert db.table("members").count == 3
+    runner.invoke(args=["purge-expired", "--yes"])
+    left = {r["id"] for r in db.table("members").rows_where()}
+    assert left == {recent["id"], switched_off["id"]} and old["id"] not in left
+    assert ("reject", old["id"], "expired") in {
+        (r["action"], r["object_id"], r["outcome"]) for r in audit.recent(db)}
+
+
 def test_logins_and_logouts_are_audited(client, db):
     member = make_member(db)
     client.post("/logga-in", data={"email": member["email"], "password": "fel-lösenord-123"})
