@@ -6,7 +6,7 @@ import tempfile
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
-from . import accounts, calls_demo, signups
+from . import accounts, activities_demo, calls_demo, signups
 from .db import now
 from .passwords import hash_password
 from .units import ASSOCIATION, DISTRICT, LEVELS, MUNICIPALITY, PARTNER, ROLES, UNIT_TABLES
@@ -90,6 +90,8 @@ def seed(db, seed_value=1889):
             _seed_shifts(db, rng, active, campaigns)
     seed_register(db, random.Random(seed_value + 1))
     calls_demo.seed_welcome(db, codes[HOME_ASSOCIATION], demo_email("ordforande"))
+    activities_demo.seed(db, codes[HOME_ASSOCIATION], demo_email("ordforande"),
+                         demo_email("medlem"))
 
 
 def _seed_postcodes(db):

@@ -4,12 +4,13 @@ from datetime import datetime, timedelta, timezone
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from . import accounts, calls_data, calls_team
+from . import accounts, activities, calls_data, calls_team
 from .db import get_db
 from .forms import LanguageForm
 from .i18n import LANG_COOKIE
 from .redirects import safe_next
 from .scope import may_see_contacts, own_unit, scope_label
+from .signups import recruits_of
 from .units import ASSOCIATION, ROLE_LABELS
 
 bp = Blueprint("home", __name__)
@@ -42,7 +43,9 @@ def index():
     new_signups = count_new_signups(db, unit_id) if chair else None
     welcome = welcome_counts(db, unit_id) if in_association and (
         chair or calls_team.is_welcomer(db, unit_id, current_user.member_id)) else None
+    recruits = recruits_of(db, current_user.member_id) if current_user.association_id else None
     return render_template("home/index.html", new_signups=new_signups, welcome=welcome,
+                           activities=activities.home_card(), recruits=recruits,
                            new_signup_days=NEW_SIGNUP_DAYS,
                            several_roles=len(accounts.member_roles(db, current_user.member_id)) > 1)
 

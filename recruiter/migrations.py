@@ -545,3 +545,45 @@ def m021_call_targets_closed(db):
             f"""create trigger call_targets_state_{name}_is_known before {event} on call_targets
                 when new.state not in ({values})
                 begin select raise(abort, 'unknown call_targets.state'); end""")
+
+
+@migrations()
+def m022_activities(db):
+    """Recruiting activities members sign up for (issue 14).
+
+    An activity belongs to the unit of whoever created it: an association
+    (association_id and its municipality_id set) or a municipality
+    (association_id null). audience: association | municipality | campaign
+    (everyone, while the campaign named by campaign_id runs). kind: one of
+    the shift kinds door_knocking, street, workplace, phone, event. Times are
+    UTC; cancelled_at set means called off (the row stays for the members
+    who were told)."""
+    db.table("activities").create(
+        {"id": int, "kind": str, "association_id": int, "municipality_id": int,
+         "campaign_id": int, "audience": str, "starts_at": str, "ends_at": str, "place": str,
+         "capacity": int, "description": str, "organiser_id": int, "created_at": str,
+         "updated_at": str, "cancelled_at": str},
+        pk="id", not_null={"kind", "audience", "starts_at", "ends_at", "place", "capacity",
+                           "organiser_id", "created_at", "updated_at"},
+        foreign_keys=[("association_id", "associations", "id"),
+                      ("municipality_id", "municipalities", "id"),
+                      ("campaign_id", "campaigns", "id"), ("organiser_id", "members", "id")])
+    db.table("activities").create_index(["association_id", "starts_at"])
+    db.table("activities").create_index(["municipality_id", "starts_at"])
+    db.table("activities").create_index(["audience", "starts_at"])
+    # attended: null until the organiser checks in; reminded_at: the day-before
+    # mail went; confirmed_at: the member answered "kommer du fortfarande?" yes.
+    db.table("activity_signups").create(
+        {"activity_id": int, "member_id": int, "created_at": str, "attended": int,
+         "reminded_at": str, "confirmed_at": str},
+        pk=("activity_id", "member_id"), not_null={"created_at"},
+        foreign_keys=[("activity_id", "activities", "id"), ("member_id", "members", "id")])
+    db.table("activity_signups").create_index(["member_id", "activity_id"])
+    db.execute("alter table shifts add column activity_id integer references activities(id)")
+    db.table("shifts").create_index(["activity_id"])
+    # A member's own calendar feed: the secret is in the feed's URL, only its hash here.
+    db.table("calendar_feeds").create(
+        {"member_id": int, "token_hash": str, "created_at": str},
+        pk="member_id", not_null={"token_hash", "created_at"},
+        foreign_keys=[("member_id", "members", "id")])
+    db.table("calendar_feeds").create_index(["token_hash"], unique=True)

@@ -2,6 +2,34 @@
 -- What every migration applied to an empty database builds. Never run it:
 -- init-db applies the migrations; tests/test_migrations.py compares.
 
+CREATE TABLE "activities" (
+   "id" INTEGER PRIMARY KEY,
+   "kind" TEXT NOT NULL,
+   "association_id" INTEGER REFERENCES "associations"("id"),
+   "municipality_id" INTEGER REFERENCES "municipalities"("id"),
+   "campaign_id" INTEGER REFERENCES "campaigns"("id"),
+   "audience" TEXT NOT NULL,
+   "starts_at" TEXT NOT NULL,
+   "ends_at" TEXT NOT NULL,
+   "place" TEXT NOT NULL,
+   "capacity" INTEGER NOT NULL,
+   "description" TEXT,
+   "organiser_id" INTEGER NOT NULL REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL,
+   "updated_at" TEXT NOT NULL,
+   "cancelled_at" TEXT
+);
+
+CREATE TABLE "activity_signups" (
+   "activity_id" INTEGER REFERENCES "activities"("id"),
+   "member_id" INTEGER REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL,
+   "attended" INTEGER,
+   "reminded_at" TEXT,
+   "confirmed_at" TEXT,
+   PRIMARY KEY ("activity_id", "member_id")
+);
+
 CREATE TABLE "associations" (
    "id" INTEGER PRIMARY KEY,
    "municipality_id" INTEGER NOT NULL REFERENCES "municipalities"("id"),
@@ -23,6 +51,12 @@ CREATE TABLE "audit_log" (
 CREATE TABLE "cache_generation" (
    "id" INTEGER PRIMARY KEY,
    "generation" INTEGER NOT NULL
+);
+
+CREATE TABLE "calendar_feeds" (
+   "member_id" INTEGER PRIMARY KEY REFERENCES "members"("id"),
+   "token_hash" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL
 );
 
 CREATE TABLE "call_lists" (
@@ -277,7 +311,7 @@ CREATE TABLE "shifts" (
    "ended_at" TEXT NOT NULL,
    "created_at" TEXT NOT NULL,
    "updated_at" TEXT NOT NULL
-);
+, activity_id integer references activities(id));
 
 CREATE TABLE "signup_statuses" (
    "id" INTEGER PRIMARY KEY,
@@ -320,6 +354,18 @@ CREATE TABLE "welcomers" (
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 
+CREATE INDEX "idx_activities_association_id_starts_at"
+    ON "activities" ("association_id", "starts_at");
+
+CREATE INDEX "idx_activities_audience_starts_at"
+    ON "activities" ("audience", "starts_at");
+
+CREATE INDEX "idx_activities_municipality_id_starts_at"
+    ON "activities" ("municipality_id", "starts_at");
+
+CREATE INDEX "idx_activity_signups_member_id_activity_id"
+    ON "activity_signups" ("member_id", "activity_id");
+
 CREATE UNIQUE INDEX "idx_associations_code"
     ON "associations" ("code");
 
@@ -328,6 +374,9 @@ CREATE INDEX "idx_associations_municipality_id_name"
 
 CREATE INDEX "idx_audit_log_at"
     ON "audit_log" ("at");
+
+CREATE UNIQUE INDEX "idx_calendar_feeds_token_hash"
+    ON "calendar_feeds" ("token_hash");
 
 CREATE INDEX "idx_call_lists_association_id_kind"
     ON "call_lists" ("association_id", "kind");
@@ -412,6 +461,9 @@ CREATE INDEX "idx_sessions_member_id_revoked_at"
 
 CREATE UNIQUE INDEX "idx_sessions_token_hash"
     ON "sessions" ("token_hash");
+
+CREATE INDEX "idx_shifts_activity_id"
+    ON "shifts" ("activity_id");
 
 CREATE INDEX "idx_shifts_association_id_started_at"
     ON "shifts" ("association_id", "started_at");

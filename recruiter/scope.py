@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from . import accounts
 from .db import get_db
-from .units import ASSOCIATION, LEVELS, NATION, ROLES
+from .units import ASSOCIATION, LEVELS, MUNICIPALITY, NATION, ROLES
 
 _PATH_SQL = {
     "association": """
@@ -172,8 +172,37 @@ def may_reset(member_id):
         current_app.config["SECOND_FACTOR_REQUIRED"])
 
 
+def may_plan_activities():
+    """Plan recruiting activities: the administrators of an association (its
+    chair) or of a municipality, for their own unit."""
+    level, unit_id = own_unit()
+    return level in (ASSOCIATION, MUNICIPALITY) and may_administer(level, unit_id)
+
+
+def may_run_activity(activity):
+    """See who signed up (full names), move, cancel, check in and read the
+    results of an activity: whoever administers the unit it belongs to."""
+    if activity["association_id"]:
+        return may_administer(ASSOCIATION, activity["association_id"])
+    return may_administer(MUNICIPALITY, activity["municipality_id"])
+
+
+def may_see_activity(activity):
+    """An activity's page: its audience, those signed up, and those who run it."""
+    from . import activities_data
+
+    db = get_db()
+    if current_user.association_id:
+        home = db.table("associations").get(current_user.association_id)
+        if activities_data.is_visible(db, activity, home["id"], home["municipality_id"]):
+            return True
+    return (activities_data.is_signed_up(db, activity["id"], current_user.member_id)
+            or may_run_activity(activity))
+
+
 RULES = (may_see_overview, may_administer, may_add_units, may_manage_members,
-         may_see_contacts, may_use_office, may_manage, may_reset)
+         may_see_contacts, may_use_office, may_manage, may_reset,
+         may_plan_activities, may_run_activity, may_see_activity)
 
 
 def init_app(app):

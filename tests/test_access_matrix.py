@@ -39,11 +39,21 @@ def scene(app, db, login_as):
     from recruiter import calls_data
     calls_data.sync_welcome(db, a["id"])  # the sign-up on A's welcome list
     target = next(db.table("call_targets").rows_where())
+    chair_of_a = next(db.table("members").rows_where("association_id = ? and id != ?",
+                                                       [a["id"], owner["id"]]))
+    activity_id = db.table("activities").insert({
+        "kind": "door_knocking", "audience": "association", "association_id": a["id"],
+        "municipality_id": a["municipality_id"], "starts_at": "2099-01-01T10:00:00+00:00",
+        "ends_at": "2099-01-01T12:00:00+00:00", "place": "Torget", "capacity": 5,
+        "organiser_id": chair_of_a["id"], "created_at": "2026-01-01T00:00:00+00:00",
+        "updated_at": "2026-01-01T00:00:00+00:00"}).last_pk
+    db.table("activity_signups").insert({"activity_id": activity_id, "member_id": owner["id"],
+                                         "created_at": "2026-01-01T00:00:00+00:00"})
     ids = {"association_id": a["id"], "member_id": owner["id"], "link_id": link["id"],
            "shift_id": shift["id"], "signup_id": signup["id"], "invitation_id": invitation["id"],
            "session_id": session_id, "municipality": municipality["id"],
            "district": municipality["district_id"], "target_id": target["id"],
-           "municipality_id": municipality["id"]}
+           "municipality_id": municipality["id"], "activity_id": activity_id}
     actors = {
         "member of A": login_as(make_member(db, association=a)),
         "chair of elsewhere": login_as(make_member(db, association=elsewhere, role="chair"),
@@ -64,7 +74,7 @@ def object_urls(app, ids):
         arguments = set(rule.arguments)
         if not arguments & {"association_id", "member_id", "link_id", "shift_id", "signup_id",
                             "invitation_id", "session_id", "unit_id", "target_id",
-                            "municipality_id"}:
+                            "municipality_id", "activity_id"}:
             continue
         values = {k: ids[k] for k in arguments if k in ids}
         if "level" in arguments:
@@ -88,6 +98,9 @@ def _methods(rule, values):
 
 
 PUBLIC_BY_DESIGN = {"auth.invitation", "auth.reset", "join.via_link"}
+# A's activity is for A's members: they see it and may join it, not run it.
+AUDIENCE_OF_A = {"activities.show", "activities.sign_up", "activities.cancel_signup",
+                 "activities.ics"}
 
 
 def test_nobody_reaches_objects_outside_their_scope(app, db, scene):
@@ -97,7 +110,7 @@ def test_nobody_reaches_objects_outside_their_scope(app, db, scene):
         if endpoint in PUBLIC_BY_DESIGN:
             continue
         for name, client in actors.items():
-            if name == "member of A" and endpoint in {"leaderboard.index"}:
+            if name == "member of A" and endpoint in {"leaderboard.index", *AUDIENCE_OF_A}:
                 continue
             response = client.open(url, method=method, data=json.dumps({}) if "/api/" in url else {},
                                    content_type="application/json" if "/api/" in url else None)

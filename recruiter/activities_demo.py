@@ -1,0 +1,35 @@
+"""Demo activities: something to join on the demo member's start page."""
+from datetime import datetime, timedelta, timezone
+
+from . import accounts, activities_data
+
+# (kind, days ahead, hour in UTC, hours long, place, capacity, audience, text)
+DEMO_ACTIVITIES = [
+    ("door_knocking", 2, 16, 2, "Möllevångstorget", 8, "association",
+     "Vi knackar dörr runt torget. Samling vid fontänen."),
+    ("street", 6, 10, 3, "Triangeln", 6, "municipality",
+     "Bokbord och samtal med förbipasserande."),
+    ("phone", 9, 17, 2, "Folkets hus, Malmö", 10, "association",
+     "Telefonkväll: vi ringer nya medlemmar och hälsar dem välkomna."),
+]
+
+
+def seed(db, association_id, chair_email, member_email):
+    """Give the demo association a few coming activities; once only."""
+    if db.table("activities").count_where("association_id = ?", [association_id]):
+        return
+    chair = accounts.find_member_by_email(db, chair_email)
+    member = accounts.find_member_by_email(db, member_email)
+    municipality_id = db.table("associations").get(association_id)["municipality_id"]
+    today = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    for kind, days, hour, hours, place, capacity, audience, text in DEMO_ACTIVITIES:
+        start = (today + timedelta(days=days)).replace(hour=hour)
+        activity_id = activities_data.create(db, {
+            "kind": kind, "association_id": association_id, "municipality_id": municipality_id,
+            "audience": audience, "starts_at": start.isoformat(timespec="seconds"),
+            "ends_at": (start + timedelta(hours=hours)).isoformat(timespec="seconds"),
+            "place": place, "capacity": capacity, "description": text,
+            "organiser_id": chair["id"]})
+        activities_data.sign_up(db, activity_id, chair["id"])
+        if kind == "street":
+            activities_data.sign_up(db, activity_id, member["id"])
