@@ -115,3 +115,5 @@ def _register_blueprints(app):
     app.register_blueprint(calls.bp)
     from . import activities  # recruiting activities (issue 14)
     app.register_blueprint(activities.bp)
+    from . import activities_calendar
+    app.register_blueprint(activities_calendar.bp)

@@ -140,7 +140,8 @@ def short_name(row):
 
 def cancel(db, activity):
     """Call the activity off and tell everyone who signed up; returns mails sent."""
-    db.execute("update activities set cancelled_at = ?, updated_at = ? where id = ?",
+    db.execute("""update activities set cancelled_at = ?, updated_at = ?, sequence = sequence + 1
+                  where id = ?""",
                [now(), now(), activity["id"]])
     return _tell(db, activity, _("Inställd: %(what)s", what=describe(activity)), _(
         "Aktiviteten %(what)s är inställd. Tack för att du anmälde dig – håll utkik efter "
@@ -149,8 +150,9 @@ def cancel(db, activity):
 
 def move(db, activity, starts_at, ends_at, place):
     """Change time or place and tell everyone who signed up; returns mails sent."""
-    db.execute("""update activities set starts_at = ?, ends_at = ?, place = ?, updated_at = ?
-                  where id = ?""", [starts_at, ends_at, place, now(), activity["id"]])
+    db.execute("""update activities set starts_at = ?, ends_at = ?, place = ?, updated_at = ?,
+                  sequence = sequence + 1 where id = ?""",
+               [starts_at, ends_at, place, now(), activity["id"]])
     # A moved activity needs a fresh answer to "kommer du fortfarande?".
     db.execute("""update activity_signups set reminded_at = null, confirmed_at = null
                   where activity_id = ?""", [activity["id"]])

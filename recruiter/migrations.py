@@ -557,13 +557,13 @@ def m022_activities(db):
     (everyone, while the campaign named by campaign_id runs). kind: one of
     the shift kinds door_knocking, street, workplace, phone, event. Times are
     UTC; cancelled_at set means called off (the row stays for the members
-    who were told)."""
+    who were told). sequence counts the changes, as iCalendar's SEQUENCE."""
     db.table("activities").create(
         {"id": int, "kind": str, "association_id": int, "municipality_id": int,
          "campaign_id": int, "audience": str, "starts_at": str, "ends_at": str, "place": str,
          "capacity": int, "description": str, "organiser_id": int, "created_at": str,
-         "updated_at": str, "cancelled_at": str},
-        pk="id", not_null={"kind", "audience", "starts_at", "ends_at", "place", "capacity",
+         "updated_at": str, "cancelled_at": str, "sequence": int},
+        pk="id", defaults={"sequence": 0}, not_null={"sequence", "kind", "audience", "starts_at", "ends_at", "place", "capacity",
                            "organiser_id", "created_at", "updated_at"},
         foreign_keys=[("association_id", "associations", "id"),
                       ("municipality_id", "municipalities", "id"),

@@ -17,7 +17,8 @@ CREATE TABLE "activities" (
    "organiser_id" INTEGER NOT NULL REFERENCES "members"("id"),
    "created_at" TEXT NOT NULL,
    "updated_at" TEXT NOT NULL,
-   "cancelled_at" TEXT
+   "cancelled_at" TEXT,
+   "sequence" INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE "activity_signups" (

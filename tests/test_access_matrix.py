@@ -100,7 +100,7 @@ def _methods(rule, values):
 PUBLIC_BY_DESIGN = {"auth.invitation", "auth.reset", "join.via_link"}
 # A's activity is for A's members: they see it and may join it, not run it.
 AUDIENCE_OF_A = {"activities.show", "activities.sign_up", "activities.cancel_signup",
-                 "activities.ics"}
+                 "calendar.activity"}
 
 
 def test_nobody_reaches_objects_outside_their_scope(app, db, scene):
