@@ -117,3 +117,5 @@ def _register_blueprints(app):
     app.register_blueprint(activities.bp)
     from . import activities_calendar
     app.register_blueprint(activities_calendar.bp)
+    from . import activities_followup
+    app.register_blueprint(activities_followup.bp)

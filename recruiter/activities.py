@@ -128,7 +128,8 @@ def start_shift_url(activity, people):
     own = current_user.association_id
     companions = [str(p["id"]) for p in people
                   if p["id"] != current_user.member_id and own and p.get("association_id") == own]
-    values = {"aktivitet": activity["id"], "slag": activity["kind"], "plats": activity["place"]}
+    values = {"aktivitet": activity["id"], "slag": activity["kind"], "plats": activity["place"],
+              "kommun": activity["municipality_id"]}
     if activity["campaign_id"]:
         values["kampanj"] = activity["campaign_id"]
     if companions:

@@ -9,14 +9,15 @@ from werkzeug.datastructures import MultiDict
 
 from .db import get_db, immediate, now
 from .links import campaigns_running, join_url, personal_link
+from .scope import may_see_activity
 from .shift_forms import (COUNT_NAMES, EDIT_WINDOW, KIND_NAMES, SHIFT_COUNTS, SHIFT_JSON_KEYS,
                           ShiftCountsForm, ShiftForm)
 
 bp = Blueprint("shifts", __name__)
 
 STRING_KEYS = ("client_uuid", "kind", "place", "started_at", "ended_at", "note")
-PAYLOAD_FIELDS = ("kind", "place", "municipality_id", "campaign_id", "started_at", "ended_at",
-                  "note", *SHIFT_COUNTS)
+PAYLOAD_FIELDS = ("kind", "place", "municipality_id", "campaign_id", "activity_id", "started_at",
+                  "ended_at", "note", *SHIFT_COUNTS)
 
 
 COMPANIONS_SQL = """
@@ -107,7 +108,8 @@ def _json_errors(payload):
     unknown = set(payload) - SHIFT_JSON_KEYS
     if unknown:
         return {"_": [_("Okända fält: %(fields)s", fields=", ".join(sorted(unknown)))]}
-    errors = {k: [_("Ett heltal.")] for k in (*SHIFT_COUNTS, "municipality_id", "campaign_id")
+    errors = {k: [_("Ett heltal.")] for k in (*SHIFT_COUNTS, "municipality_id", "campaign_id",
+                                              "activity_id")
               if payload.get(k) is not None and not _small_int(payload[k])}
     errors.update({k: [_("En text.")] for k in STRING_KEYS
                    if payload.get(k) is not None and not isinstance(payload[k], str)})
@@ -161,7 +163,15 @@ def _reference_errors(db, form, companions):
         value = getattr(form, name).data
         if value and not db.table(table).count_where("id = ?", [value]):
             errors[name] = [_("Finns inte.")]
+    if form.activity_id.data and not activity_reachable(db, form.activity_id.data):
+        errors["activity_id"] = [_("Aktiviteten finns inte eller är inte din.")]
     return errors
+
+
+def activity_reachable(db, activity_id):
+    """True when the member may link a shift to the activity: they see it."""
+    rows = list(db.table("activities").rows_where("id = ?", [activity_id]))
+    return bool(rows) and may_see_activity(rows[0])
 
 
 @bp.route("/pass/historik")

@@ -1,0 +1,136 @@
+"""Starting a shift from an activity, and what the organiser sees afterwards."""
+import re
+import uuid
+from datetime import datetime, timedelta, timezone
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+from recruiter import activities_data
+from tests.factories import make_association, make_campaign, make_member, make_signup
+from tests.test_activities import make_activity, utc_in
+
+
+def at(hours):
+    return (datetime.now(timezone.utc) + timedelta(hours=hours)).isoformat(timespec="seconds")
+
+
+def shift_body(member, activity_id, **overrides):
+    return {"client_uuid": str(uuid.uuid4()), "member_id": member["id"],
+            "kind": "door_knocking", "place": "Möllevångstorget", "started_at": at(-2.5),
+            "ended_at": at(-1.5), "doors_knocked": 40, "doors_opened": 20, "conversations": 9,
+            "paper_signups": 1, "interested": 2, "activity_id": activity_id, **overrides}
+
+
+def test_start_shift_prefills_kind_place_campaign_and_companions(db, login_as):
+    a = make_association(db)
+    municipality = db.table("municipalities").get(a["municipality_id"])
+    chair = make_member(db, association=a, role="chair")
+    me, friend = make_member(db, association=a), make_member(db, association=a)
+    neighbour = make_member(db, association=make_association(db, municipality=municipality))
+    campaign = make_campaign(db)
+    activity = make_activity(db, chair, a, audience="municipality", kind="street",
+                             campaign_id=campaign["id"], place="Triangeln")
+    for person in (me, friend, neighbour):
+        activities_data.sign_up(db, activity["id"], person["id"])
+    page = login_as(me).get(f"/aktiviteter/{activity['id']}").get_data(as_text=True)
+    href = unescape(re.search(r'href="([^"]+)" data-testid="start-shift"', page).group(1))
+    url = urlsplit(href)
+    assert url.path == "/pass"
+    query = {k: v[0] for k, v in parse_qs(url.query).items()}
+    assert query == {"aktivitet": str(activity["id"]), "slag": "street", "plats": "Triangeln",
+                     "kampanj": str(campaign["id"]), "kommun": str(municipality["id"]),
+                     "med": str(friend["id"])}  # the neighbour is in another association
+    # Not signed up: no button (sign up first).
+    other = make_member(db, association=a)
+    assert "start-shift" not in login_as(other).get(
+        f"/aktiviteter/{activity['id']}").get_data(as_text=True)
+
+
+def test_a_shift_from_the_outbox_is_linked_to_the_activity(db, login_as):
+    a = make_association(db)
+    chair = make_member(db, association=a, role="chair")
+    member = make_member(db, association=a)
+    activity = make_activity(db, chair, a, starts_at=at(-3), ends_at=at(-1))
+    stranger_activity = make_activity(db, chair, make_association(db))
+    client = login_as(member)
+    response = client.post("/api/shifts", json=shift_body(member, activity["id"]))
+    assert response.status_code == 201
+    assert db.table("shifts").get(response.json["id"])["activity_id"] == activity["id"]
+    for bad in (stranger_activity["id"], 999999):
+        refused = client.post("/api/shifts", json=shift_body(member, bad))
+        assert refused.status_code == 422 and "activity_id" in refused.json["errors"]
+    assert client.post("/api/shifts", json=shift_body(member, "7")).status_code == 422
+    unlinked = client.post("/api/shifts", json=shift_body(member, None))
+    assert db.table("shifts").get(unlinked.json["id"])["activity_id"] is None
+
+
+def test_the_results_equal_the_shifts_and_sign_ups_made(db, login_as):
+    a = make_association(db)
+    chair = make_member(db, association=a, role="chair")
+    anna, bo, cilla, dan = (make_member(db, association=a, first_name=n, last_name="Test")
+                            for n in ("Anna", "Bo", "Cilla", "Dan"))
+    outsider = make_member(db, association=a)
+    activity = make_activity(db, chair, a, starts_at=at(-3), ends_at=at(-1))
+    for person in (anna, bo, cilla, dan):
+        db.table("activity_signups").insert({"activity_id": activity["id"],
+                                             "member_id": person["id"], "created_at": at(-24)})
+    login_as(anna).post("/api/shifts", json=shift_body(anna, activity["id"],
+                                                         companions=[bo["id"]]))
+    login_as(bo).post("/api/shifts", json=shift_body(
+        bo, activity["id"], doors_knocked=10, doors_opened=4, conversations=3, paper_signups=0,
+        interested=1))
+    login_as(outsider).post("/api/shifts", json=shift_body(outsider, None))  # not linked
+    during, before = at(-2), at(-5)
+    make_signup(db, recruiter=anna, created_at=during)
+    make_signup(db, recruiter=dan, created_at=during)  # signed up for the activity
+    make_signup(db, recruiter=anna, created_at=before)  # before it began
+    make_signup(db, recruiter=outsider, created_at=during)  # not a participant
+    make_signup(db, recruiter=bo, created_at=during, erased_at=at(-1))  # erased
+    organiser = login_as(chair, role="chair")
+    organiser.post(f"/aktiviteter/{activity['id']}/narvaro", data={"came": [str(dan["id"])]})
+    page = organiser.get(f"/aktiviteter/{activity['id']}/resultat").get_data(as_text=True)
+
+    def figure(name):
+        return int(re.search(rf'data-testid="result-{name}">(\d+)<', page).group(1))
+
+    assert figure("shifts") == 2
+    assert figure("doors_knocked") == 50 and figure("doors_opened") == 24
+    assert figure("conversations") == 12 and figure("paper_signups") == 1
+    assert figure("interested") == 3
+    assert figure("signups") == 2
+    no_shows = re.search(r'data-testid="no-shows">(.*?)</ul>', page, re.S).group(1)
+    # Anna and Bo logged shifts, Dan was ticked: only Cilla did not come.
+    assert "Cilla Test" in no_shows
+    assert not any(n in no_shows for n in ("Anna", "Bo ", "Dan"))
+
+
+def test_only_the_organiser_sees_results_and_ticks_attendance(db, login_as):
+    a = make_association(db)
+    chair = make_member(db, association=a, role="chair")
+    member = make_member(db, association=a)
+    activity = make_activity(db, chair, a, starts_at=at(-3), ends_at=at(-1))
+    db.table("activity_signups").insert({"activity_id": activity["id"],
+                                         "member_id": member["id"], "created_at": at(-24)})
+    client = login_as(member)
+    assert client.get(f"/aktiviteter/{activity['id']}/resultat").status_code == 403
+    assert client.post(f"/aktiviteter/{activity['id']}/narvaro",
+                       data={"came": [str(member["id"])]}).status_code == 403
+    assert db.table("activity_signups").get((activity["id"], member["id"]))["attended"] is None
+    organiser = login_as(chair, role="chair")
+    organiser.post(f"/aktiviteter/{activity['id']}/narvaro",
+                   data={"came": [str(member["id"]), str(chair["id"]), "²", "x"]})
+    assert db.table("activity_signups").get((activity["id"], member["id"]))["attended"] == 1
+    assert db.table("activity_signups").count == 1  # the chair was not signed up: not added
+    organiser.post(f"/aktiviteter/{activity['id']}/narvaro", data={})
+    assert db.table("activity_signups").get((activity["id"], member["id"]))["attended"] == 0
+
+
+def test_no_shows_wait_until_the_activity_is_over(db, login_as):
+    a = make_association(db)
+    chair = make_member(db, association=a, role="chair")
+    member = make_member(db, association=a, first_name="Vera")
+    activity = make_activity(db, chair, a, starts_at=utc_in(1), ends_at=utc_in(3))
+    activities_data.sign_up(db, activity["id"], member["id"])
+    page = login_as(chair, role="chair").get(
+        f"/aktiviteter/{activity['id']}/resultat").get_data(as_text=True)
+    assert 'data-testid="no-shows"' not in page and 'name="came"' in page
