@@ -119,3 +119,5 @@ def _register_blueprints(app):
     app.register_blueprint(activities_calendar.bp)
     from . import activities_followup
     app.register_blueprint(activities_followup.bp)
+    from . import activities_reminders
+    app.register_blueprint(activities_reminders.bp)

@@ -17,6 +17,7 @@ from .units import ASSOCIATION
 bp = Blueprint("activities", __name__)
 
 RECENT_DAYS = 30  # how long a past activity stays on the organiser's list
+ASK_BEFORE = timedelta(hours=36)  # "kommer du fortfarande?" on the start page
 
 
 def _iso(moment):
@@ -199,5 +200,8 @@ def home_card():
     if not current_user.association_id:
         return None
     options = [a for a in for_member(limit=6) if not a["signed_up"]][:3]
-    return {"next": data.next_own(get_db(), current_user.member_id), "options": options,
-            "kind_names": KIND_NAMES}
+    upcoming = data.next_own(get_db(), current_user.member_id)
+    # The day before (and on the day) the start page asks what the reminder mail asks.
+    soon = _iso(datetime.now(timezone.utc) + ASK_BEFORE)
+    ask = bool(upcoming and not upcoming["confirmed_at"] and upcoming["starts_at"] <= soon)
+    return {"next": upcoming, "ask": ask, "options": options, "kind_names": KIND_NAMES}
