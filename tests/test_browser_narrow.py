@@ -63,6 +63,17 @@ WALK = [
     Page("ordforande", "/forening/999999/medlemmar", status=404),
     Page("ordforande", "/valkomna/{association_id}"),
     Page("ordforande", "/valkomna/{association_id}/valkomnare"),
+    # Activities (issue 14): the member joins, the chair plans and follows up.
+    Page("medlem", "/aktiviteter"),
+    Page("medlem", "/aktiviteter/{activity_id}"),
+    Page("medlem", "/kalender"),
+    Page("medlem", "/pass?aktivitet={activity_id}&slag=street&plats=Triangeln",
+         ready="#start:not([hidden])"),
+    Page("ordforande", "/aktiviteter"),
+    Page("ordforande", "/aktiviteter/ny"),
+    Page("ordforande", "/aktiviteter/{activity_id}"),
+    Page("ordforande", "/aktiviteter/{activity_id}/flytta"),
+    Page("ordforande", "/aktiviteter/{activity_id}/resultat"),
     # Municipal, district and national administrators.
     Page("kommun", "/"),
     Page("kommun", "/oversikt?period=year"),
@@ -109,6 +120,10 @@ def ids(live_server):
         "invitation": accounts.create_invitation(db, live_server.association_id, chair["id"],
                                                  lifetime),
         "reset": accounts.create_reset(db, member["id"], chair["id"], lifetime),
+        # The demo activity the member signed up for (activities_demo).
+        "activity_id": next(db.query(
+            """select activity_id from activity_signups where member_id = ?
+               order by activity_id limit 1""", [member["id"]]))["activity_id"],
     }
     db.close()
     return values
