@@ -121,3 +121,5 @@ def _register_blueprints(app):
     app.register_blueprint(activities_followup.bp)
     from . import activities_reminders
     app.register_blueprint(activities_reminders.bp)
+    from . import activities_interests
+    app.register_blueprint(activities_interests.bp)

@@ -1,7 +1,7 @@
 """Demo activities: something to join on the demo member's start page."""
 from datetime import datetime, timedelta, timezone
 
-from . import accounts, activities_data
+from . import accounts, activities_data, activities_interests
 
 # (kind, days ahead, hour in UTC, hours long, place, capacity, audience, text)
 DEMO_ACTIVITIES = [
@@ -12,6 +12,9 @@ DEMO_ACTIVITIES = [
     ("phone", 9, 17, 2, "Folkets hus, Malmö", 10, "association",
      "Telefonkväll: vi ringer nya medlemmar och hälsar dem välkomna."),
 ]
+
+DEMO_INTERESTS = [(["doors", "welcome"], ["weekday_evenings"]), (["stand"], ["weekends"]),
+                  (["phone", "other"], ["weekday_daytime", "weekends"])]
 
 
 def seed(db, association_id, chair_email, member_email):
@@ -33,3 +36,14 @@ def seed(db, association_id, chair_email, member_email):
         activities_data.sign_up(db, activity_id, chair["id"])
         if kind == "street":
             activities_data.sign_up(db, activity_id, member["id"])
+    _seed_interests(db, association_id, member["id"])
+
+
+def _seed_interests(db, association_id, member_id):
+    """A few of the association's members have said what they would like to do."""
+    others = [r["id"] for r in db.query(
+        "select id from members where association_id = ? and id != ? order by id limit 3",
+        [association_id, member_id])]
+    for n, other in enumerate([member_id, *others]):
+        kinds, times = DEMO_INTERESTS[n % len(DEMO_INTERESTS)]
+        activities_interests.save(db, other, kinds, times)

@@ -587,3 +587,15 @@ def m022_activities(db):
         pk="member_id", not_null={"token_hash", "created_at"},
         foreign_keys=[("member_id", "members", "id")])
     db.table("calendar_feeds").create_index(["token_hash"], unique=True)
+
+
+@migrations()
+def m023_member_interests(db):
+    """What a member would like to do and when they usually can (issue 14); only
+    their own chair sees it. kinds: JSON list of doors | stand | phone | welcome |
+    other (the welcome call's "active" answers use the same words); times: JSON
+    list of weekday_daytime | weekday_evenings | weekends."""
+    db.table("member_interests").create(
+        {"member_id": int, "kinds": str, "times": str, "updated_at": str},
+        pk="member_id", not_null={"kinds", "times", "updated_at"},
+        foreign_keys=[("member_id", "members", "id")])

@@ -161,6 +161,13 @@ CREATE TABLE "links" (
    "revoked_at" TEXT
 );
 
+CREATE TABLE "member_interests" (
+   "member_id" INTEGER PRIMARY KEY REFERENCES "members"("id"),
+   "kinds" TEXT NOT NULL,
+   "times" TEXT NOT NULL,
+   "updated_at" TEXT NOT NULL
+);
+
 CREATE TABLE "members" (
    "id" INTEGER PRIMARY KEY,
    "email" TEXT NOT NULL,

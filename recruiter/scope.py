@@ -200,9 +200,15 @@ def may_see_activity(activity):
             or may_run_activity(activity))
 
 
+def may_see_interests(association_id):
+    """What the association's members would like to do: its chair only, as its
+    sign-ups' contact details."""
+    return may_see_contacts(association_id)
+
+
 RULES = (may_see_overview, may_administer, may_add_units, may_manage_members,
          may_see_contacts, may_use_office, may_manage, may_reset,
-         may_plan_activities, may_run_activity, may_see_activity)
+         may_plan_activities, may_run_activity, may_see_activity, may_see_interests)
 
 
 def init_app(app):

@@ -136,7 +136,9 @@ PAGES_WITHOUT_IDS = ("/kansli/personer", "/kansli/logg", "/oversikt", "/admin/")
 # The one documented exception: the national office resets chairs (someone must), and
 # the chair's list of sign-ups holds people the office can already find, export and
 # erase through /kansli/personer; the reset is audited and the chair told.
-OFFICE_RESETS_A_CHAIR = {("national_admin", "chair"): {"anmalningar"}}
+# The members' interests (issue 14: what they would like to do and when, no contact
+# details) come with it: only the chair sees them, and whoever resets a chair could.
+OFFICE_RESETS_A_CHAIR = {("national_admin", "chair"): {"anmalningar", "intressen"}}
 
 
 @pytest.fixture

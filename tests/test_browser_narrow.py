@@ -67,6 +67,7 @@ WALK = [
     Page("medlem", "/aktiviteter"),
     Page("medlem", "/aktiviteter/{activity_id}"),
     Page("medlem", "/kalender"),
+    Page("medlem", "/intressen"),
     Page("medlem", "/pass?aktivitet={activity_id}&slag=street&plats=Triangeln",
          ready="#start:not([hidden])"),
     Page("ordforande", "/aktiviteter"),
@@ -74,6 +75,7 @@ WALK = [
     Page("ordforande", "/aktiviteter/{activity_id}"),
     Page("ordforande", "/aktiviteter/{activity_id}/flytta"),
     Page("ordforande", "/aktiviteter/{activity_id}/resultat"),
+    Page("ordforande", "/forening/{association_id}/intressen"),
     # Municipal, district and national administrators.
     Page("kommun", "/"),
     Page("kommun", "/oversikt?period=year"),
