@@ -123,3 +123,5 @@ def _register_blueprints(app):
     app.register_blueprint(activities_reminders.bp)
     from . import activities_interests
     app.register_blueprint(activities_interests.bp)
+    from . import shift_quality
+    app.register_blueprint(shift_quality.bp)

@@ -37,6 +37,11 @@ def seed(db, association_id, chair_email, member_email):
         if kind == "street":
             activities_data.sign_up(db, activity_id, member["id"])
     _seed_interests(db, association_id, member["id"])
+    # One recent shift looks implausible: the chair has one to review.
+    db.execute("""update shifts set quality_flag = 'unusual', doors_knocked = 400
+                  where id = (select id from shifts where association_id = ? and member_id != ?
+                              order by started_at desc limit 1)""",
+               [association_id, member["id"]])
 
 
 def _seed_interests(db, association_id, member_id):

@@ -599,3 +599,24 @@ def m023_member_interests(db):
         {"member_id": int, "kinds": str, "times": str, "updated_at": str},
         pk="member_id", not_null={"kinds", "times", "updated_at"},
         foreign_keys=[("member_id", "members", "id")])
+
+
+@migrations()
+def m024_leaving_the_board_and_shift_quality(db):
+    """'none': the member left the leaderboard entirely (sees only their own and the
+    association's figures). A shift that looks implausible gets a quality_flag
+    (speed | contact_rate | unusual) and stays off the leaderboard until a chair
+    confirms it (quality_confirmed_at)."""
+    values = "'full', 'initial', 'hidden', 'none'"
+    for event, name in (("insert", "insert"), ("update of leaderboard_name", "update")):
+        db.execute(f"drop trigger members_leaderboard_name_{name}_is_known")  # nosemgrep
+        # Identifiers and values from the literals just above; triggers take no parameters.
+        db.execute(  # nosemgrep
+            f"""create trigger members_leaderboard_name_{name}_is_known before {event} on members
+                when new.leaderboard_name not in ({values})
+                begin select raise(abort, 'unknown members.leaderboard_name'); end""")
+    db.execute("alter table shifts add column quality_flag text")
+    db.execute("alter table shifts add column quality_confirmed_at text")
+    db.execute("alter table shifts add column quality_confirmed_by integer references members(id)")
+    db.execute("""create index idx_shifts_quality on shifts(association_id, started_at)
+                  where quality_flag is not null and quality_confirmed_at is null""")

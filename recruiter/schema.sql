@@ -319,7 +319,7 @@ CREATE TABLE "shifts" (
    "ended_at" TEXT NOT NULL,
    "created_at" TEXT NOT NULL,
    "updated_at" TEXT NOT NULL
-, activity_id integer references activities(id));
+, activity_id integer references activities(id), quality_flag text, quality_confirmed_at text, quality_confirmed_by integer references members(id));
 
 CREATE TABLE "signup_statuses" (
    "id" INTEGER PRIMARY KEY,
@@ -482,6 +482,9 @@ CREATE UNIQUE INDEX "idx_shifts_client_uuid"
 CREATE INDEX "idx_shifts_member_id_started_at"
     ON "shifts" ("member_id", "started_at");
 
+CREATE INDEX idx_shifts_quality on shifts(association_id, started_at)
+                  where quality_flag is not null and quality_confirmed_at is null;
+
 CREATE INDEX "idx_signup_statuses_signup_id_on_date"
     ON "signup_statuses" ("signup_id", "on_date");
 
@@ -584,12 +587,12 @@ CREATE TRIGGER districts_update_bumps_cache after update on districts
         begin update cache_generation set generation = generation + 1 where id = 1; end;
 
 CREATE TRIGGER members_leaderboard_name_insert_is_known before insert on members
-                    when new.leaderboard_name not in ('full', 'initial', 'hidden')
-                    begin select raise(abort, 'unknown members.leaderboard_name'); end;
+                when new.leaderboard_name not in ('full', 'initial', 'hidden', 'none')
+                begin select raise(abort, 'unknown members.leaderboard_name'); end;
 
 CREATE TRIGGER members_leaderboard_name_update_is_known before update of leaderboard_name on members
-                    when new.leaderboard_name not in ('full', 'initial', 'hidden')
-                    begin select raise(abort, 'unknown members.leaderboard_name'); end;
+                when new.leaderboard_name not in ('full', 'initial', 'hidden', 'none')
+                begin select raise(abort, 'unknown members.leaderboard_name'); end;
 
 CREATE TRIGGER municipalities_delete_bumps_cache after delete on municipalities
         begin update cache_generation set generation = generation + 1 where id = 1; end;

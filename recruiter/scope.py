@@ -206,9 +206,15 @@ def may_see_interests(association_id):
     return may_see_contacts(association_id)
 
 
+def may_review_shifts(association_id):
+    """Confirm an association's shifts that look implausible (shift_quality)."""
+    return may_administer(ASSOCIATION, association_id)
+
+
 RULES = (may_see_overview, may_administer, may_add_units, may_manage_members,
          may_see_contacts, may_use_office, may_manage, may_reset,
-         may_plan_activities, may_run_activity, may_see_activity, may_see_interests)
+         may_plan_activities, may_run_activity, may_see_activity, may_see_interests,
+         may_review_shifts)
 
 
 def init_app(app):

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from . import shift_quality
 from .db import get_db, immediate, now
 from .links import campaigns_running, join_url, personal_link
 from .scope import may_see_activity
@@ -22,7 +23,8 @@ PAYLOAD_FIELDS = ("kind", "place", "municipality_id", "campaign_id", "activity_i
 
 COMPANIONS_SQL = """
 select id, first_name, last_name from members
-where association_id = ? and is_active = 1 and id != ? and leaderboard_name != 'hidden'
+where association_id = ? and is_active = 1 and id != ?
+  and leaderboard_name not in ('hidden', 'none')
 order by first_name, last_name, id"""
 
 
@@ -47,6 +49,7 @@ def store_shift(db, member_id, association_id, shift, companions):
         stamp = now()
         shift_id = db.table("shifts").insert({
             **shift, "member_id": member_id, "association_id": association_id,
+            "quality_flag": shift_quality.flag_for(db, member_id, shift),
             "created_at": stamp, "updated_at": stamp}).last_pk
         db.table("shift_companions").insert_all(
             {"shift_id": shift_id, "member_id": m} for m in companions)
@@ -181,6 +184,7 @@ def history():
     db = get_db()
     shifts = member_shifts(db, current_user.member_id)
     return render_template("shifts/history.html", shifts=shifts, editable=editable,
+                           reasons=shift_quality.REASONS,
                            totals=member_totals(db, current_user.member_id),
                            kind_names=KIND_NAMES, count_names=COUNT_NAMES)
 
@@ -199,8 +203,10 @@ def edit(shift_id):
     form = ShiftCountsForm(data=shift)
     if form.validate_on_submit():
         values = {name: getattr(form, name).data or 0 for name in SHIFT_COUNTS}
-        db.table("shifts").update(shift_id, {**values, "note": form.note.data or None,
-                                             "updated_at": now()})
+        with db.atomic():
+            db.table("shifts").update(shift_id, {**values, "note": form.note.data or None,
+                                                 "updated_at": now()})
+            shift_quality.judge_again(db, shift_id)
         flash(_("Passet är rättat."), "success")
         return redirect(url_for(".history"))
     status = 422 if form.errors else 200

@@ -269,3 +269,6 @@ def test_the_demo_member_has_something_to_do(runner, db, login_as):
     page = login_as(member).get("/").get_data(as_text=True)
     assert 'data-testid="next-activity"' in page and "Triangeln" in page
     assert "Möllevångstorget" in page
+    chair = accounts.find_member_by_email(db, demo.demo_email("ordforande"))
+    page = login_as(chair, role="chair").get("/").get_data(as_text=True)
+    assert "1 pass att granska" in page

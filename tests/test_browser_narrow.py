@@ -76,6 +76,7 @@ WALK = [
     Page("ordforande", "/aktiviteter/{activity_id}/flytta"),
     Page("ordforande", "/aktiviteter/{activity_id}/resultat"),
     Page("ordforande", "/forening/{association_id}/intressen"),
+    Page("ordforande", "/forening/{association_id}/pass-att-granska"),
     # Municipal, district and national administrators.
     Page("kommun", "/"),
     Page("kommun", "/oversikt?period=year"),
