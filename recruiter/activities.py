@@ -17,7 +17,8 @@ from .units import ASSOCIATION
 bp = Blueprint("activities", __name__)
 
 RECENT_DAYS = 30  # how long a past activity stays on the organiser's list
-ASK_BEFORE = timedelta(hours=36)  # "kommer du fortfarande?" on the start page
+ASK_BEFORE = timedelta(hours=36)
+CHECK_IN_EARLY = timedelta(minutes=30)  # members may say "I am here" this long before  # "kommer du fortfarande?" on the start page
 
 
 def _iso(moment):
@@ -113,14 +114,25 @@ def show(activity_id):
     activity = visible_activity(activity_id)
     runs = may_run_activity(activity)
     people = data.participants(db, activity_id)
-    signed_up = any(p["id"] == current_user.member_id for p in people)
+    mine = next((p for p in people if p["id"] == current_user.member_id), None)
+    signed_up = mine is not None
     # Names go to those who run it and to the participants, no further.
     show_names = runs or signed_up
     return render_template(
         "activities/show.html", activity=activity, runs=runs, signed_up=signed_up,
         people=people if show_names else [], short_name=data.short_name,
         ended=data.has_ended(activity), kind_names=KIND_NAMES,
+        checked_in=bool(mine and mine["attended"]),
+        can_check_in=bool(mine and not mine["attended"] and not activity["cancelled_at"]
+                          and check_in_open(activity)),
         start_shift=start_shift_url(activity, people) if signed_up or runs else None)
+
+
+def check_in_open(activity):
+    """True from half an hour before the start until the end (the phone's check-in)."""
+    moment = datetime.now(timezone.utc)
+    return (datetime.fromisoformat(activity["starts_at"]) - CHECK_IN_EARLY <= moment
+            < datetime.fromisoformat(activity["ends_at"]))
 
 
 def start_shift_url(activity, people):

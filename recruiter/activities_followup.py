@@ -3,12 +3,15 @@
 Only for those who run the activity: who did not come is never shown to
 anyone else, and never on a leaderboard.
 """
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from . import activities_data as data
-from .activities import run_activity
+from . import mail
+from .activities import check_in_open, run_activity, visible_activity
+from .activities_forms import MessageForm
 from .db import get_db, immediate
 from .shift_forms import COUNT_NAMES, KIND_NAMES, SHIFT_COUNTS
 
@@ -91,3 +94,42 @@ def attendance(activity_id):
     check_in(db, activity_id, sorted(ticked & signed))
     flash(_("Närvaron är sparad."), "success")
     return redirect(url_for(".show", activity_id=activity_id))
+
+
+@bp.route("/aktiviteter/<id:activity_id>/har", methods=["POST"])
+@login_required
+def here(activity_id):
+    """A member signed up checks in on their phone at the activity."""
+    activity = visible_activity(activity_id)
+    db = get_db()
+    if not data.is_signed_up(db, activity_id, current_user.member_id):
+        abort(404)
+    if activity["cancelled_at"] or not check_in_open(activity):
+        flash(_("Du kan checka in från en halvtimme före start tills aktiviteten slutar."),
+              "error")
+    else:
+        db.execute("""update activity_signups set attended = 1
+                      where activity_id = ? and member_id = ?""",
+                   [activity_id, current_user.member_id])
+        flash(_("Du är incheckad. Lycka till!"), "success")
+    return redirect(url_for("activities.show", activity_id=activity_id))
+
+
+@bp.route("/aktiviteter/<id:activity_id>/meddela", methods=["GET", "POST"])
+@login_required
+def message(activity_id):
+    """Mail a short message to everyone signed up (where mail is configured)."""
+    activity = run_activity(activity_id)
+    form = MessageForm()
+    configured = bool(current_app.config.get("MAIL_SERVER"))
+    if configured and form.validate_on_submit():
+        base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+        link = base + url_for("activities.show", activity_id=activity_id)
+        subject = _("Om %(what)s", what=data.describe(activity))
+        sent = sum(bool(mail.send_text(p["email"], subject, f"{form.text.data}\n\n{link}\n"))
+                   for p in data.participants(get_db(), activity_id))
+        flash(_("Meddelandet gick till %(n)d anmälda.", n=sent), "success")
+        return redirect(url_for("activities.show", activity_id=activity_id))
+    return render_template("activities/message.html", form=form, activity=activity,
+                           configured=configured, kind_names=KIND_NAMES), \
+        422 if form.errors else 200

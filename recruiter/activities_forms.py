@@ -95,3 +95,11 @@ class ActivityForm(MoveForm):
     def validate_campaign_id(self, field):
         if self.audience.data == "campaign" and not field.data:
             raise ValidationError(_l("Välj kampanjen som ska se aktiviteten."))
+
+
+class MessageForm(FlaskForm):
+    """The organiser's short message to everyone signed up."""
+    text = TextAreaField(_l("Meddelande"), filters=[strip], validators=[
+        DataRequired(_l("Skriv ett meddelande.")),
+        Length(max=1000, message=_l("Högst 1000 tecken."))],
+        render_kw={"rows": 4, "maxlength": 1000})

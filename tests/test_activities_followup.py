@@ -134,3 +134,52 @@ def test_no_shows_wait_until_the_activity_is_over(db, login_as):
     page = login_as(chair, role="chair").get(
         f"/aktiviteter/{activity['id']}/resultat").get_data(as_text=True)
     assert 'data-testid="no-shows"' not in page and 'name="came"' in page
+
+
+def test_members_check_in_on_their_phone_at_the_activity(db, login_as):
+    a = make_association(db)
+    chair = make_member(db, association=a, role="chair")
+    member, stranger = make_member(db, association=a), make_member(db, association=a)
+    now_on = make_activity(db, chair, a, starts_at=utc_in(0.25), ends_at=utc_in(2))
+    tomorrow = make_activity(db, chair, a)
+    for activity in (now_on, tomorrow):
+        activities_data.sign_up(db, activity["id"], member["id"])
+    client = login_as(member)
+    page = client.get(f"/aktiviteter/{now_on['id']}").get_data(as_text=True)
+    assert "Jag är här" in page
+    assert "Jag är här" not in client.get(f"/aktiviteter/{tomorrow['id']}").get_data(
+        as_text=True)
+    client.post(f"/aktiviteter/{now_on['id']}/har")
+    client.post(f"/aktiviteter/{tomorrow['id']}/har")  # too early: refused
+    attended = {r["activity_id"]: r["attended"] for r in db.table("activity_signups").rows}
+    assert attended == {now_on["id"]: 1, tomorrow["id"]: None}
+    assert "Du är incheckad." in client.get(f"/aktiviteter/{now_on['id']}").get_data(
+        as_text=True)
+    assert login_as(stranger).post(f"/aktiviteter/{now_on['id']}/har").status_code == 404
+
+
+def test_the_organiser_messages_everyone_signed_up(db, login_as, outbox):
+    a = make_association(db)
+    chair = make_member(db, association=a, role="chair")
+    people = [make_member(db, association=a) for _ in range(2)]
+    activity = make_activity(db, chair, a)
+    for person in people:
+        activities_data.sign_up(db, activity["id"], person["id"])
+    url = f"/aktiviteter/{activity['id']}/meddela"
+    assert login_as(people[0]).post(url, data={"text": "Hej"}).status_code == 403
+    organiser = login_as(chair, role="chair")
+    assert organiser.post(url, data={"text": "  "}).status_code == 422
+    assert outbox == []
+    organiser.post(url, data={"text": "Ta med bekväma skor!"})
+    assert sorted(to for to, _, _ in outbox) == sorted(p["email"] for p in people)
+    assert all("Ta med bekväma skor!" in body and f"/aktiviteter/{activity['id']}" in body
+               for _, _, body in outbox)
+
+
+def test_without_mail_the_message_page_says_so(db, login_as):
+    a = make_association(db)
+    chair = make_member(db, association=a, role="chair")
+    activity = make_activity(db, chair, a)
+    page = login_as(chair, role="chair").post(f"/aktiviteter/{activity['id']}/meddela",
+                                              data={"text": "Hej"})
+    assert 'data-testid="no-mail"' in page.get_data(as_text=True)
