@@ -125,3 +125,5 @@ def _register_blueprints(app):
     app.register_blueprint(activities_interests.bp)
     from . import shift_quality
     app.register_blueprint(shift_quality.bp)
+    from . import activities_coverage
+    app.register_blueprint(activities_coverage.bp)

@@ -183,3 +183,25 @@ def test_without_mail_the_message_page_says_so(db, login_as):
     page = login_as(chair, role="chair").post(f"/aktiviteter/{activity['id']}/meddela",
                                               data={"text": "Hej"})
     assert 'data-testid="no-mail"' in page.get_data(as_text=True)
+
+
+def test_coverage_lists_where_the_municipalitys_teams_knocked_lately(db, login_as):
+    from tests.factories import make_shift
+
+    a = make_association(db)
+    municipality = db.table("municipalities").get(a["municipality_id"])
+    neighbour = make_member(db, association=make_association(db, municipality=municipality))
+    chair = make_member(db, association=a, role="chair")
+    member = make_member(db, association=a)
+    elsewhere = make_member(db)
+    make_shift(db, member, at(-48), place="Södra Förstaden", doors_knocked=30)
+    make_shift(db, neighbour, at(-24), place="södra förstaden ", doors_knocked=20)
+    make_shift(db, member, at(-72), place="Rörsjöstaden", doors_knocked=15)
+    make_shift(db, member, at(-24 * 200), place="Gamla stan")  # too long ago
+    make_shift(db, member, at(-5), place="Stortorget", kind="street")  # not door-knocking
+    make_shift(db, elsewhere, at(-5), place="Annan kommun")
+    page = login_as(chair, role="chair").get("/aktiviteter/tackning").get_data(as_text=True)
+    listed = re.findall(r"<strong>([^<]+)</strong>", page.split('data-testid="coverage"')[1])
+    assert [p.strip().lower() for p in listed] == ["södra förstaden", "rörsjöstaden"]
+    assert "2 pass" in page and "50 dörrar" in page
+    assert login_as(member).get("/aktiviteter/tackning").status_code == 403

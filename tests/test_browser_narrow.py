@@ -76,6 +76,7 @@ WALK = [
     Page("ordforande", "/aktiviteter/{activity_id}/flytta"),
     Page("ordforande", "/aktiviteter/{activity_id}/resultat"),
     Page("ordforande", "/aktiviteter/{activity_id}/meddela"),
+    Page("ordforande", "/aktiviteter/tackning"),
     Page("ordforande", "/forening/{association_id}/intressen"),
     Page("ordforande", "/forening/{association_id}/pass-att-granska"),
     # Municipal, district and national administrators.
