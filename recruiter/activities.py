@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from . import activities_data as data
@@ -16,6 +17,8 @@ from .units import ASSOCIATION
 
 bp = Blueprint("activities", __name__)
 
+# "Hur gick det?": the answers asked after an activity (activities_followup reads them).
+HOW_IT_WENT = {"good": _l("Bra"), "ok": _l("Sådär"), "bad": _l("Dåligt")}
 RECENT_DAYS = 30  # how long a past activity stays on the organiser's list
 ASK_BEFORE = timedelta(hours=36)
 CHECK_IN_EARLY = timedelta(minutes=30)  # members may say "I am here" this long before  # "kommer du fortfarande?" on the start page
@@ -123,6 +126,7 @@ def show(activity_id):
         people=people if show_names else [], short_name=data.short_name,
         ended=data.has_ended(activity), kind_names=KIND_NAMES,
         checked_in=bool(mine and mine["attended"]),
+        answered=mine["how_it_went"] if mine else None, how_it_went=HOW_IT_WENT,
         can_check_in=bool(mine and not mine["attended"] and not activity["cancelled_at"]
                           and check_in_open(activity)),
         start_shift=start_shift_url(activity, people) if signed_up or runs else None)

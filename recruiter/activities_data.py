@@ -60,7 +60,7 @@ where a.id = :id and a.cancelled_at is null and a.ends_at > :now
 on conflict (activity_id, member_id) do nothing"""
 
 PARTICIPANTS_SQL = """select m.id, m.first_name, m.last_name, m.email, m.association_id, s.created_at,
-  s.attended, s.confirmed_at
+  s.attended, s.confirmed_at, s.how_it_went
 from activity_signups s join members m on m.id = s.member_id
 where s.activity_id = ? order by s.created_at, m.id"""
 

@@ -10,12 +10,15 @@ from flask_login import current_user, login_required
 
 from . import activities_data as data
 from . import mail
-from .activities import check_in_open, run_activity, visible_activity
+from .activities import HOW_IT_WENT, check_in_open, run_activity, visible_activity
 from .activities_forms import MessageForm
 from .db import get_db, immediate
 from .shift_forms import COUNT_NAMES, KIND_NAMES, SHIFT_COUNTS
 
 bp = Blueprint("followup", __name__)
+
+FEEDBACK_SQL = """select how_it_went, count(*) as n from activity_signups
+where activity_id = ? and how_it_went is not null group by how_it_went"""
 
 SHIFTS_SQL = """select s.*, m.first_name, m.last_name from shifts s
 join members m on m.id = s.member_id where s.activity_id = ? order by s.started_at, s.id"""
@@ -80,6 +83,8 @@ def show(activity_id):
         "activities/results.html", activity=activity, ended=ended,
         people=data.participants(db, activity_id), kind_names=KIND_NAMES,
         count_names=COUNT_NAMES, no_shows=no_shows(db, activity_id) if ended else None,
+        feedback={r["how_it_went"]: r["n"] for r in db.query(FEEDBACK_SQL, [activity_id])},
+        how_it_went=HOW_IT_WENT,
         **results(db, activity_id))
 
 
@@ -133,3 +138,21 @@ def message(activity_id):
     return render_template("activities/message.html", form=form, activity=activity,
                            configured=configured, kind_names=KIND_NAMES), \
         422 if form.errors else 200
+
+
+@bp.route("/aktiviteter/<id:activity_id>/hur-gick-det", methods=["POST"])
+@login_required
+def feedback(activity_id):
+    """One question after the activity, for those who signed up: how did it go?"""
+    activity = visible_activity(activity_id)
+    db = get_db()
+    if not data.is_signed_up(db, activity_id, current_user.member_id):
+        abort(404)
+    answer = request.form.get("svar", "")
+    if not data.has_ended(activity) or answer not in HOW_IT_WENT:
+        abort(400)
+    db.execute("""update activity_signups set how_it_went = ?
+                  where activity_id = ? and member_id = ?""",
+               [answer, activity_id, current_user.member_id])
+    flash(_("Tack för svaret!"), "success")
+    return redirect(url_for("activities.show", activity_id=activity_id))

@@ -620,3 +620,16 @@ def m024_leaving_the_board_and_shift_quality(db):
     db.execute("alter table shifts add column quality_confirmed_by integer references members(id)")
     db.execute("""create index idx_shifts_quality on shifts(association_id, started_at)
                   where quality_flag is not null and quality_confirmed_at is null""")
+
+
+@migrations()
+def m025_activity_feedback(db):
+    # "Hur gick det?" after an activity, one answer per participant: good | ok | bad.
+    db.execute("alter table activity_signups add column how_it_went text")
+    for event, name in (("insert", "insert"), ("update of how_it_went", "update")):
+        # Identifiers and values are literals here; triggers take no parameters.
+        db.execute(  # nosemgrep
+            f"""create trigger activity_signups_how_it_went_{name}_is_known
+                before {event} on activity_signups
+                when new.how_it_went is not null and new.how_it_went not in ('good', 'ok', 'bad')
+                begin select raise(abort, 'unknown activity_signups.how_it_went'); end""")

@@ -27,7 +27,7 @@ CREATE TABLE "activity_signups" (
    "created_at" TEXT NOT NULL,
    "attended" INTEGER,
    "reminded_at" TEXT,
-   "confirmed_at" TEXT,
+   "confirmed_at" TEXT, how_it_went text,
    PRIMARY KEY ("activity_id", "member_id")
 );
 
@@ -528,6 +528,16 @@ CREATE UNIQUE INDEX "idx_signups_submission_id"
 
 CREATE INDEX "idx_signups_withdraw_token_hash"
     ON "signups" ("withdraw_token_hash");
+
+CREATE TRIGGER activity_signups_how_it_went_insert_is_known
+                before insert on activity_signups
+                when new.how_it_went is not null and new.how_it_went not in ('good', 'ok', 'bad')
+                begin select raise(abort, 'unknown activity_signups.how_it_went'); end;
+
+CREATE TRIGGER activity_signups_how_it_went_update_is_known
+                before update of how_it_went on activity_signups
+                when new.how_it_went is not null and new.how_it_went not in ('good', 'ok', 'bad')
+                begin select raise(abort, 'unknown activity_signups.how_it_went'); end;
 
 CREATE TRIGGER associations_delete_bumps_cache after delete on associations
         begin update cache_generation set generation = generation + 1 where id = 1; end;

@@ -205,3 +205,37 @@ def test_coverage_lists_where_the_municipalitys_teams_knocked_lately(db, login_a
     assert [p.strip().lower() for p in listed] == ["södra förstaden", "rörsjöstaden"]
     assert "2 pass" in page and "50 dörrar" in page
     assert login_as(member).get("/aktiviteter/tackning").status_code == 403
+
+
+def test_hur_gick_det_after_the_activity_one_tap_and_the_organiser_sees_the_count(db,
+                                                                                  login_as):
+    a = make_association(db)
+    chair = make_member(db, association=a, role="chair")
+    anna, bo = make_member(db, association=a), make_member(db, association=a)
+    past = make_activity(db, chair, a, starts_at=at(-3), ends_at=at(-1))
+    coming = make_activity(db, chair, a)
+    for person in (anna, bo):
+        db.table("activity_signups").insert({"activity_id": past["id"],
+                                             "member_id": person["id"], "created_at": at(-24)})
+    activities_data.sign_up(db, coming["id"], anna["id"])
+    client = login_as(anna)
+    assert 'name="svar" value="good"' in client.get(
+        f"/aktiviteter/{past['id']}").get_data(as_text=True)
+    assert 'name="svar"' not in client.get(f"/aktiviteter/{coming['id']}").get_data(
+        as_text=True)
+    assert client.post(f"/aktiviteter/{coming['id']}/hur-gick-det",
+                       data={"svar": "good"}).status_code == 400  # not over yet
+    assert client.post(f"/aktiviteter/{past['id']}/hur-gick-det",
+                       data={"svar": "super"}).status_code == 400
+    client.post(f"/aktiviteter/{past['id']}/hur-gick-det", data={"svar": "good"})
+    login_as(bo).post(f"/aktiviteter/{past['id']}/hur-gick-det", data={"svar": "ok"})
+    page = client.get(f"/aktiviteter/{past['id']}").get_data(as_text=True)
+    assert 'data-testid="how-it-went"' in page and "Bra" in page
+    outsider = make_member(db, association=a)
+    assert login_as(outsider).post(f"/aktiviteter/{past['id']}/hur-gick-det",
+                                   data={"svar": "bad"}).status_code == 404
+    results = login_as(chair, role="chair").get(
+        f"/aktiviteter/{past['id']}/resultat").get_data(as_text=True)
+    assert 'data-testid="feedback-good">1<' in results
+    assert 'data-testid="feedback-ok">1<' in results
+    assert 'data-testid="feedback-bad">0<' in results
