@@ -127,3 +127,5 @@ def _register_blueprints(app):
     app.register_blueprint(shift_quality.bp)
     from . import activities_coverage
     app.register_blueprint(activities_coverage.bp)
+    from . import activities_guests
+    app.register_blueprint(activities_guests.bp)

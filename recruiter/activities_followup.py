@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from . import activities_data as data
-from . import mail
+from . import activities_guests, mail
 from .activities import HOW_IT_WENT, check_in_open, run_activity, visible_activity
 from .activities_forms import MessageForm
 from .db import get_db, immediate
@@ -84,7 +84,7 @@ def show(activity_id):
         people=data.participants(db, activity_id), kind_names=KIND_NAMES,
         count_names=COUNT_NAMES, no_shows=no_shows(db, activity_id) if ended else None,
         feedback={r["how_it_went"]: r["n"] for r in db.query(FEEDBACK_SQL, [activity_id])},
-        how_it_went=HOW_IT_WENT,
+        how_it_went=HOW_IT_WENT, guests=activities_guests.guests(db, activity_id),
         **results(db, activity_id))
 
 

@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import accounts, audit, demo, organisation, privacy
+from . import accounts, activities_guests, audit, demo, organisation, privacy
 from .db import get_db, init_db
 from .forms import PARTNER_KINDS
 from .passwords import MIN_LENGTH, hash_password, is_too_common
@@ -126,10 +126,12 @@ def purge_expired_command(yes):
     if len(signups) > 20:
         click.echo(f"  … och {len(signups) - 20} till")
     click.echo(f"{len(sessions)} avslutade sessioner tas bort.")
+    click.echo(f"{activities_guests.ended_count(db)} vänner till avslutade aktiviteter raderas.")
     if not yes:
         click.echo("Torrkörning: inget är ändrat. Kör med --yes för att radera.")
         return
     privacy.purge(db, [r["id"] for r in signups], sessions)
+    activities_guests.erase_ended(db)
     audit.record(db, "purge", outcome=f"{len(signups)}+{len(sessions)}")
     click.echo("Klart.")
 

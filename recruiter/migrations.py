@@ -633,3 +633,17 @@ def m025_activity_feedback(db):
                 before {event} on activity_signups
                 when new.how_it_went is not null and new.how_it_went not in ('good', 'ok', 'bad')
                 begin select raise(abort, 'unknown activity_signups.how_it_went'); end""")
+
+
+@migrations()
+def m026_activity_guests(db):
+    """Ta med en vän: a friend who is not a member comes along to an activity.
+    Not a party sign-up: a first name and a mobile number with the time of
+    consent, erased once the activity is over (purge-expired)."""
+    db.table("activity_guests").create(
+        {"id": int, "activity_id": int, "invited_by": int, "first_name": str, "phone": str,
+         "consent_at": str, "created_at": str},
+        pk="id", not_null={"activity_id", "invited_by", "first_name", "phone", "consent_at",
+                           "created_at"},
+        foreign_keys=[("activity_id", "activities", "id"), ("invited_by", "members", "id")])
+    db.table("activity_guests").create_index(["activity_id", "invited_by"])

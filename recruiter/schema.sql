@@ -21,6 +21,16 @@ CREATE TABLE "activities" (
    "sequence" INTEGER NOT NULL DEFAULT 0
 );
 
+CREATE TABLE "activity_guests" (
+   "id" INTEGER PRIMARY KEY,
+   "activity_id" INTEGER NOT NULL REFERENCES "activities"("id"),
+   "invited_by" INTEGER NOT NULL REFERENCES "members"("id"),
+   "first_name" TEXT NOT NULL,
+   "phone" TEXT NOT NULL,
+   "consent_at" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL
+);
+
 CREATE TABLE "activity_signups" (
    "activity_id" INTEGER REFERENCES "activities"("id"),
    "member_id" INTEGER REFERENCES "members"("id"),
@@ -370,6 +380,9 @@ CREATE INDEX "idx_activities_audience_starts_at"
 
 CREATE INDEX "idx_activities_municipality_id_starts_at"
     ON "activities" ("municipality_id", "starts_at");
+
+CREATE INDEX "idx_activity_guests_activity_id_invited_by"
+    ON "activity_guests" ("activity_id", "invited_by");
 
 CREATE INDEX "idx_activity_signups_member_id_activity_id"
     ON "activity_signups" ("member_id", "activity_id");

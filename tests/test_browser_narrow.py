@@ -40,6 +40,7 @@ WALK = [
     Page(None, "/inbjudan/{invitation}"),
     Page(None, "/aterstall/{reset}"),
     Page(None, "/inbjudan/finns-inte", status=410),  # an unknown or used link
+    Page(None, "/aktiviteter/van/{friend_token}"),  # a member's "ta med en vän" link
     # A member.
     Page("medlem", "/"),
     Page("medlem", "/pass", ready="#start:not([hidden])"),
@@ -68,6 +69,7 @@ WALK = [
     Page("medlem", "/aktiviteter/{activity_id}"),
     Page("medlem", "/kalender"),
     Page("medlem", "/intressen"),
+    Page("medlem", "/aktiviteter/{activity_id}/ta-med-en-van"),
     Page("medlem", "/pass?aktivitet={activity_id}&slag=street&plats=Triangeln",
          ready="#start:not([hidden])"),
     Page("ordforande", "/aktiviteter"),
@@ -130,6 +132,10 @@ def ids(live_server):
             """select activity_id from activity_signups where member_id = ?
                order by activity_id limit 1""", [member["id"]]))["activity_id"],
     }
+    with live_server.app.app_context():
+        from recruiter.activities_guests import friend_token
+
+        values["friend_token"] = friend_token(values["activity_id"], member["id"])
     db.close()
     return values
 

@@ -111,7 +111,7 @@ PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.invitation", "auth.reset", "ho
                     "pwa.service_worker", "pwa.manifest", "pwa.offline", "pwa.health", "pwa.ready",
                     "join.privacy_notice", "join.withdraw",
                     # The address or the signed answer is the secret (issue 14).
-                    "calendar.feed", "reminders.answer"}
+                    "calendar.feed", "reminders.answer", "guests.join"}
 
 
 def test_every_other_route_requires_login(app, client):
