@@ -8,9 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from . import activities_data as data
+from . import scoring
 from .activities_forms import AUDIENCES, ActivityForm, MoveForm, to_local, to_utc
 from .db import get_db
 from .links import campaigns_running
+from .periods import today
 from .scope import may_plan_activities, may_run_activity, may_see_activity, own_unit
 from .shift_forms import KIND_NAMES
 from .units import ASSOCIATION
@@ -220,4 +222,7 @@ def home_card():
     # The day before (and on the day) the start page asks what the reminder mail asks.
     soon = _iso(datetime.now(timezone.utc) + ASK_BEFORE)
     ask = bool(upcoming and not upcoming["confirmed_at"] and upcoming["starts_at"] <= soon)
-    return {"next": upcoming, "ask": ask, "options": options, "kind_names": KIND_NAMES}
+    streak = scoring.streaks(get_db(), current_user.association_id, today()).get(
+        current_user.member_id, 0)
+    return {"next": upcoming, "ask": ask, "options": options, "kind_names": KIND_NAMES,
+            "streak": streak}

@@ -272,3 +272,21 @@ def test_the_demo_member_has_something_to_do(runner, db, login_as):
     chair = accounts.find_member_by_email(db, demo.demo_email("ordforande"))
     page = login_as(chair, role="chair").get("/").get_data(as_text=True)
     assert "1 pass att granska" in page
+
+
+def test_start_page_shows_the_streak_and_recent_recruits_after_the_qr_link(db, login_as, team):
+    from tests.factories import make_shift, make_signup
+
+    _, _, member = team
+    client = login_as(member)
+    page = client.get("/").get_data(as_text=True)
+    assert 'data-testid="streak"' not in page and "recent-recruits" not in page
+    for weeks_back in (0, 1, 2):
+        make_shift(db, member, utc_in(-24 * 7 * weeks_back - 1))
+    make_signup(db, recruiter=member, first_name="Nyfiken")
+    page = client.get("/").get_data(as_text=True)
+    streak = re.search(r'data-testid="streak".*?</a>', page, re.S).group(0)
+    assert "3 veckor i rad" in streak  # three shifts, seven days apart
+    assert "Nyfiken" in page
+    assert page.index("qr-card") < page.index('data-testid="streak"') < \
+        page.index("recent-recruits")
