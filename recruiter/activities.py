@@ -22,8 +22,8 @@ bp = Blueprint("activities", __name__)
 # "Hur gick det?": the answers asked after an activity (activities_followup reads them).
 HOW_IT_WENT = {"good": _l("Bra"), "ok": _l("Sådär"), "bad": _l("Dåligt")}
 RECENT_DAYS = 30  # how long a past activity stays on the organiser's list
-ASK_BEFORE = timedelta(hours=36)
-CHECK_IN_EARLY = timedelta(minutes=30)  # members may say "I am here" this long before  # "kommer du fortfarande?" on the start page
+ASK_BEFORE = timedelta(hours=36)  # "kommer du fortfarande?" on the start page
+CHECK_IN_EARLY = timedelta(minutes=30)  # members may say "I am here" this long before
 
 
 def _iso(moment):
