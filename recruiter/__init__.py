@@ -116,3 +116,19 @@ def _register_blueprints(app):
     from . import partners, partners_calls  # partner organisations (issues 13, 12)
     app.register_blueprint(partners.bp)
     app.register_blueprint(partners_calls.bp)
+    from . import activities  # recruiting activities (issue 14)
+    app.register_blueprint(activities.bp)
+    from . import activities_calendar
+    app.register_blueprint(activities_calendar.bp)
+    from . import activities_followup
+    app.register_blueprint(activities_followup.bp)
+    from . import activities_reminders
+    app.register_blueprint(activities_reminders.bp)
+    from . import activities_interests
+    app.register_blueprint(activities_interests.bp)
+    from . import shift_quality
+    app.register_blueprint(shift_quality.bp)
+    from . import activities_coverage
+    app.register_blueprint(activities_coverage.bp)
+    from . import activities_guests
+    app.register_blueprint(activities_guests.bp)

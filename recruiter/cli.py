@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import accounts, audit, demo, organisation, partners_lists, privacy
+from . import accounts, activities_guests, audit, demo, organisation, partners_lists, privacy
 from .db import get_db, init_db
 from .forms import PARTNER_KINDS
 from .passwords import MIN_LENGTH, hash_password, is_too_common
@@ -135,10 +135,12 @@ def purge_expired_command(yes):
     pending = privacy.expired_pending_accounts(db)
     click.echo(f"{len(pending)} konton som väntat på godkännande i mer än "
                f"{privacy.PENDING_ACCOUNT_DAYS} dagar tas bort.")
+    click.echo(f"{activities_guests.ended_count(db)} vänner till avslutade aktiviteter raderas.")
     if not yes:
         click.echo("Torrkörning: inget är ändrat. Kör med --yes för att radera.")
         return
     privacy.purge(db, [r["id"] for r in signups], sessions)
+    activities_guests.erase_ended(db)
     audit.record(db, "purge", outcome=f"{len(signups)}+{len(sessions)}")
     if lists:
         partners_lists.erase_lists(db, [r["id"] for r in lists])

@@ -6,7 +6,7 @@ import tempfile
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
-from . import accounts, calls_demo, partners_demo, signups
+from . import accounts, activities_demo, calls_demo, partners_demo, signups
 from .db import now
 from .passwords import hash_password
 from .units import ASSOCIATION, DISTRICT, LEVELS, MUNICIPALITY, PARTNER, ROLES, UNIT_TABLES
@@ -96,6 +96,8 @@ def seed(db, seed_value=1889):
     seed_register(db, random.Random(seed_value + 1))
     calls_demo.seed_welcome(db, codes[HOME_ASSOCIATION], demo_email("ordforande"))
     partners_demo.seed(db, random.Random(seed_value + 2), demo_email("medlem"))
+    activities_demo.seed(db, codes[HOME_ASSOCIATION], demo_email("ordforande"),
+                         demo_email("medlem"))
 
 
 def _seed_postcodes(db):

@@ -219,6 +219,8 @@ class VisibilityForm(FlaskForm):
         SelectChoice("initial", _l("Förnamn och initial (t.ex. Anna A.)")),
         SelectChoice("full", _l("Hela namnet")),
         SelectChoice("hidden", _l("Dold: ”En medlem” (räknas ändå i summorna)")),
+        SelectChoice("none", _l("Inte med alls: jag ser bara mina egna siffror och "
+                                "föreningens (räknas ändå i summorna)")),
     ])
 
 

@@ -6,13 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
-from . import accounts, calls_data, calls_team
+from . import accounts, activities, calls_data, calls_team, shift_quality
 from .db import get_db
 from .forms import LanguageForm, csrf
 from .i18n import LANG_COOKIE
 from .origin import same_origin
 from .redirects import safe_next
-from .scope import may_see_contacts, own_unit, scope_label
+from .scope import may_review_shifts, may_see_contacts, own_unit, scope_label
+from .signups import recruits_of
 from .units import ASSOCIATION, ROLE_LABELS
 
 bp = Blueprint("home", __name__)
@@ -45,7 +46,11 @@ def index():
     new_signups = count_new_signups(db, unit_id) if chair else None
     welcome = welcome_counts(db, unit_id) if in_association and (
         chair or calls_team.is_welcomer(db, unit_id, current_user.member_id)) else None
+    recruits = recruits_of(db, current_user.member_id) if current_user.association_id else None
+    flagged = len(shift_quality.waiting(db, unit_id)) if in_association and \
+        may_review_shifts(unit_id) else 0
     return render_template("home/index.html", new_signups=new_signups, welcome=welcome,
+                           activities=activities.home_card(), recruits=recruits, flagged=flagged,
                            new_signup_days=NEW_SIGNUP_DAYS,
                            several_roles=len(accounts.member_roles(db, current_user.member_id)) > 1)
 

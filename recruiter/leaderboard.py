@@ -28,7 +28,8 @@ def board_rows(db, association_id, period, viewer_id):
     """Standings with display names and recognition, no names of hidden members."""
     campaign = int(period.key[9:]) if period.key.startswith("campaign-") else None
     standings = scoring.paid_standings if scoring.ranks_by_paid(db) else scoring.recruiter_standings
-    rows = standings(db, association_id, period.since, period.until, campaign)
+    rows = shown_rows(standings(db, association_id, period.since, period.until, campaign),
+                      viewer_id)
     firsts = scoring.first_recruits(db, association_id)
     streaks = scoring.streaks(db, association_id, today())
     return [{
@@ -37,6 +38,16 @@ def board_rows(db, association_id, period, viewer_id):
         "first_recruit": period.since <= firsts.get(r["id"], "~") < period.until,
         "streak": streaks.get(r["id"], 0),
     } for r in rows]
+
+
+def shown_rows(rows, viewer_id):
+    """Members who left the board entirely are not on it, and the places close up
+    (equal counts share one); one who left sees only their own row, unranked."""
+    if any(r["id"] == viewer_id and r["leaderboard_name"] == "none" for r in rows):
+        return [{**r, "place": None} for r in rows if r["id"] == viewer_id]
+    shown = [r for r in rows if r["leaderboard_name"] != "none"]
+    return [{**r, "place": 1 + sum(o["recruited"] > r["recruited"] for o in shown)}
+            for r in shown]
 
 
 @bp.route("/")

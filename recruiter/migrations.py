@@ -621,3 +621,105 @@ def m023_partner_call_lists(db):
         foreign_keys=[("partner_id", "partner_organisations", "id"),
                       ("created_by", "members", "id")])
     db.table("partner_caller_links").create_index(["token_hash"], unique=True)
+
+
+@migrations()
+def m024_activities(db):
+    """Recruiting activities members sign up for (issue 14).
+
+    An activity belongs to the unit of whoever created it: an association
+    (association_id and its municipality_id set) or a municipality
+    (association_id null). audience: association | municipality | campaign
+    (everyone, while the campaign named by campaign_id runs). kind: one of
+    the shift kinds door_knocking, street, workplace, phone, event. Times are
+    UTC; cancelled_at set means called off (the row stays for the members
+    who were told). sequence counts the changes, as iCalendar's SEQUENCE."""
+    db.table("activities").create(
+        {"id": int, "kind": str, "association_id": int, "municipality_id": int,
+         "campaign_id": int, "audience": str, "starts_at": str, "ends_at": str, "place": str,
+         "capacity": int, "description": str, "organiser_id": int, "created_at": str,
+         "updated_at": str, "cancelled_at": str, "sequence": int},
+        pk="id", defaults={"sequence": 0}, not_null={"sequence", "kind", "audience", "starts_at", "ends_at", "place", "capacity",
+                           "organiser_id", "created_at", "updated_at"},
+        foreign_keys=[("association_id", "associations", "id"),
+                      ("municipality_id", "municipalities", "id"),
+                      ("campaign_id", "campaigns", "id"), ("organiser_id", "members", "id")])
+    db.table("activities").create_index(["association_id", "starts_at"])
+    db.table("activities").create_index(["municipality_id", "starts_at"])
+    db.table("activities").create_index(["audience", "starts_at"])
+    # attended: null until the organiser checks in; reminded_at: the day-before
+    # mail went; confirmed_at: the member answered "kommer du fortfarande?" yes.
+    db.table("activity_signups").create(
+        {"activity_id": int, "member_id": int, "created_at": str, "attended": int,
+         "reminded_at": str, "confirmed_at": str},
+        pk=("activity_id", "member_id"), not_null={"created_at"},
+        foreign_keys=[("activity_id", "activities", "id"), ("member_id", "members", "id")])
+    db.table("activity_signups").create_index(["member_id", "activity_id"])
+    db.execute("alter table shifts add column activity_id integer references activities(id)")
+    db.table("shifts").create_index(["activity_id"])
+    # A member's own calendar feed: the secret is in the feed's URL, only its hash here.
+    db.table("calendar_feeds").create(
+        {"member_id": int, "token_hash": str, "created_at": str},
+        pk="member_id", not_null={"token_hash", "created_at"},
+        foreign_keys=[("member_id", "members", "id")])
+    db.table("calendar_feeds").create_index(["token_hash"], unique=True)
+
+
+@migrations()
+def m025_member_interests(db):
+    """What a member would like to do and when they usually can (issue 14); only
+    their own chair sees it. kinds: JSON list of doors | stand | phone | welcome |
+    other (the welcome call's "active" answers use the same words); times: JSON
+    list of weekday_daytime | weekday_evenings | weekends."""
+    db.table("member_interests").create(
+        {"member_id": int, "kinds": str, "times": str, "updated_at": str},
+        pk="member_id", not_null={"kinds", "times", "updated_at"},
+        foreign_keys=[("member_id", "members", "id")])
+
+
+@migrations()
+def m026_leaving_the_board_and_shift_quality(db):
+    """'none': the member left the leaderboard entirely (sees only their own and the
+    association's figures). A shift that looks implausible gets a quality_flag
+    (speed | contact_rate | unusual) and stays off the leaderboard until a chair
+    confirms it (quality_confirmed_at)."""
+    values = "'full', 'initial', 'hidden', 'none'"
+    for event, name in (("insert", "insert"), ("update of leaderboard_name", "update")):
+        db.execute(f"drop trigger members_leaderboard_name_{name}_is_known")  # nosemgrep
+        # Identifiers and values from the literals just above; triggers take no parameters.
+        db.execute(  # nosemgrep
+            f"""create trigger members_leaderboard_name_{name}_is_known before {event} on members
+                when new.leaderboard_name not in ({values})
+                begin select raise(abort, 'unknown members.leaderboard_name'); end""")
+    db.execute("alter table shifts add column quality_flag text")
+    db.execute("alter table shifts add column quality_confirmed_at text")
+    db.execute("alter table shifts add column quality_confirmed_by integer references members(id)")
+    db.execute("""create index idx_shifts_quality on shifts(association_id, started_at)
+                  where quality_flag is not null and quality_confirmed_at is null""")
+
+
+@migrations()
+def m027_activity_feedback(db):
+    # "Hur gick det?" after an activity, one answer per participant: good | ok | bad.
+    db.execute("alter table activity_signups add column how_it_went text")
+    for event, name in (("insert", "insert"), ("update of how_it_went", "update")):
+        # Identifiers and values are literals here; triggers take no parameters.
+        db.execute(  # nosemgrep
+            f"""create trigger activity_signups_how_it_went_{name}_is_known
+                before {event} on activity_signups
+                when new.how_it_went is not null and new.how_it_went not in ('good', 'ok', 'bad')
+                begin select raise(abort, 'unknown activity_signups.how_it_went'); end""")
+
+
+@migrations()
+def m028_activity_guests(db):
+    """Ta med en vän: a friend who is not a member comes along to an activity.
+    Not a party sign-up: a first name and a mobile number with the time of
+    consent, erased once the activity is over (purge-expired)."""
+    db.table("activity_guests").create(
+        {"id": int, "activity_id": int, "invited_by": int, "first_name": str, "phone": str,
+         "consent_at": str, "created_at": str},
+        pk="id", not_null={"activity_id", "invited_by", "first_name", "phone", "consent_at",
+                           "created_at"},
+        foreign_keys=[("activity_id", "activities", "id"), ("invited_by", "members", "id")])
+    db.table("activity_guests").create_index(["activity_id", "invited_by"])

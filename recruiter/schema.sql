@@ -2,6 +2,45 @@
 -- What every migration applied to an empty database builds. Never run it:
 -- init-db applies the migrations; tests/test_migrations.py compares.
 
+CREATE TABLE "activities" (
+   "id" INTEGER PRIMARY KEY,
+   "kind" TEXT NOT NULL,
+   "association_id" INTEGER REFERENCES "associations"("id"),
+   "municipality_id" INTEGER REFERENCES "municipalities"("id"),
+   "campaign_id" INTEGER REFERENCES "campaigns"("id"),
+   "audience" TEXT NOT NULL,
+   "starts_at" TEXT NOT NULL,
+   "ends_at" TEXT NOT NULL,
+   "place" TEXT NOT NULL,
+   "capacity" INTEGER NOT NULL,
+   "description" TEXT,
+   "organiser_id" INTEGER NOT NULL REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL,
+   "updated_at" TEXT NOT NULL,
+   "cancelled_at" TEXT,
+   "sequence" INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE "activity_guests" (
+   "id" INTEGER PRIMARY KEY,
+   "activity_id" INTEGER NOT NULL REFERENCES "activities"("id"),
+   "invited_by" INTEGER NOT NULL REFERENCES "members"("id"),
+   "first_name" TEXT NOT NULL,
+   "phone" TEXT NOT NULL,
+   "consent_at" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL
+);
+
+CREATE TABLE "activity_signups" (
+   "activity_id" INTEGER REFERENCES "activities"("id"),
+   "member_id" INTEGER REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL,
+   "attended" INTEGER,
+   "reminded_at" TEXT,
+   "confirmed_at" TEXT, how_it_went text,
+   PRIMARY KEY ("activity_id", "member_id")
+);
+
 CREATE TABLE "associations" (
    "id" INTEGER PRIMARY KEY,
    "municipality_id" INTEGER NOT NULL REFERENCES "municipalities"("id"),
@@ -23,6 +62,12 @@ CREATE TABLE "audit_log" (
 CREATE TABLE "cache_generation" (
    "id" INTEGER PRIMARY KEY,
    "generation" INTEGER NOT NULL
+);
+
+CREATE TABLE "calendar_feeds" (
+   "member_id" INTEGER PRIMARY KEY REFERENCES "members"("id"),
+   "token_hash" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL
 );
 
 CREATE TABLE "call_lists" (
@@ -125,6 +170,13 @@ CREATE TABLE "links" (
    "created_at" TEXT NOT NULL,
    "revoked_at" TEXT
 , partner_id integer references partner_organisations(id));
+
+CREATE TABLE "member_interests" (
+   "member_id" INTEGER PRIMARY KEY REFERENCES "members"("id"),
+   "kinds" TEXT NOT NULL,
+   "times" TEXT NOT NULL,
+   "updated_at" TEXT NOT NULL
+);
 
 CREATE TABLE "members" (
    "id" INTEGER PRIMARY KEY,
@@ -324,7 +376,7 @@ CREATE TABLE "shifts" (
    "ended_at" TEXT NOT NULL,
    "created_at" TEXT NOT NULL,
    "updated_at" TEXT NOT NULL
-);
+, activity_id integer references activities(id), quality_flag text, quality_confirmed_at text, quality_confirmed_by integer references members(id));
 
 CREATE TABLE "signup_statuses" (
    "id" INTEGER PRIMARY KEY,
@@ -367,6 +419,21 @@ CREATE TABLE "welcomers" (
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 
+CREATE INDEX "idx_activities_association_id_starts_at"
+    ON "activities" ("association_id", "starts_at");
+
+CREATE INDEX "idx_activities_audience_starts_at"
+    ON "activities" ("audience", "starts_at");
+
+CREATE INDEX "idx_activities_municipality_id_starts_at"
+    ON "activities" ("municipality_id", "starts_at");
+
+CREATE INDEX "idx_activity_guests_activity_id_invited_by"
+    ON "activity_guests" ("activity_id", "invited_by");
+
+CREATE INDEX "idx_activity_signups_member_id_activity_id"
+    ON "activity_signups" ("member_id", "activity_id");
+
 CREATE UNIQUE INDEX "idx_associations_code"
     ON "associations" ("code");
 
@@ -375,6 +442,9 @@ CREATE INDEX "idx_associations_municipality_id_name"
 
 CREATE INDEX "idx_audit_log_at"
     ON "audit_log" ("at");
+
+CREATE UNIQUE INDEX "idx_calendar_feeds_token_hash"
+    ON "calendar_feeds" ("token_hash");
 
 CREATE INDEX "idx_call_lists_association_id_kind"
     ON "call_lists" ("association_id", "kind");
@@ -477,6 +547,9 @@ CREATE INDEX "idx_sessions_member_id_revoked_at"
 CREATE UNIQUE INDEX "idx_sessions_token_hash"
     ON "sessions" ("token_hash");
 
+CREATE INDEX "idx_shifts_activity_id"
+    ON "shifts" ("activity_id");
+
 CREATE INDEX "idx_shifts_association_id_started_at"
     ON "shifts" ("association_id", "started_at");
 
@@ -485,6 +558,9 @@ CREATE UNIQUE INDEX "idx_shifts_client_uuid"
 
 CREATE INDEX "idx_shifts_member_id_started_at"
     ON "shifts" ("member_id", "started_at");
+
+CREATE INDEX idx_shifts_quality on shifts(association_id, started_at)
+                  where quality_flag is not null and quality_confirmed_at is null;
 
 CREATE INDEX "idx_signup_statuses_signup_id_on_date"
     ON "signup_statuses" ("signup_id", "on_date");
@@ -532,6 +608,16 @@ CREATE UNIQUE INDEX "idx_signups_submission_id"
 
 CREATE INDEX "idx_signups_withdraw_token_hash"
     ON "signups" ("withdraw_token_hash");
+
+CREATE TRIGGER activity_signups_how_it_went_insert_is_known
+                before insert on activity_signups
+                when new.how_it_went is not null and new.how_it_went not in ('good', 'ok', 'bad')
+                begin select raise(abort, 'unknown activity_signups.how_it_went'); end;
+
+CREATE TRIGGER activity_signups_how_it_went_update_is_known
+                before update of how_it_went on activity_signups
+                when new.how_it_went is not null and new.how_it_went not in ('good', 'ok', 'bad')
+                begin select raise(abort, 'unknown activity_signups.how_it_went'); end;
 
 CREATE TRIGGER associations_delete_bumps_cache after delete on associations
         begin update cache_generation set generation = generation + 1 where id = 1; end;
@@ -591,12 +677,12 @@ CREATE TRIGGER districts_update_bumps_cache after update on districts
         begin update cache_generation set generation = generation + 1 where id = 1; end;
 
 CREATE TRIGGER members_leaderboard_name_insert_is_known before insert on members
-                    when new.leaderboard_name not in ('full', 'initial', 'hidden')
-                    begin select raise(abort, 'unknown members.leaderboard_name'); end;
+                when new.leaderboard_name not in ('full', 'initial', 'hidden', 'none')
+                begin select raise(abort, 'unknown members.leaderboard_name'); end;
 
 CREATE TRIGGER members_leaderboard_name_update_is_known before update of leaderboard_name on members
-                    when new.leaderboard_name not in ('full', 'initial', 'hidden')
-                    begin select raise(abort, 'unknown members.leaderboard_name'); end;
+                when new.leaderboard_name not in ('full', 'initial', 'hidden', 'none')
+                begin select raise(abort, 'unknown members.leaderboard_name'); end;
 
 CREATE TRIGGER municipalities_delete_bumps_cache after delete on municipalities
         begin update cache_generation set generation = generation + 1 where id = 1; end;

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from . import accounts
 from .db import get_db
-from .units import ASSOCIATION, LEVELS, NATION, OUTSIDE_TREE, PARTNER, ROLES
+from .units import ASSOCIATION, LEVELS, MUNICIPALITY, NATION, OUTSIDE_TREE, PARTNER, ROLES
 
 _PATH_SQL = {
     "association": """
@@ -202,6 +202,49 @@ def require_partner(partner_id):
 
 RULES = (may_see_overview, may_administer, may_add_units, may_manage_members,
          may_see_contacts, may_use_office, may_manage, may_reset, may_coordinate)
+def may_plan_activities():
+    """Plan recruiting activities: the administrators of an association (its
+    chair) or of a municipality, for their own unit."""
+    level, unit_id = own_unit()
+    return level in (ASSOCIATION, MUNICIPALITY) and may_administer(level, unit_id)
+
+
+def may_run_activity(activity):
+    """See who signed up (full names), move, cancel, check in and read the
+    results of an activity: whoever administers the unit it belongs to."""
+    if activity["association_id"]:
+        return may_administer(ASSOCIATION, activity["association_id"])
+    return may_administer(MUNICIPALITY, activity["municipality_id"])
+
+
+def may_see_activity(activity):
+    """An activity's page: its audience, those signed up, and those who run it."""
+    from . import activities_data
+
+    db = get_db()
+    if current_user.association_id:
+        home = db.table("associations").get(current_user.association_id)
+        if activities_data.is_visible(db, activity, home["id"], home["municipality_id"]):
+            return True
+    return (activities_data.is_signed_up(db, activity["id"], current_user.member_id)
+            or may_run_activity(activity))
+
+
+def may_see_interests(association_id):
+    """What the association's members would like to do: its chair only, as its
+    sign-ups' contact details."""
+    return may_see_contacts(association_id)
+
+
+def may_review_shifts(association_id):
+    """Confirm an association's shifts that look implausible (shift_quality)."""
+    return may_administer(ASSOCIATION, association_id)
+
+
+RULES = (may_see_overview, may_administer, may_add_units, may_manage_members,
+         may_see_contacts, may_use_office, may_manage, may_reset,
+         may_plan_activities, may_run_activity, may_see_activity, may_see_interests,
+         may_review_shifts)
 
 
 def init_app(app):

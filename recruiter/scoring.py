@@ -21,6 +21,8 @@ def share(part, whole):
     return part / whole if whole else None
 
 
+# A shift that looks implausible counts on the leaderboard once a chair confirms it.
+COUNTED_SHIFT = "(quality_flag is null or quality_confirmed_at is not null)"
 STANDINGS_SQL = f"""
 with recruits as (
   select s.recruiter_id as member_id, count(*) as recruited, max(s.created_at) as reached_at
@@ -34,7 +36,7 @@ work as (
          sum(doors_knocked) as doors
   from shifts where association_id = :association
     and started_at >= :since and started_at < :until
-    and (:campaign is null or campaign_id = :campaign)
+    and (:campaign is null or campaign_id = :campaign) and {COUNTED_SHIFT}
   group by member_id)
 select m.id, m.first_name, m.last_name, m.leaderboard_name,
        coalesce(r.recruited, 0) as recruited, r.reached_at,
@@ -78,7 +80,8 @@ def shift_weeks(db, association_id, since):
     rows = db.query(
         """select distinct member_id,
                   cast((julianday(started_at) - julianday('2000-01-03')) / 7 as integer) as week
-           from shifts where association_id = ? and started_at >= ?""",
+           from shifts where association_id = ? and started_at >= ?
+             and (quality_flag is null or quality_confirmed_at is not null)""",
         [association_id, since])
     weeks = {}
     for row in rows:

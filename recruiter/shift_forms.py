@@ -115,6 +115,7 @@ class ShiftForm(ShiftCountsForm):
                                     Length(max=60, message=_l("Högst 60 tecken."))])
     municipality_id = IntegerField(validators=[Optional()])
     campaign_id = IntegerField(validators=[Optional()])
+    activity_id = IntegerField(validators=[Optional()])  # started from an activity
     started_at = TimeField(validators=[DataRequired(_l("Starttid saknas."))])
     ended_at = TimeField(validators=[DataRequired(_l("Sluttid saknas."))])
 
@@ -146,4 +147,5 @@ class ShiftForm(ShiftCountsForm):
 
 
 SHIFT_JSON_KEYS = {"client_uuid", "member_id", "kind", "place", "municipality_id", "campaign_id",
-                   "started_at", "ended_at", "note", "companions", *SHIFT_COUNTS}
+                   "started_at", "ended_at", "note", "companions", "activity_id",
+                   *SHIFT_COUNTS}

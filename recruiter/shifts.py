@@ -7,21 +7,24 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from . import shift_quality
 from .db import get_db, immediate, now
 from .links import campaigns_running, join_url, personal_link
+from .scope import may_see_activity
 from .shift_forms import (COUNT_NAMES, EDIT_WINDOW, KIND_NAMES, SHIFT_COUNTS, SHIFT_JSON_KEYS,
                           ShiftCountsForm, ShiftForm)
 
 bp = Blueprint("shifts", __name__)
 
 STRING_KEYS = ("client_uuid", "kind", "place", "started_at", "ended_at", "note")
-PAYLOAD_FIELDS = ("kind", "place", "municipality_id", "campaign_id", "started_at", "ended_at",
-                  "note", *SHIFT_COUNTS)
+PAYLOAD_FIELDS = ("kind", "place", "municipality_id", "campaign_id", "activity_id", "started_at",
+                  "ended_at", "note", *SHIFT_COUNTS)
 
 
 COMPANIONS_SQL = """
 select id, first_name, last_name from members
-where association_id = ? and is_active = 1 and id != ? and leaderboard_name != 'hidden'
+where association_id = ? and is_active = 1 and id != ?
+  and leaderboard_name not in ('hidden', 'none')
 order by first_name, last_name, id"""
 
 
@@ -46,6 +49,7 @@ def store_shift(db, member_id, association_id, shift, companions):
         stamp = now()
         shift_id = db.table("shifts").insert({
             **shift, "member_id": member_id, "association_id": association_id,
+            "quality_flag": shift_quality.flag_for(db, member_id, shift),
             "created_at": stamp, "updated_at": stamp}).last_pk
         db.table("shift_companions").insert_all(
             {"shift_id": shift_id, "member_id": m} for m in companions)
@@ -107,7 +111,8 @@ def _json_errors(payload):
     unknown = set(payload) - SHIFT_JSON_KEYS
     if unknown:
         return {"_": [_("Okända fält: %(fields)s", fields=", ".join(sorted(unknown)))]}
-    errors = {k: [_("Ett heltal.")] for k in (*SHIFT_COUNTS, "municipality_id", "campaign_id")
+    errors = {k: [_("Ett heltal.")] for k in (*SHIFT_COUNTS, "municipality_id", "campaign_id",
+                                              "activity_id")
               if payload.get(k) is not None and not _small_int(payload[k])}
     errors.update({k: [_("En text.")] for k in STRING_KEYS
                    if payload.get(k) is not None and not isinstance(payload[k], str)})
@@ -161,7 +166,15 @@ def _reference_errors(db, form, companions):
         value = getattr(form, name).data
         if value and not db.table(table).count_where("id = ?", [value]):
             errors[name] = [_("Finns inte.")]
+    if form.activity_id.data and not activity_reachable(db, form.activity_id.data):
+        errors["activity_id"] = [_("Aktiviteten finns inte eller är inte din.")]
     return errors
+
+
+def activity_reachable(db, activity_id):
+    """True when the member may link a shift to the activity: they see it."""
+    rows = list(db.table("activities").rows_where("id = ?", [activity_id]))
+    return bool(rows) and may_see_activity(rows[0])
 
 
 @bp.route("/pass/historik")
@@ -171,6 +184,7 @@ def history():
     db = get_db()
     shifts = member_shifts(db, current_user.member_id)
     return render_template("shifts/history.html", shifts=shifts, editable=editable,
+                           reasons=shift_quality.REASONS,
                            totals=member_totals(db, current_user.member_id),
                            kind_names=KIND_NAMES, count_names=COUNT_NAMES)
 
@@ -189,8 +203,10 @@ def edit(shift_id):
     form = ShiftCountsForm(data=shift)
     if form.validate_on_submit():
         values = {name: getattr(form, name).data or 0 for name in SHIFT_COUNTS}
-        db.table("shifts").update(shift_id, {**values, "note": form.note.data or None,
-                                             "updated_at": now()})
+        with db.atomic():
+            db.table("shifts").update(shift_id, {**values, "note": form.note.data or None,
+                                                 "updated_at": now()})
+            shift_quality.judge_again(db, shift_id)
         flash(_("Passet är rättat."), "success")
         return redirect(url_for(".history"))
     status = 422 if form.errors else 200

@@ -233,3 +233,16 @@ def wait_until(page, script):
             return
         page.wait_for_timeout(100)
     raise AssertionError(f"still false after {TIMEOUT_MS} ms: {script}")
+
+
+def controlled_by_service_worker(page):
+    """The member's shift page, once the service worker controls it and the phone has fetched
+    the member's details (for stand mode and the selects)."""
+    page.goto("/pass")
+    wait_until(page, "() => navigator.serviceWorker.controller !== null")
+    wait_until(page, "() => document.querySelectorAll('#municipality option').length > 1")
+
+
+def tap_counter(page, name, times):
+    for _ in range(times):
+        page.get_by_test_id(f"count-{name}").click()

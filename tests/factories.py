@@ -195,3 +195,38 @@ def make_partner(db, code="LO", name="LO-förbunden", kind="union"):
 def make_coordinator(db, partner, **overrides):
     return make_member(db, association=None, role="partner_coordinator", unit=partner,
                        **overrides)
+
+
+# Activities (issue 14) and the leaderboard's table.
+
+def utc_in(hours):
+    """An ISO time `hours` from now (negative: ago)."""
+    return (datetime.now(timezone.utc) + timedelta(hours=hours)).isoformat(timespec="seconds")
+
+
+def make_activity(db, organiser, association=None, municipality_id=None, **overrides):
+    """An activity of an association (or a municipality when association is None)."""
+    row = {"kind": "door_knocking", "audience": "association" if association else "municipality",
+           "association_id": association["id"] if association else None,
+           "municipality_id": association["municipality_id"] if association else municipality_id,
+           "starts_at": utc_in(24), "ends_at": utc_in(26), "place": "Möllevångstorget",
+           "capacity": 5, "organiser_id": organiser["id"], "created_at": now(),
+           "updated_at": now(), **overrides}
+    return db.table("activities").get(db.table("activities").insert(row).last_pk)
+
+
+def activity_shift_body(member, activity_id, **overrides):
+    """A shift logged at an activity that ended an hour and a half ago."""
+    return {"client_uuid": str(uuid.uuid4()), "member_id": member["id"],
+            "kind": "door_knocking", "place": "Möllevångstorget", "started_at": utc_in(-2.5),
+            "ended_at": utc_in(-1.5), "doors_knocked": 40, "doors_opened": 20, "conversations": 9,
+            "paper_signups": 1, "interested": 2, "activity_id": activity_id, **overrides}
+
+
+def leaderboard_table(client):
+    page = client.get("/topplista/?period=all").get_data(as_text=True)
+    return page.split('data-testid="board"')[1].split("</table>")[0]
+
+
+def row_names(html):
+    return re.findall(r'<th scope="row">([^<]+?)\s*(?:<span|</th>)', html)

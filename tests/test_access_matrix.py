@@ -6,10 +6,11 @@ with an id in its URL is covered automatically; its owner must make it pass.
 """
 import json
 import re
+from datetime import date
 
 import pytest
 
-from recruiter import calls_data
+from recruiter import calls_data, partners_lists
 from recruiter.units import ROLES
 from tests.factories import (make_association, make_campaign, make_link, make_member, make_shift,
                              make_signup)
@@ -38,14 +39,22 @@ def scene(app, db, login_as):
     session_id = next(db.table("sessions").rows_where("member_id = ?", [owner["id"]]))["id"]
     calls_data.sync_welcome(db, a["id"])  # the sign-up on A's welcome list
     target = next(db.table("call_targets").rows_where())
+    chair_of_a = next(db.table("members").rows_where("association_id = ? and id != ?",
+                                                       [a["id"], owner["id"]]))
+    activity_id = db.table("activities").insert({
+        "kind": "door_knocking", "audience": "association", "association_id": a["id"],
+        "municipality_id": a["municipality_id"], "starts_at": "2099-01-01T10:00:00+00:00",
+        "ends_at": "2099-01-01T12:00:00+00:00", "place": "Torget", "capacity": 5,
+        "organiser_id": chair_of_a["id"], "created_at": "2026-01-01T00:00:00+00:00",
+        "updated_at": "2026-01-01T00:00:00+00:00"}).last_pk
+    db.table("activity_signups").insert({"activity_id": activity_id, "member_id": owner["id"],
+                                         "created_at": "2026-01-01T00:00:00+00:00"})
     ids = {"association_id": a["id"], "member_id": owner["id"], "link_id": link["id"],
            "shift_id": shift["id"], "signup_id": signup["id"], "invitation_id": invitation["id"],
            "session_id": session_id, "municipality": municipality["id"],
            "district": municipality["district_id"], "target_id": target["id"],
-           "municipality_id": municipality["id"],
+           "municipality_id": municipality["id"], "activity_id": activity_id,
            "partner_id": make_partner_organisation(db)["id"]}
-    from datetime import date
-    from recruiter import partners_lists
     ids["list_id"] = partners_lists.create_list(
         db, ids["partner_id"], owner["id"], "Lista", "Manus", date(2099, 1, 1),
         [(2, {"first_name": "Offerfornamn", "last_name": "X", "mobile": "+46700000123",
@@ -73,7 +82,7 @@ def object_urls(app, ids):
         arguments = set(rule.arguments)
         if not arguments & {"association_id", "member_id", "link_id", "shift_id", "signup_id",
                             "invitation_id", "session_id", "unit_id", "target_id",
-                            "municipality_id", "partner_id", "list_id"}:
+                            "municipality_id", "partner_id", "list_id", "activity_id"}:
             continue
         values = {k: ids[k] for k in arguments if k in ids}
         if "level" in arguments:
@@ -97,6 +106,9 @@ def _methods(rule, values):
 
 
 PUBLIC_BY_DESIGN = {"auth.invitation", "auth.reset", "join.via_link"}
+# A's activity is for A's members: they see it and may join it, not run it.
+AUDIENCE_OF_A = {"activities.show", "activities.sign_up", "activities.cancel_signup",
+                 "calendar.activity"}
 
 
 def test_nobody_reaches_objects_outside_their_scope(app, db, scene):
@@ -106,7 +118,7 @@ def test_nobody_reaches_objects_outside_their_scope(app, db, scene):
         if endpoint in PUBLIC_BY_DESIGN:
             continue
         for name, client in actors.items():
-            if name == "member of A" and endpoint in {"leaderboard.index"}:
+            if name == "member of A" and endpoint in {"leaderboard.index", *AUDIENCE_OF_A}:
                 continue
             response = client.open(url, method=method, data=json.dumps({}) if "/api/" in url else {},
                                    content_type="application/json" if "/api/" in url else None)
@@ -132,7 +144,9 @@ PAGES_WITHOUT_IDS = ("/kansli/personer", "/kansli/logg", "/oversikt", "/admin/")
 # The one documented exception: the national office resets chairs (someone must), and
 # the chair's list of sign-ups holds people the office can already find, export and
 # erase through /kansli/personer; the reset is audited and the chair told.
-OFFICE_RESETS_A_CHAIR = {("national_admin", "chair"): {"anmalningar"}}
+# The members' interests (issue 14: what they would like to do and when, no contact
+# details) come with it: only the chair sees them, and whoever resets a chair could.
+OFFICE_RESETS_A_CHAIR = {("national_admin", "chair"): {"anmalningar", "intressen"}}
 
 
 @pytest.fixture

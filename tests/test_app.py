@@ -96,4 +96,6 @@ PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.invitation", "auth.reset", "ho
                     "join.via_link", "join.plain", "join.thanks", "shifts.shell",
                     "pwa.service_worker", "pwa.manifest", "pwa.offline", "pwa.health", "pwa.ready",
                     "join.privacy_notice", "join.withdraw", "join.withdraw_address",
-                    "partners.invitation"}
+                    "partners.invitation",
+                    # The address or the signed answer is the secret (issue 14).
+                    "calendar.feed", "reminders.answer", "guests.join"}

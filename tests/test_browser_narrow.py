@@ -40,6 +40,7 @@ WALK = [
     Page(None, "/inbjudan/{invitation}"),
     Page(None, "/aterstall/{reset}"),
     Page(None, "/inbjudan/finns-inte", status=410),  # an unknown or used link
+    Page(None, "/aktiviteter/van/{friend_token}"),  # a member's "ta med en vän" link
     # A member.
     Page("medlem", "/"),
     Page("medlem", "/pass", ready="#start:not([hidden])"),
@@ -63,6 +64,23 @@ WALK = [
     Page("ordforande", "/forening/999999/medlemmar", status=404),
     Page("ordforande", "/valkomna/{association_id}"),
     Page("ordforande", "/valkomna/{association_id}/valkomnare"),
+    # Activities (issue 14): the member joins, the chair plans and follows up.
+    Page("medlem", "/aktiviteter"),
+    Page("medlem", "/aktiviteter/{activity_id}"),
+    Page("medlem", "/kalender"),
+    Page("medlem", "/intressen"),
+    Page("medlem", "/aktiviteter/{activity_id}/ta-med-en-van"),
+    Page("medlem", "/pass?aktivitet={activity_id}&slag=street&plats=Triangeln",
+         ready="#start:not([hidden])"),
+    Page("ordforande", "/aktiviteter"),
+    Page("ordforande", "/aktiviteter/ny"),
+    Page("ordforande", "/aktiviteter/{activity_id}"),
+    Page("ordforande", "/aktiviteter/{activity_id}/flytta"),
+    Page("ordforande", "/aktiviteter/{activity_id}/resultat"),
+    Page("ordforande", "/aktiviteter/{activity_id}/meddela"),
+    Page("ordforande", "/aktiviteter/tackning"),
+    Page("ordforande", "/forening/{association_id}/intressen"),
+    Page("ordforande", "/forening/{association_id}/pass-att-granska"),
     # Municipal, district and national administrators.
     Page("kommun", "/"),
     Page("kommun", "/oversikt?period=year"),
@@ -123,7 +141,15 @@ def ids(live_server):
         "partner_invitation": partners_invites.create_invitation(
             db, next(db.table("partner_organisations").rows_where("code = 'LO'"))["id"],
             chair["id"], lifetime),
+        # The demo activity the member signed up for (activities_demo).
+        "activity_id": next(db.query(
+            """select activity_id from activity_signups where member_id = ?
+               order by activity_id limit 1""", [member["id"]]))["activity_id"],
     }
+    with live_server.app.app_context():
+        from recruiter.activities_guests import friend_token
+
+        values["friend_token"] = friend_token(values["activity_id"], member["id"])
     db.close()
     return values
 

@@ -8,25 +8,14 @@ from playwright.sync_api import expect
 
 from recruiter.db import connect
 from tests.browser_support import browser, live_server, login, login_state, open_page, wait_until  # noqa: F401 (fixtures)
+from tests.browser_support import controlled_by_service_worker, tap_counter
 
 pytestmark = pytest.mark.browser
 
 
-def _controlled_by_service_worker(page):
-    page.goto("/pass")
-    wait_until(page, "() => navigator.serviceWorker.controller !== null")
-    # The phone has fetched the member's details (for stand mode and the selects).
-    wait_until(page, "() => document.querySelectorAll('#municipality option').length > 1")
-
-
-def _tap(page, name, times):
-    for _ in range(times):
-        page.get_by_test_id(f"count-{name}").click()
-
-
 def test_shift_logged_offline_survives_a_reload_and_arrives_once(open_page, live_server):
     page = open_page("medlem")
-    _controlled_by_service_worker(page)
+    controlled_by_service_worker(page)
     page.get_by_text("Vi är fler (valfritt)").click()
     page.locator("input[name=companion]").first.check()  # listed while online
     page.context.set_offline(True)
@@ -34,11 +23,11 @@ def test_shift_logged_offline_survives_a_reload_and_arrives_once(open_page, live
     page.get_by_label("Dörrknackning").check()
     page.get_by_label("Område eller gata").fill("Trappuppgång Möllan")
     page.get_by_role("button", name="Starta pass").click()
-    _tap(page, "doors_knocked", 5)
-    _tap(page, "doors_opened", 3)
-    _tap(page, "conversations", 2)
-    _tap(page, "paper_signups", 1)
-    _tap(page, "interested", 2)
+    tap_counter(page, "doors_knocked", 5)
+    tap_counter(page, "doors_opened", 3)
+    tap_counter(page, "conversations", 2)
+    tap_counter(page, "paper_signups", 1)
+    tap_counter(page, "interested", 2)
     page.get_by_role("button", name="Ångra senaste").click()
     expect(page.get_by_test_id("count-interested")).to_contain_text("1")
     page.get_by_role("button", name="Avsluta pass").click()
@@ -71,7 +60,7 @@ def test_shift_logged_offline_survives_a_reload_and_arrives_once(open_page, live
 
 def test_service_worker_caches_nothing_personal(open_page):
     page = open_page("medlem")
-    _controlled_by_service_worker(page)
+    controlled_by_service_worker(page)
     page.goto("/varva")
     page.goto("/")
     cached = page.evaluate("""async () => {
@@ -131,7 +120,7 @@ def _flush(page):
 
 def test_outbox_retries_server_errors_and_sets_invalid_records_aside(open_page, live_server):
     page = open_page("medlem")
-    _controlled_by_service_worker(page)
+    controlled_by_service_worker(page)
     _spoil_first(page, 3, lambda route: route.fulfill(status=500, body="{}",
                                                       content_type="application/json"))
     page.evaluate(QUEUE_JS, [4, "Flakig server"])
@@ -148,7 +137,7 @@ def test_outbox_retries_server_errors_and_sets_invalid_records_aside(open_page, 
 
 def test_outbox_lost_answer_after_a_commit_stores_the_shift_once(open_page, live_server):
     page = open_page("medlem")
-    _controlled_by_service_worker(page)
+    controlled_by_service_worker(page)
 
     def lose_answer(route):
         route.fetch()  # the server stores the shift…
@@ -163,7 +152,7 @@ def test_outbox_lost_answer_after_a_commit_stores_the_shift_once(open_page, live
 
 def test_two_tabs_flushing_at_once_store_each_shift_once(open_page, live_server):
     page = open_page("medlem")
-    _controlled_by_service_worker(page)
+    controlled_by_service_worker(page)
     other = page.context.new_page()
     other.goto("/pass")
     page.evaluate(QUEUE_JS, [10, "Två flikar"])
@@ -178,7 +167,7 @@ def test_two_tabs_flushing_at_once_store_each_shift_once(open_page, live_server)
 def test_outbox_waits_for_a_new_login_and_loses_nothing(open_page, live_server):
     page = open_page()
     login(page, "medlem")  # a session of its own, ended below
-    _controlled_by_service_worker(page)
+    controlled_by_service_worker(page)
     page.evaluate(QUEUE_JS, [3, "Utloggad under passet"])
     db = connect(live_server.app.config["DATABASE"])
     db.execute("update sessions set revoked_at = '2026-01-01T00:00:00+00:00' where id = "
@@ -196,7 +185,7 @@ def test_outbox_waits_for_a_new_login_and_loses_nothing(open_page, live_server):
 
 def test_outbox_fetches_a_new_token_when_the_old_one_is_refused(open_page, live_server):
     page = open_page("medlem")
-    _controlled_by_service_worker(page)
+    controlled_by_service_worker(page)
     _spoil_first(page, 1, lambda route: route.fulfill(status=400, body='{"error": 400}',
                                                       content_type="application/json"))
     page.evaluate(QUEUE_JS, [1, "Gammal token"])

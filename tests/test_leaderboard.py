@@ -1,20 +1,11 @@
 import re
 
-from tests.factories import make_member
-
-
-def board(client):
-    page = client.get("/topplista/?period=all").get_data(as_text=True)
-    return page.split('data-testid="board"')[1].split("</table>")[0]
-
-
-def names(html):
-    return re.findall(r'<th scope="row">([^<]+?)\s*(?:<span|</th>)', html)
+from tests.factories import leaderboard_table, make_member, row_names
 
 
 def test_board_shows_chosen_names_and_own_row(login_as, db, world):
-    html = board(login_as(world["dan"]))
-    assert names(html) == ["Anna E.", "Bo A.", "En medlem", "Du"]
+    html = leaderboard_table(login_as(world["dan"]))
+    assert row_names(html) == ["Anna E.", "Bo A.", "En medlem", "Du"]
     assert "Cia" not in html and "Dold" not in html
     assert re.search(r'<tr class="me" aria-current="true">\s*<td>4</td>', html)
 
@@ -25,14 +16,14 @@ def test_hidden_member_is_counted_in_the_totals(login_as, db, world):
 
 
 def test_member_of_another_association_never_appears(login_as, db, world):
-    assert "Eve" not in board(login_as(world["dan"]))
-    assert "Anna" not in board(login_as(world["eve"]))
+    assert "Eve" not in leaderboard_table(login_as(world["dan"]))
+    assert "Anna" not in leaderboard_table(login_as(world["eve"]))
 
 
 def test_member_chooses_full_name(login_as, db, world):
     response = login_as(world["anna"]).post("/topplista/synlighet", data={"leaderboard_name": "full"})
     assert response.status_code == 302
-    assert "Anna Ek" in board(login_as(world["dan"]))
+    assert "Anna Ek" in leaderboard_table(login_as(world["dan"]))
 
 
 def test_unknown_visibility_choice_is_refused(login_as, db, world):
@@ -41,7 +32,7 @@ def test_unknown_visibility_choice_is_refused(login_as, db, world):
 
 
 def test_first_recruit_is_recognised(login_as, db, world):
-    html = board(login_as(world["dan"]))
+    html = leaderboard_table(login_as(world["dan"]))
     assert html.count("Första värvningen!") == 3  # Anna, Bo and Cia, all time
 
 

@@ -11,6 +11,9 @@
   const COUNTS = [...document.querySelectorAll("[data-count]")].map((b) => b.dataset.count);
   let active = null;
   let timer = null;
+  // Started from an activity (/pass?aktivitet=…): its kind, place, campaign,
+  // municipality and the others signed up fill the form; the shift is linked.
+  let prefill = readPrefill();
   let wakeLock = null;
 
   function show(section) {
@@ -59,6 +62,44 @@
     }
   }
 
+  // --- starting from an activity ---------------------------------------------------------
+  function readPrefill() {
+    const params = new URLSearchParams(window.location.search);
+    const activity = Number(params.get("aktivitet"));
+    if (!activity) return null;
+    return {
+      activity, kind: params.get("slag"), place: (params.get("plats") || "").slice(0, 60),
+      campaign: Number(params.get("kampanj")) || null,
+      municipality: Number(params.get("kommun")) || null,
+      companions: (params.get("med") || "").split(",").map(Number).filter(Boolean),
+    };
+  }
+
+  function applyPrefill() {
+    if (!prefill) return;
+    const form = $("start-form");
+    const kind = [...form.querySelectorAll("input[name=kind]")].find((r) => r.value === prefill.kind);
+    if (kind) kind.checked = true;
+    form.place.value = prefill.place;
+    if (prefill.campaign) form.campaign.value = String(prefill.campaign);
+    if (prefill.municipality) form.municipality.value = String(prefill.municipality);
+    $("from-activity").hidden = false;
+  }
+
+  function checkCompanions() {
+    if (!prefill || !prefill.companions.length) return;
+    for (const box of document.querySelectorAll("input[name=companion]")) {
+      if (prefill.companions.includes(Number(box.value))) box.checked = true;
+    }
+    $("companions").open = true;
+  }
+
+  function forgetPrefill() {
+    prefill = null;
+    $("from-activity").hidden = true;
+    if (window.location.search) window.history.replaceState(null, "", window.location.pathname);
+  }
+
   // --- starting -----------------------------------------------------------------------
   function startShift(event) {
     event.preventDefault();
@@ -78,8 +119,10 @@
       place, municipality_id: Number(form.municipality.value) || null,
       campaign_id: Number(form.campaign.value) || null,
       companions: [...form.querySelectorAll("input[name=companion]:checked")].map((c) => Number(c.value)),
+      activity_id: prefill ? prefill.activity : null,
       started_at: new Date().toISOString(), ended_at: null, counts, taps: [],
     };
+    forgetPrefill();
     saveActive().then(showCounting);
   }
 
@@ -182,6 +225,7 @@
       client_uuid: active.client_uuid, member_id: active.member_id, kind: active.kind,
       place: active.place, municipality_id: active.municipality_id,
       campaign_id: active.campaign_id, companions: active.companions || [],
+      activity_id: active.activity_id || null,
       started_at: active.started_at,
       ended_at: active.ended_at, note: $("note").value.trim() || null, ...active.counts,
     };
@@ -293,7 +337,8 @@
       fillSelect($("municipality"), profile.municipalities, profile.municipality_id);
       fillSelect($("campaign"), profile.campaigns, null);
     }
-    loadCompanions();
+    applyPrefill();
+    loadCompanions().then(checkCompanions);
     await flush();
   }
 
