@@ -1,6 +1,7 @@
 """Joining the party: behind a member's QR code, on the plain join page, or
 signed up on the spot on a member's phone. No login needed but for the last."""
 import hashlib
+import hmac
 import json
 import sqlite3
 import time
@@ -260,8 +261,16 @@ def _person(db, form, attribution):
         "postcode": normalise_postcode(form.postcode.data),
         "consent_id": current_consent(db)["id"],
     }
-    return {**person, "submission_id": form.submission_id.data or
-            derived_submission_id(db, person, attribution)}
+    return {**person, "submission_id": _submission_id(db, form, person, attribution)}
+
+
+def _submission_id(db, form, person, attribution):
+    """A member's phone sends its own key, kept apart per member; a public page's key is
+    derived on the server, never taken from the browser (whoever could send someone else's
+    key would take over that sign-up's withdrawal link)."""
+    if attribution["source"] == "on_the_spot" and form.submission_id.data:
+        return f"m{attribution['recruiter_id']}-{form.submission_id.data}"
+    return derived_submission_id(db, person, attribution)
 
 
 RESEND_WINDOW_SECONDS = 600
@@ -286,7 +295,11 @@ def derived_submission_id(db, person, attribution, at=None):
 
 
 def _digest(fields):
-    return hashlib.sha256(json.dumps(fields, default=str).encode()).hexdigest()[:40]
+    """Keyed with the app's secret: nobody can work out a sign-up's key from its details."""
+    message = json.dumps(fields, default=str).encode()
+    key = current_app.secret_key.encode() if isinstance(current_app.secret_key, str) \
+        else current_app.secret_key
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:40]
 
 
 def _render(form, link, source, csrf_expired=False, status=None):

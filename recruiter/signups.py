@@ -72,9 +72,12 @@ def record_signup(db, person, attribution):
     with immediate(db):
         replayed = _replayed(db, person["submission_id"])
         if replayed is not None:
-            # The browser shows the answer to the last tap: its withdrawal link must work.
+            # A double tap: the browser shows the answer to the last tap, so its withdrawal
+            # link must work. Only within a couple of minutes of the first, so that nobody
+            # who later sends the same details takes the link over.
             if person.get("withdraw_token_hash"):
-                db.execute(REPLAY_TOKEN_SQL, [person["withdraw_token_hash"], replayed])
+                db.execute(REPLAY_TOKEN_SQL, [person["withdraw_token_hash"], replayed,
+                                              _seconds_ago(DOUBLE_TAP_SECONDS)])
             return replayed
         earlier = _earlier_signup(db, person, since)
         municipality_id = _municipality_of(db, attribution.get("association_id")) or \
@@ -100,8 +103,13 @@ def _municipality_of(db, association_id):
     return db.table("associations").get(association_id)["municipality_id"]
 
 
+DOUBLE_TAP_SECONDS = 120
 REPLAY_TOKEN_SQL = """update signups set withdraw_token_hash = ?
-                      where id = ? and erased_at is null"""
+                      where id = ? and erased_at is null and created_at >= ?"""
+
+
+def _seconds_ago(seconds):
+    return (datetime.now(timezone.utc) - timedelta(seconds=seconds)).isoformat(timespec="seconds")
 
 
 def _replayed(db, submission_id):
