@@ -113,3 +113,5 @@ def _register_blueprints(app):
         app.register_blueprint(module.bp)
     from . import calls  # the welcome calls (issue 12)
     app.register_blueprint(calls.bp)
+    from . import campaigns  # campaigns per level, goals (issue 13)
+    app.register_blueprint(campaigns.bp)

@@ -4,9 +4,9 @@ globals, so a page shows exactly the buttons the server allows)."""
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from . import accounts
+from . import accounts, campaigns_data
 from .db import get_db
-from .units import ASSOCIATION, LEVELS, NATION, ROLES
+from .units import ASSOCIATION, CAMPAIGN_LEVELS, LEVELS, NATION, ROLES
 
 _PATH_SQL = {
     "association": """
@@ -183,3 +183,24 @@ def init_app(app):
     app.add_template_global(own_unit)
     app.add_template_global(parent, "parent_unit")
     app.add_template_global(LEVELS, "levels")
+
+
+# Campaigns (issue 13): administrators run them for their own unit; everyone
+# whose unit lies inside a campaign's unit (an association only if it takes
+# part) sees its page.
+
+def may_run_campaigns(level, unit_id):
+    """Create campaigns for a unit: its administrators and those above."""
+    return level in CAMPAIGN_LEVELS and may_administer(level, unit_id)
+
+
+def may_see_campaign(campaign):
+    """A campaign's page: those who run it, and the units taking part."""
+    if may_run_campaigns(campaign["level"], campaign["unit_id"]):
+        return True
+    level, unit_id = own_unit()
+    path = unit_path(get_db(), level, unit_id)
+    if path is None or not campaigns_data.contains(campaign, path):
+        return False
+    return level != ASSOCIATION or campaigns_data.takes_part(get_db(), campaign, unit_id)
+

@@ -6,8 +6,10 @@ a member: source `link` or `on_the_spot`; the rest is own initiative.
 A possible duplicate (a repeat sign-up, `duplicate_of` set) never counts:
 the earlier sign-up it repeats counts for both.
 """
+import json
 from datetime import date, timedelta
 
+from .periods import today
 from .units import LEVELS
 
 RECRUITED = "source in ('link', 'on_the_spot')"
@@ -496,3 +498,90 @@ def funnel(db, level, unit_id, since, until):
         before = counts[step]
     as_of = max((r["as_of"] for r in rows if r["as_of"]), default=None)
     return {"steps": steps, "as_of": as_of, "source": "register" if as_of else "app"}
+
+
+# Measures (issue 13): the named queries a goal counts, for a unit and a
+# period, optionally only for some of its associations (a campaign's
+# participants, as a JSON list) and, for shifts, those tied to a campaign.
+# Shares are percentages (0–100); None means nothing to count yet.
+TAKING_PART = ("(:associations is null or s.association_id in "
+               "(select value from json_each(:associations)))")
+_SIGNUPS_MEASURE_SQL = per_level(f"""
+select count(*) as n, coalesce(sum(s.{RECRUITED}), 0) as recruited from signups s
+where {{unit_filter}} and {TAKING_PART} and s.created_at >= :since and s.created_at < :until
+  and s.duplicate_of is null""")
+_SHIFTS_MEASURE_SQL = per_level(f"""
+select count(*) as n, coalesce(sum(sh.doors_knocked), 0) as doors
+from shifts sh {AS_ASSOCIATION.format(table="sh")}
+where ({{unit_filter}} and {TAKING_PART} and sh.started_at >= :since and sh.started_at < :until)
+   or sh.campaign_id = :campaign""")
+_NEW_MEMBERS_MEASURE_SQL = per_level(f"""
+select coalesce(sum(f.new_members), 0) as n, count(*) as reports
+from register_figures f {AS_ASSOCIATION.format(table="f")}
+where {{unit_filter}} and {TAKING_PART} and {IN_DAYS.format(day="f.on_date")}""")
+# Welcomes due in the period (and already due): reached on or before the due day.
+_WELCOME_MEASURE_SQL = per_level(f"""
+select count(*) as due, coalesce(sum(t.state = 'reached' and t.done_on <= t.due_on), 0)
+         as in_time
+from call_targets t join call_lists l on l.id = t.list_id
+join signups x on x.id = t.signup_id {AS_ASSOCIATION.format(table="l")}
+where l.kind = 'welcome' and t.state not in ('handed_over', 'closed')
+  and x.erased_at is null and x.status != 'cancelled' and x.duplicate_of is null
+  and {{unit_filter}} and {TAKING_PART} and {IN_DAYS.format(day="t.due_on")}
+  and t.due_on < :today""")
+
+
+def _params(level_unit, since, until, associations, campaign_id):
+    return {"unit": level_unit[1], "since": since, "until": until, "campaign": campaign_id,
+            "associations": None if associations is None else json.dumps(list(associations))}
+
+
+def _row(db, sql, level, params):
+    return next(db.query(sql[level], params))
+
+
+def measure_signups(db, level, params):
+    """Sign-ups in the unit and period (duplicates left out)."""
+    return _row(db, _SIGNUPS_MEASURE_SQL, level, params)["n"]
+
+
+def measure_recruited_share(db, level, params):
+    """The recruited share of those sign-ups, in per cent."""
+    row = _row(db, _SIGNUPS_MEASURE_SQL, level, params)
+    value = share(row["recruited"], row["n"])
+    return None if value is None else 100 * value
+
+
+def measure_paid_new_members(db, level, params):
+    """New (paid) members the register figures report for the period's days; None without any."""
+    row = _row(db, _NEW_MEMBERS_MEASURE_SQL, level, params)
+    return row["n"] if row["reports"] else None
+
+
+def measure_shifts(db, level, params):
+    """Shifts logged in the unit and period, and any tied to the campaign."""
+    return _row(db, _SHIFTS_MEASURE_SQL, level, params)["n"]
+
+
+def measure_doors(db, level, params):
+    """Doors knocked on those shifts."""
+    return _row(db, _SHIFTS_MEASURE_SQL, level, params)["doors"]
+
+
+def measure_welcome_in_time(db, level, params):
+    """Per cent of the welcome calls due in the period that were made by the due day."""
+    row = _row(db, _WELCOME_MEASURE_SQL, level, {**params, "today": today().isoformat()})
+    value = share(row["in_time"], row["due"])
+    return None if value is None else 100 * value
+
+
+MEASURES = {"signups": measure_signups, "paid_new_members": measure_paid_new_members,
+            "recruited_share": measure_recruited_share, "shifts": measure_shifts,
+            "doors": measure_doors, "welcome_in_time": measure_welcome_in_time}
+SHARE_MEASURES = {"recruited_share", "welcome_in_time"}  # per cent, not a count
+
+
+def measure(db, name, level, unit_id, since, until, associations=None, campaign_id=None):
+    """The value of the measure `name` (MEASURES) for a unit and a period [since, until)."""
+    return MEASURES[name](db, level, _params((level, unit_id), since, until, associations,
+                                             campaign_id))

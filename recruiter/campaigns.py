@@ -1,0 +1,97 @@
+"""Campaigns per level: administrators create them for their own unit, everyone
+taking part follows them on the campaign page and on their start page."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from . import campaigns_data, campaigns_page
+from .campaigns_forms import MEASURE_NAMES, CampaignForm
+from .db import get_db
+from .leaderboard import shown_name
+from .periods import today
+from .scope import (may_run_campaigns, may_see_campaign, own_unit, require_administer,
+                    unit_path)
+from .units import ASSOCIATION, CAMPAIGN_LEVELS, LEVELS, nation_from_url, nation_to_url, url_levels
+
+bp = Blueprint("campaigns", __name__, url_prefix="/kampanjer")
+bp.url_value_preprocessor(nation_from_url)
+bp.url_defaults(nation_to_url)
+bp.add_app_template_global(may_run_campaigns)
+bp.add_app_template_global(may_see_campaign)
+TOP_ASSOCIATIONS = 20
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The campaigns the viewer takes part in or runs."""
+    db = get_db()
+    level, unit_id = own_unit()
+    path = unit_path(db, level, unit_id)
+    if level == ASSOCIATION:
+        shown = campaigns_data.running_for_association(db, unit_id, today())
+    else:
+        shown = campaigns_data.enclosing_campaigns(db, path, today()) + (
+            campaigns_data.unit_campaigns(db, level, unit_id) if level in CAMPAIGN_LEVELS else [])
+    return render_template("campaigns/index.html", campaigns=shown, level=level,
+                           unit_id=unit_id, today=today().isoformat())
+
+
+@bp.route(f"/ny/<{url_levels(CAMPAIGN_LEVELS)}:level>/<id:unit_id>", methods=["GET", "POST"])
+@login_required
+def new(level, unit_id):
+    """Create a campaign for a unit the viewer administers."""
+    path = require_administer(level, unit_id)
+    db = get_db()
+    form = CampaignForm()
+    form.parent_campaign_id.choices = [SelectChoice(0, _("Ingen"))] + [
+        SelectChoice(c["id"], c["name"])
+        for c in campaigns_data.enclosing_campaigns(db, path, today())]
+    below = _association_choices(db, level, unit_id)
+    form.associations.choices = below
+    if form.validate_on_submit():
+        campaign_id = campaigns_data.add_campaign(db, {
+            "name": form.name.data, "level": level, "unit_id": unit_id,
+            "starts_on": form.starts_on.data.isoformat(), "ends_on": form.ends_on.data.isoformat(),
+            "description": form.description.data or None,
+            "parent_campaign_id": form.parent_campaign_id.data or None,
+            "created_by": current_user.member_id}, form.goals(), form.associations.data or [])
+        flash(_("%(name)s är tillagd.", name=form.name.data), "success")
+        return redirect(url_for(".show", campaign_id=campaign_id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("campaigns/new.html", form=form, path=path, level=level,
+                           unit_id=unit_id, pick_associations=bool(below)), status
+
+
+def _association_choices(db, level, unit_id):
+    """A municipal campaign may pick its associations; higher ones take all below."""
+    if LEVELS[level].child != ASSOCIATION:
+        return []
+    return [SelectChoice(a["id"], a["name"]) for a in db.table("associations").rows_where(
+        "municipality_id = ?", [unit_id], order_by="name")]
+
+
+@bp.route("/<id:campaign_id>")
+@login_required
+def show(campaign_id):
+    """The campaign page: goals over time, associations, recruiters, channels."""
+    db = get_db()
+    campaign = campaigns_data.get_campaign(db, campaign_id)
+    if not may_see_campaign(campaign):
+        abort(403)
+    data = campaigns_page.page_data(db, campaign)
+    own = current_user.association_id
+    board = [{**r, "name": _member_name(db, r["member_id"])}
+             for r in data["recruiters"].get(str(own), [])]
+    return render_template(
+        "campaigns/show.html", campaign=campaign, data=data, measure_names=MEASURE_NAMES,
+        top=data["associations"][:TOP_ASSOCIATIONS], own_row=next(
+            (a for a in data["associations"] if a["id"] == own), None),
+        board=board, unit=unit_path(db, campaign["level"], campaign["unit_id"]))
+
+
+def _member_name(db, member_id):
+    """A recruiter as they choose to appear now (a snapshot keeps ids, not names)."""
+    member = db.table("members").get(member_id)
+    return shown_name(member, current_user.member_id)
