@@ -95,3 +95,13 @@ def _member_name(db, member_id):
     """A recruiter as they choose to appear now (a snapshot keeps ids, not names)."""
     member = db.table("members").get(member_id)
     return shown_name(member, current_user.member_id)
+
+
+def home_cards(db):
+    """The start page's campaign cards for the viewer ([] outside an association)."""
+    if current_user.association_id is None:
+        return []
+    cards = campaigns_data.member_cards(db, current_user.member_id,
+                                        current_user.association_id, today())
+    return [{**c, "goal_name": MEASURE_NAMES[c["goal"]["measure"]] if c["goal"] else None}
+            for c in cards]

@@ -151,3 +151,30 @@ def progress(value, target):
 def to_json(value):
     """Stable JSON text for a snapshot."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+RECRUITED_BY_SQL = f"""select count(*) from signups s where s.recruiter_id = ? and s.{scoring.RECRUITED}
+  and s.created_at >= ? and s.created_at < ? and s.duplicate_of is null"""
+
+
+def recruited_by(db, member_id, since, until):
+    """The sign-ups a member recruited in a period."""
+    return db.execute(RECRUITED_BY_SQL, [member_id, since, until]).fetchone()[0]
+
+
+def member_cards(db, member_id, association_id, day):
+    """The campaigns running for a member's association, each with its first goal's
+    progress and the member's own part of the association's sign-ups."""
+    cards = []
+    for campaign in running_for_association(db, association_id, day):
+        period = campaign_period(campaign)
+        goals = campaign_goals(db, campaign["id"])
+        goal = goals[0] if goals else None
+        value = campaign_value(db, campaign, goal) if goal else None
+        cards.append({
+            "campaign": campaign, "goal": goal, "value": value,
+            "progress": progress(value, goal["target"]) if goal else None,
+            "mine": recruited_by(db, member_id, period.since, period.until),
+            "association": scoring.measure(db, "signups", "association", association_id,
+                                           period.since, period.until)})
+    return cards

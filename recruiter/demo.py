@@ -6,7 +6,7 @@ import tempfile
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
-from . import accounts, calls_demo, signups
+from . import accounts, calls_demo, campaigns_data, signups
 from .db import now
 from .passwords import hash_password
 from .units import ASSOCIATION, DISTRICT, LEVELS, MUNICIPALITY, PARTNER, ROLES, UNIT_TABLES
@@ -89,6 +89,7 @@ def seed(db, seed_value=1889):
             active = _seed_signups(db, rng, campaigns)
             _seed_shifts(db, rng, active, campaigns)
     seed_register(db, random.Random(seed_value + 1))
+    _seed_municipal_campaign(db)
     calls_demo.seed_welcome(db, codes[HOME_ASSOCIATION], demo_email("ordforande"))
 
 
@@ -111,6 +112,24 @@ def _get_or_add_campaign(db, name, starts_on, ends_on, goal):
     row = {"name": name, "starts_on": starts_on, "ends_on": ends_on, "goal": goal,
            "created_at": now()}
     return db.table("campaigns").get(db.table("campaigns").insert(row).last_pk)
+
+
+MUNICIPAL_CAMPAIGN = ("K-MALMO", "Malmö värvar i vinter",
+                      "Varje förening i Malmö värvar: ta med kampanjlänken när du knackar dörr.",
+                      [("signups", 60), ("shifts", 40)])
+
+
+def _seed_municipal_campaign(db):
+    """A municipal campaign running around today, with goals (issue 13)."""
+    code, name, text, goals = MUNICIPAL_CAMPAIGN
+    if list(db.table("campaigns").rows_where("name = ?", [name])):
+        return
+    day = date.today()
+    unit_id = _unit_id(db, MUNICIPALITY, code)
+    campaigns_data.add_campaign(db, {
+        "name": name, "level": MUNICIPALITY, "unit_id": unit_id, "description": text,
+        "starts_on": (day - timedelta(days=30)).isoformat(),
+        "ends_on": (day + timedelta(days=45)).isoformat()}, goals, [])
 
 
 def _seed_signups(db, rng, campaigns):

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from . import accounts, calls_data, calls_team
+from . import accounts, calls_data, calls_team, campaigns
 from .db import get_db
 from .forms import LanguageForm
 from .i18n import LANG_COOKIE
@@ -43,7 +43,7 @@ def index():
     welcome = welcome_counts(db, unit_id) if in_association and (
         chair or calls_team.is_welcomer(db, unit_id, current_user.member_id)) else None
     return render_template("home/index.html", new_signups=new_signups, welcome=welcome,
-                           new_signup_days=NEW_SIGNUP_DAYS,
+                           new_signup_days=NEW_SIGNUP_DAYS, campaigns=campaigns.home_cards(db),
                            several_roles=len(accounts.member_roles(db, current_user.member_id)) > 1)
 
 

@@ -83,6 +83,11 @@ WALK = [
     Page("kansli", "/kansli/logg"),
     Page("kansli", "/register/"),
     Page("kansli", "/register/import/1"),  # the demo's first register import, applied
+    # Campaigns (issue 13): the list, a running one, a new one, an ended (frozen) one.
+    Page("medlem", "/kampanjer/"),
+    Page("medlem", "/kampanjer/{campaign_id}"),
+    Page("kommun", "/kampanjer/ny/municipality/{municipality_id}"),
+    Page("kansli", "/kampanjer/{ended_campaign_id}"),
 ]
 PUBLIC = [p for p in WALK if p.role is None]
 # The figure each table exists for (a header's start, by the table's data-testid); a
@@ -106,6 +111,10 @@ def ids(live_server):
         "association_id": live_server.association_id, "link_code": link["code"],
         "link_id": link["id"], "shift_id": shift, "municipality_id": malmo["id"],
         "district_id": malmo["district_id"],
+        "campaign_id": next(db.table("campaigns").rows_where(
+            "name = ?", [demo.MUNICIPAL_CAMPAIGN[1]]))["id"],
+        "ended_campaign_id": next(db.table("campaigns").rows_where(
+            "name = ?", [demo.CAMPAIGNS[0][0]]))["id"],
         "invitation": accounts.create_invitation(db, live_server.association_id, chair["id"],
                                                  lifetime),
         "reset": accounts.create_reset(db, member["id"], chair["id"], lifetime),

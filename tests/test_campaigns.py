@@ -305,3 +305,29 @@ def test_campaign_page_names_only_as_members_chose(login_as, db, town, counted):
         f"/kampanjer/{campaign['id']}").get_data(as_text=True)
     assert "Gömd" not in page and "En medlem" in page
     assert f"{shown['first_name']} {shown['last_name'][0]}." in page
+
+
+def test_member_sees_running_campaign_with_their_part_and_makes_its_link(login_as, db, town):
+    campaign = make_campaign(db, name="Vårt lyft", level="municipality", unit_id=town["m"]["id"],
+                             starts_on="2026-01-01", ends_on="2099-12-31")
+    campaigns_data.add_goal(db, "signups", 50, "municipality", town["m"]["id"], "2026-01-01",
+                            "2099-12-31", campaign_id=campaign["id"])
+    me = make_member(db, association=town["a"])
+    other = make_member(db, association=town["a"])
+    for recruiter in (me, me, me, other):
+        make_signup(db, recruiter=recruiter)
+    make_signup(db, association=town["b"])
+    client = login_as(me)
+    page = client.get("/").get_data(as_text=True)
+    assert "Vårt lyft" in page and "Du: 3 av föreningens 4" in page and "5 av 50" in page
+    response = client.post("/lankar", data={"label": "Vårt lyft", "campaign_id": campaign["id"]})
+    assert response.status_code == 302
+    link = next(db.table("links").rows_where("member_id = ? and is_personal = 0", [me["id"]]))
+    assert link["campaign_id"] == campaign["id"]
+
+
+def test_no_campaign_card_for_a_campaign_elsewhere_or_ended(login_as, db, town):
+    make_campaign(db, name="Annanstans", level="municipality", unit_id=town["other"]["id"])
+    make_campaign(db, name="Förbi", starts_on="2025-01-01", ends_on="2025-02-01")
+    page = login_as(make_member(db, association=town["a"])).get("/").get_data(as_text=True)
+    assert "Annanstans" not in page and "Förbi" not in page
