@@ -115,3 +115,5 @@ def _register_blueprints(app):
     app.register_blueprint(calls.bp)
     from . import campaigns  # campaigns per level, goals (issue 13)
     app.register_blueprint(campaigns.bp)
+    from . import plans  # action plans (issue 13)
+    app.register_blueprint(plans.bp)

@@ -6,7 +6,7 @@ import tempfile
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
-from . import accounts, calls_demo, campaigns_data, signups
+from . import accounts, calls_demo, campaigns_data, plans_data, signups
 from .db import now
 from .passwords import hash_password
 from .units import ASSOCIATION, DISTRICT, LEVELS, MUNICIPALITY, PARTNER, ROLES, UNIT_TABLES
@@ -119,13 +119,20 @@ MUNICIPAL_CAMPAIGN = ("K-MALMO", "Malmö värvar i vinter",
                       [("signups", 60), ("shifts", 40)])
 
 
+PLAN_TEXT = ("Varje förening håller ett dörrknackningspass i månaden.\n"
+             "Nya medlemmar får ett välkomstsamtal inom en vecka.")
+PLAN_GOALS = [("signups", 200), ("recruited_share", 50), ("welcome_in_time", 90)]
+
+
 def _seed_municipal_campaign(db):
-    """A municipal campaign running around today, with goals (issue 13)."""
+    """A municipal campaign running around today, with goals, and the municipal
+    organisation's action plan for the year (issue 13)."""
     code, name, text, goals = MUNICIPAL_CAMPAIGN
     if list(db.table("campaigns").rows_where("name = ?", [name])):
         return
     day = date.today()
     unit_id = _unit_id(db, MUNICIPALITY, code)
+    plans_data.save_plan(db, MUNICIPALITY, unit_id, day.year, PLAN_TEXT, PLAN_GOALS, None)
     campaigns_data.add_campaign(db, {
         "name": name, "level": MUNICIPALITY, "unit_id": unit_id, "description": text,
         "starts_on": (day - timedelta(days=30)).isoformat(),

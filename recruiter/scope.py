@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from . import accounts, campaigns_data
 from .db import get_db
-from .units import ASSOCIATION, CAMPAIGN_LEVELS, LEVELS, NATION, ROLES
+from .units import ASSOCIATION, CAMPAIGN_LEVELS, LEVELS, NATION, PLAN_LEVELS, ROLES
 
 _PATH_SQL = {
     "association": """
@@ -204,3 +204,16 @@ def may_see_campaign(campaign):
         return False
     return level != ASSOCIATION or campaigns_data.takes_part(get_db(), campaign, unit_id)
 
+
+
+# Action plans (issue 13): a municipal organisation's or district's own
+# administrators (and those above) write it; the level above sees all below.
+
+def may_write_plan(level, unit_id):
+    """Write a unit's yearly action plan."""
+    return level in PLAN_LEVELS and may_administer(level, unit_id)
+
+
+def may_see_plans_below(level, unit_id):
+    """The plans of the units one level down, and which have none."""
+    return LEVELS[level].child in PLAN_LEVELS and may_see_overview(level, unit_id)
