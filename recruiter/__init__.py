@@ -117,3 +117,5 @@ def _register_blueprints(app):
     app.register_blueprint(campaigns.bp)
     from . import plans  # action plans (issue 13)
     app.register_blueprint(plans.bp)
+    from . import best  # learning from the ten best (issue 13)
+    app.register_blueprint(best.bp)

@@ -6,7 +6,8 @@ from flask_login import current_user
 
 from . import accounts, campaigns_data
 from .db import get_db
-from .units import ASSOCIATION, CAMPAIGN_LEVELS, LEVELS, NATION, PLAN_LEVELS, ROLES
+from .units import (ASSOCIATION, CAMPAIGN_LEVELS, LEVELS, NATION, PLAN_LEVELS, ROLES,
+                    TEN_BEST_LEVELS)
 
 _PATH_SQL = {
     "association": """
@@ -217,3 +218,8 @@ def may_write_plan(level, unit_id):
 def may_see_plans_below(level, unit_id):
     """The plans of the units one level down, and which have none."""
     return LEVELS[level].child in PLAN_LEVELS and may_see_overview(level, unit_id)
+
+
+def may_see_ten_best(level, unit_id):
+    """The municipal organisations below a unit ranked by development (best.py)."""
+    return level in TEN_BEST_LEVELS and may_see_overview(level, unit_id)

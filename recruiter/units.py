@@ -99,3 +99,5 @@ def nation_to_url(endpoint, values):
 # and those that write a yearly action plan (handlingsplan).
 CAMPAIGN_LEVELS = PARENT_LEVELS
 PLAN_LEVELS = (DISTRICT, MUNICIPALITY)
+# Levels that see the ten best municipal organisations below them.
+TEN_BEST_LEVELS = (NATION, DISTRICT)

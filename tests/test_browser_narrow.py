@@ -92,6 +92,9 @@ WALK = [
     # Action plans (issue 13): a municipal organisation's own, the district's view below.
     Page("kommun", "/handlingsplan/municipality/{municipality_id}/{year}"),
     Page("distrikt", "/handlingsplan/district/{district_id}/{year}/under"),
+    # The ten best (issue 13).
+    Page("distrikt", "/tio-basta/district/{district_id}?period=all"),
+    Page("kansli", "/tio-basta/nation/0?period=year&sort=rate"),
 ]
 PUBLIC = [p for p in WALK if p.role is None]
 # The figure each table exists for (a header's start, by the table's data-testid); a
