@@ -178,3 +178,18 @@ def member_cards(db, member_id, association_id, day):
             "association": scoring.measure(db, "signups", "association", association_id,
                                            period.since, period.until)})
     return cards
+
+
+OPEN_FOR_ASSOCIATION_SQL = f"""
+select c.* from campaigns c, associations a
+where a.id = :association and c.ends_on >= date('now') and {COVERS_ASSOCIATION}
+order by c.starts_on, c.id"""
+
+
+def open_campaigns(db, association_id):
+    """Campaigns not yet ended that a member of the association can tie a link or a
+    shift to: those it takes part in (every one for an account outside associations)."""
+    if association_id is None:
+        return list(db.table("campaigns").rows_where("ends_on >= date('now')",
+                                                     order_by="starts_on"))
+    return list(db.query(OPEN_FOR_ASSOCIATION_SQL, {"association": association_id}))

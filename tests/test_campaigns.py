@@ -331,3 +331,20 @@ def test_no_campaign_card_for_a_campaign_elsewhere_or_ended(login_as, db, town):
     make_campaign(db, name="Förbi", starts_on="2025-01-01", ends_on="2025-02-01")
     page = login_as(make_member(db, association=town["a"])).get("/").get_data(as_text=True)
     assert "Annanstans" not in page and "Förbi" not in page
+
+
+def test_links_and_shifts_offer_only_the_members_own_campaigns(login_as, db, town):
+    ours = make_campaign(db, name="Vår", level="municipality", unit_id=town["m"]["id"])
+    theirs = make_campaign(db, name="Deras", level="municipality", unit_id=town["other"]["id"])
+    national = make_campaign(db, name="Riks")
+    client = login_as(make_member(db, association=town["a"]))
+    offered = {c["name"] for c in client.get("/api/me").json["campaigns"]}
+    assert offered == {"Vår", "Riks"}
+    page = client.get("/varva").get_data(as_text=True)
+    assert "Deras" not in page and "Vår" in page
+    response = client.post("/lankar", data={"label": "Fel", "campaign_id": theirs["id"]})
+    assert db.table("links").count_where("campaign_id = ?", [theirs["id"]]) == 0
+    assert response.status_code == 302
+    for campaign in (ours, national):
+        client.post("/lankar", data={"label": "Rätt", "campaign_id": campaign["id"]})
+        assert db.table("links").count_where("campaign_id = ?", [campaign["id"]]) == 1
