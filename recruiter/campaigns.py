@@ -30,7 +30,8 @@ def index():
     level, unit_id = own_unit()
     path = unit_path(db, level, unit_id)
     if level == ASSOCIATION:
-        shown = campaigns_data.running_for_association(db, unit_id, today())
+        shown = campaigns_data.running_for_association(db, unit_id, today()) + \
+            campaigns_data.ended_for_association(db, unit_id, today())
     else:
         shown = campaigns_data.enclosing_campaigns(db, path, today()) + (
             campaigns_data.unit_campaigns(db, level, unit_id) if level in CAMPAIGN_LEVELS else [])

@@ -72,6 +72,18 @@ def takes_part(db, campaign, association_id):
     return bool(list(rows))
 
 
+ENDED_FOR_ASSOCIATION_SQL = f"""
+select c.* from campaigns c, associations a
+where a.id = :association and c.ends_on < :day and {COVERS_ASSOCIATION}
+order by c.ends_on desc, c.id desc limit :limit"""
+
+
+def ended_for_association(db, association_id, day, limit=10):
+    """The latest campaigns the association took part in that have ended: still readable."""
+    return list(db.query(ENDED_FOR_ASSOCIATION_SQL, {"association": association_id,
+                                                     "day": day.isoformat(), "limit": limit}))
+
+
 def running_for_association(db, association_id, day):
     """The campaigns running on `day` that the association takes part in."""
     return list(db.query(RUNNING_FOR_ASSOCIATION_SQL,

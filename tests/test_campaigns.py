@@ -348,3 +348,19 @@ def test_links_and_shifts_offer_only_the_members_own_campaigns(login_as, db, tow
     for campaign in (ours, national):
         client.post("/lankar", data={"label": "Rätt", "campaign_id": campaign["id"]})
         assert db.table("links").count_where("campaign_id = ?", [campaign["id"]]) == 1
+
+
+def test_ended_campaigns_stay_listed_for_those_who_took_part(login_as, db, town):
+    make_campaign(db, name="Förra våren", level="municipality", unit_id=town["m"]["id"],
+                  starts_on="2025-03-01", ends_on="2025-05-31")
+    page = login_as(make_member(db, association=town["a"])).get("/kampanjer/").get_data(
+        as_text=True)
+    assert "Förra våren" in page and "slut" in page
+
+
+def test_leaderboard_offers_only_the_associations_campaigns(login_as, db, town):
+    make_campaign(db, name="Vår", level="municipality", unit_id=town["m"]["id"])
+    make_campaign(db, name="Deras", level="municipality", unit_id=town["other"]["id"])
+    page = login_as(make_member(db, association=town["a"])).get("/topplista/").get_data(
+        as_text=True)
+    assert "Kampanj: Vår" in page and "Deras" not in page
