@@ -153,6 +153,16 @@ def campaign_value(db, campaign, goal, until=None):
     return goal_value(db, goal, until, chosen or None, campaign["id"])
 
 
+def campaign_series(db, campaign, goal, ends):
+    """A campaign goal's values from its start to each of `ends` (UTC ISO, ascending,
+    none after the goal's period), in one query."""
+    period = campaign_period({"id": 0, "name": "", "starts_on": goal["starts_on"],
+                              "ends_on": goal["ends_on"]})
+    chosen = chosen_associations(db, campaign["id"])
+    return scoring.measure_series(db, goal["measure"], goal["level"], goal["unit_id"],
+                                  period.since, ends, chosen or None, campaign["id"])
+
+
 def progress(value, target):
     """How far a value has come toward a target, 0..1 (None when nothing is counted)."""
     if value is None or not target:

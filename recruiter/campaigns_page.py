@@ -6,7 +6,7 @@ import json
 from datetime import date, timedelta
 
 from . import scoring
-from .campaigns_data import (campaign_goals, campaign_value, chosen_associations, progress,
+from .campaigns_data import (campaign_goals, campaign_series, chosen_associations, progress,
                              to_json)
 from .db import now
 from .periods import campaign_period, today, utc
@@ -14,35 +14,34 @@ from .scoring import RECRUITED
 
 MAX_POINTS = 8
 _TAKING_PART = scoring.TAKING_PART.replace("s.association_id", "a.id")
-ASSOCIATIONS_SQL = {level: f"""
-select a.id, a.name, count(s.id) as signups, coalesce(sum(s.{RECRUITED}), 0) as recruited
+# scoring.per_level fills in each level's sign-up filter, in parentheses.
+ASSOCIATIONS_SQL = scoring.per_level(f"""
+select a.id, a.name, count(x.id) as signups, coalesce(sum(x.{RECRUITED}), 0) as recruited
 from associations a
-left join signups s on s.association_id = a.id and s.created_at >= :since
-  and s.created_at < :until and s.duplicate_of is null
+left join signups x on x.association_id = a.id and x.created_at >= :since
+  and x.created_at < :until and x.duplicate_of is null
 where a.id in (select s.association_id from (select id as association_id, municipality_id
-               from associations) s where {condition}) and {_TAKING_PART}
-group by a.id order by signups desc, recruited desc, a.name""".replace("{condition}", condition)
-    for level, condition in scoring.UNIT_FILTER.items()}
-RECRUITERS_SQL = {level: f"""
+               from associations) s where {{unit_filter}}) and {_TAKING_PART}
+group by a.id order by signups desc, recruited desc, a.name""")
+RECRUITERS_SQL = scoring.per_level(f"""
 select s.recruiter_id as member_id, m.association_id, count(*) as recruited,
        max(s.created_at) as reached_at
 from signups s join members m on m.id = s.recruiter_id
-where {condition} and {scoring.TAKING_PART} and s.{RECRUITED} and s.recruiter_id is not null
+where {{unit_filter}} and {scoring.TAKING_PART} and s.{RECRUITED} and s.recruiter_id is not null
   and s.created_at >= :since and s.created_at < :until and s.duplicate_of is null
-group by s.recruiter_id, m.association_id""".replace("{condition}", f"({condition})")
-    for level, condition in scoring.UNIT_FILTER.items()}
-CHANNELS_SQL = {level: f"""
+group by s.recruiter_id, m.association_id""")
+CHANNELS_SQL = scoring.per_level(f"""
 select s.source, s.campaign_id = :campaign as campaign_link, count(*) as n from signups s
-where {condition} and {scoring.TAKING_PART} and s.created_at >= :since and s.created_at < :until
-  and s.duplicate_of is null
-group by 1, 2""".replace("{condition}", f"({condition})")
-    for level, condition in scoring.UNIT_FILTER.items()}
-PHONE_SQL = {level: f"""
-select count(*) as shifts, coalesce(sum(sh.conversations), 0) as conversations
-from shifts sh {scoring.AS_ASSOCIATION.format(table="sh")}
-where sh.kind = 'phone' and (({condition} and {scoring.TAKING_PART}
-  and sh.started_at >= :since and sh.started_at < :until) or sh.campaign_id = :campaign)
-""".replace("{condition}", f"({condition})") for level, condition in scoring.UNIT_FILTER.items()}
+where {{unit_filter}} and {scoring.TAKING_PART} and s.created_at >= :since
+  and s.created_at < :until and s.duplicate_of is null
+group by 1, 2""")
+PHONE_SQL = scoring.per_level(f"""
+select count(*) as shifts, coalesce(sum(conversations), 0) as conversations from shifts
+where kind = 'phone' and id in (
+  select sh.id from shifts sh {scoring.AS_ASSOCIATION.format(table="sh")}
+  where {{unit_filter}} and {scoring.TAKING_PART} and sh.started_at >= :since
+    and sh.started_at < :until
+  union select id from shifts where campaign_id = :campaign)""")
 
 
 def points(starts_on, ends_on, last_day):
@@ -61,10 +60,11 @@ def points(starts_on, ends_on, last_day):
 def goal_rows(db, campaign, last_day):
     """Each goal with its value now, its progress and its value at each point in time."""
     rows = []
+    days = points(campaign["starts_on"], campaign["ends_on"], last_day)
+    ends = [utc(day + timedelta(days=1)) for day in days]
     for goal in campaign_goals(db, campaign["id"]):
-        series = [{"day": day.isoformat(),
-                   "value": campaign_value(db, campaign, goal, utc(day + timedelta(days=1)))}
-                  for day in points(campaign["starts_on"], campaign["ends_on"], last_day)]
+        values = campaign_series(db, campaign, goal, ends) if ends else []
+        series = [{"day": day.isoformat(), "value": value} for day, value in zip(days, values)]
         value = series[-1]["value"] if series else None
         rows.append({"measure": goal["measure"], "target": goal["target"], "value": value,
                      "progress": progress(value, goal["target"]), "series": series})

@@ -559,6 +559,9 @@ def m022_campaigns_goals_plans(db):
                "references campaigns(id)")
     db.execute("alter table campaigns add column created_by integer references members(id)")
     db.table("campaigns").create_index(["level", "unit_id", "ends_on"])
+    # A campaign's shift goal counts the shifts tied to it, wherever they were.
+    db.execute("""create index idx_shifts_campaign_id on shifts(campaign_id)
+                  where campaign_id is not null""")
     # The associations taking part when not all below the unit do; none listed: all.
     db.table("campaign_associations").create(
         {"campaign_id": int, "association_id": int}, pk=("campaign_id", "association_id"),

@@ -464,6 +464,9 @@ CREATE UNIQUE INDEX "idx_sessions_token_hash"
 CREATE INDEX "idx_shifts_association_id_started_at"
     ON "shifts" ("association_id", "started_at");
 
+CREATE INDEX idx_shifts_campaign_id on shifts(campaign_id)
+                  where campaign_id is not null;
+
 CREATE UNIQUE INDEX "idx_shifts_client_uuid"
     ON "shifts" ("client_uuid");
 

@@ -364,3 +364,35 @@ def test_leaderboard_offers_only_the_associations_campaigns(login_as, db, town):
     page = login_as(make_member(db, association=town["a"])).get("/topplista/").get_data(
         as_text=True)
     assert "Kampanj: Vår" in page and "Deras" not in page
+
+
+@pytest.mark.parametrize("name", sorted(scoring.MEASURES))
+def test_a_series_equals_the_measure_at_each_end(db, town, counted, name):
+    list_id = db.table("call_lists").insert({"kind": "welcome", "association_id": town["a"]["id"],
+                                             "created_at": "2026-09-01T00:00:00+00:00"}).last_pk
+    for due_on, state, done_on in (("2026-09-05", "reached", "2026-09-04"),
+                                   ("2026-09-15", "reached", "2026-09-16"),
+                                   ("2026-09-30", "reached", "2026-09-30")):
+        signup = make_signup(db, association=town["a"], created_at="2026-09-02T10:00:00+00:00")
+        db.table("call_targets").insert({"list_id": list_id, "signup_id": signup["id"],
+                                         "due_on": due_on, "state": state, "done_on": done_on,
+                                         "created_at": "2026-09-02T10:00:00+00:00"})
+    # Local midnights in UTC (summer time): the ends of 2, 9, 15, 20 and 30 September.
+    ends = ["2026-09-02T22:00:00+00:00", "2026-09-09T22:00:00+00:00",
+            "2026-09-15T22:00:00+00:00", "2026-09-20T22:00:00+00:00", UNTIL]
+    series = scoring.measure_series(db, name, "municipality", town["m"]["id"], SINCE, ends)
+    assert series == [scoring.measure(db, name, "municipality", town["m"]["id"], SINCE, end)
+                      for end in ends]
+    assert len(set(map(str, series))) > 1  # the ends fall between events
+
+
+def test_a_national_campaign_counts_only_its_period(login_as, db, town):
+    recruiter = make_member(db, association=town["a"], first_name="Augusti", last_name="Person")
+    make_signup(db, recruiter=recruiter, created_at="2026-08-15T10:00:00+00:00")
+    make_shift(db, recruiter, "2026-08-15T10:00:00+00:00", kind="phone")
+    campaign = make_campaign(db, starts_on="2026-09-01", ends_on="2026-09-30")
+    data = campaigns_page.compute(db, campaign, date(2026, 9, 30))
+    assert data["recruiters"] == {}
+    assert data["channels"] == {"link": 0, "campaign_link": 0, "on_the_spot": 0,
+                                "own_initiative": 0, "shifts": 0, "conversations": 0}
+    assert all(a["signups"] == 0 for a in data["associations"])
