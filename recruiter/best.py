@@ -3,14 +3,15 @@ organisation's working profile, sortable and as CSV, for the nation and district
 import csv
 import io
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from . import best_data
+from . import best_data, cache
 from .dashboard import csv_cell
 from .db import get_db
-from .periods import period_for
+from .periods import period_for, today
 from .scope import may_see_ten_best, own_unit, require_overview
 from .units import TEN_BEST_LEVELS, nation_from_url, nation_to_url, url_levels
 
@@ -28,9 +29,13 @@ def _rows(level, unit_id):
     require_overview(level, unit_id)
     if not may_see_ten_best(level, unit_id):
         abort(403)
-    period = period_for(request.args.get("period") or "year", get_db())
-    rows = best_data.ranking(get_db(), unit_id, period.since, period.until)
-    return period, rows
+    db = get_db()
+    period = period_for(request.args.get("period") or "year", db)
+    key = (current_app.config["DATABASE"], "best", unit_id, period, today())
+    rows = cache.remember(db, key, lambda: best_data.ranking(db, unit_id, period.since,
+                                                            period.until),
+                          current_app.config["ROLLUP_CACHE_SECONDS"])
+    return period, [dict(r) for r in rows]
 
 
 def sorted_rows(rows, sort):

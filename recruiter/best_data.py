@@ -47,11 +47,16 @@ from signups where created_at >= :since and created_at < :until and duplicate_of
 group by 1"""
 ACTIVE_SQL = """select a.municipality_id as id, count(*) as n from members mb
                 join associations a on a.id = mb.association_id where mb.is_active = 1 group by 1"""
+# The unary + keeps the planner on the recruiter index (covering: 47 ms for a
+# national year in bench/campaigns.py's database) rather than the created_at
+# one, which needs a row lookup per sign-up for its recruiter (1.1 s).
 RECRUITERS_SQL = f"""
-select a.municipality_id as id, count(distinct s.recruiter_id) as n from signups s
-join members mb on mb.id = s.recruiter_id join associations a on a.id = mb.association_id
-where s.{RECRUITED} and mb.is_active = 1 and s.created_at >= :since and s.created_at < :until
-  and s.duplicate_of is null group by 1"""
+with r as (select s.recruiter_id from signups s
+           where s.recruiter_id is not null and s.{RECRUITED} and +s.created_at >= :since
+             and +s.created_at < :until and s.duplicate_of is null group by s.recruiter_id)
+select a.municipality_id as id, count(*) as n from r
+join members mb on mb.id = r.recruiter_id join associations a on a.id = mb.association_id
+where mb.is_active = 1 group by 1"""
 SHIFTS_SQL = """select a.municipality_id as id, count(*) as n from shifts sh
                 join associations a on a.id = sh.association_id
                 where sh.started_at >= :since and sh.started_at < :until group by 1"""

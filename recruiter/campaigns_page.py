@@ -5,7 +5,9 @@ there ever after, so later sign-ups, erasures and imports change nothing."""
 import json
 from datetime import date, timedelta
 
-from . import scoring
+from flask import current_app
+
+from . import cache, scoring
 from .campaigns_data import (campaign_goals, campaign_series, chosen_associations, progress,
                              to_json)
 from .db import now
@@ -129,10 +131,13 @@ def snapshot(db, campaign):
 
 
 def page_data(db, campaign):
-    """The snapshot of an ended campaign, live numbers for a running one."""
+    """The snapshot of an ended campaign, live numbers for a running one (kept
+    like the overviews' roll-ups, cache.py)."""
     if has_ended(campaign):
         return snapshot(db, campaign)
-    return {**compute(db, campaign, today()), "taken_at": None}
+    key = (current_app.config["DATABASE"], "campaign", campaign["id"], today())
+    return cache.remember(db, key, lambda: {**compute(db, campaign, today()), "taken_at": None},
+                          current_app.config["ROLLUP_CACHE_SECONDS"])
 
 
 def snapshot_ended(db, day=None):
