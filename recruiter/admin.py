@@ -98,6 +98,6 @@ def _render_unit(level, unit_id, path, form, partner_form, campaign_form=None):
         child_level=LEVELS[level].child, children=children, form=form,
         partner_form=partner_form,
         partners=organisation.partners(db) if level == NATION else None,
-        campaigns=list(db.table("campaigns").rows_where(order_by="starts_on desc")),
+        campaigns=campaigns_data.unit_campaigns(db, NATION, None),
         campaign_form=campaign_form or CampaignForm(prefix="campaign"),
     )
