@@ -44,7 +44,8 @@ def scene(app, db, login_as):
            "session_id": session_id, "municipality": municipality["id"],
            "district": municipality["district_id"], "target_id": target["id"],
            "municipality_id": municipality["id"],
-           "campaign_id": make_campaign(db, level="municipality", unit_id=municipality["id"])["id"]}
+           "campaign_id": make_campaign(db, level="municipality", unit_id=municipality["id"])["id"],
+           "year": 2026}
     actors = {
         "member of A": login_as(make_member(db, association=a)),
         "chair of elsewhere": login_as(make_member(db, association=elsewhere, role="chair"),
