@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 from . import accounts, calls_demo, campaigns_data, plans_data, signups
 from .db import now
 from .passwords import hash_password
-from .units import ASSOCIATION, DISTRICT, LEVELS, MUNICIPALITY, PARTNER, ROLES, UNIT_TABLES
+from .units import ASSOCIATION, DISTRICT, LEVELS, MUNICIPALITY, NATION, PARTNER, ROLES, UNIT_TABLES
 
 DEMO_PASSWORD = "demo-varva-2026"
 DEMO_DOMAIN = "demo.example"
@@ -109,9 +109,9 @@ def _get_or_add_campaign(db, name, starts_on, ends_on, goal):
     rows = list(db.table("campaigns").rows_where("name = ?", [name]))
     if rows:
         return rows[0]
-    row = {"name": name, "starts_on": starts_on, "ends_on": ends_on, "goal": goal,
-           "created_at": now()}
-    return db.table("campaigns").get(db.table("campaigns").insert(row).last_pk)
+    row = {"name": name, "level": NATION, "unit_id": None, "starts_on": starts_on,
+           "ends_on": ends_on, "goal": goal}
+    return db.table("campaigns").get(campaigns_data.add_campaign(db, row, [("signups", goal)], []))
 
 
 MUNICIPAL_CAMPAIGN = ("K-MALMO", "Malmö värvar i vinter",
