@@ -35,7 +35,9 @@ def index():
     else:
         shown = campaigns_data.enclosing_campaigns(db, path, today()) + (
             campaigns_data.unit_campaigns(db, level, unit_id) if level in CAMPAIGN_LEVELS else [])
-    return render_template("campaigns/index.html", campaigns=shown, level=level,
+    below = campaigns_data.campaigns_below(db, level, unit_id) \
+        if may_run_campaigns(level, unit_id) else []
+    return render_template("campaigns/index.html", campaigns=shown, below=below, level=level,
                            unit_id=unit_id, today=today().isoformat())
 
 

@@ -95,6 +95,22 @@ def unit_campaigns(db, level, unit_id):
     return list(db.query(UNIT_CAMPAIGNS_SQL, {"level": level, "unit": unit_id}))
 
 
+CAMPAIGNS_BELOW_SQL = {
+    NATION: """select * from campaigns where level != 'nation'
+               order by ends_on desc, id desc limit :limit""",
+    "district": """select * from campaigns where level = 'municipality' and unit_id in
+                   (select id from municipalities where district_id = :unit)
+                   order by ends_on desc, id desc limit :limit""",
+}
+
+
+def campaigns_below(db, level, unit_id, limit=50):
+    """The latest campaigns of the units below a nation or district."""
+    if level not in CAMPAIGNS_BELOW_SQL:
+        return []
+    return list(db.query(CAMPAIGNS_BELOW_SQL[level], {"unit": unit_id, "limit": limit}))
+
+
 def enclosing_campaigns(db, path, day):
     """Campaigns of the units above `path` not yet ended: what a new one may run inside."""
     found = []

@@ -407,3 +407,14 @@ def test_a_national_campaign_counts_only_its_period(login_as, db, town):
     assert data["channels"] == {"link": 0, "campaign_link": 0, "on_the_spot": 0,
                                 "own_initiative": 0, "shifts": 0, "conversations": 0}
     assert all(a["signups"] == 0 for a in data["associations"])
+
+
+def test_district_admin_lists_the_campaigns_below_in_their_district_only(login_as, db, town):
+    make_campaign(db, name="Vår kommun", level="municipality", unit_id=town["m"]["id"])
+    make_campaign(db, name="Annat distrikt", level="municipality", unit_id=town["other"]["id"])
+    page = login_as(admin_of(db, "district", town["district"])).get("/kampanjer/").get_data(
+        as_text=True)
+    below = page[page.index('data-testid="campaigns-below"'):]
+    assert "Vår kommun" in below and "Annat distrikt" not in page
+    national = login_as(admin_of(db, "nation", None)).get("/kampanjer/").get_data(as_text=True)
+    assert "Vår kommun" in national and "Annat distrikt" in national
