@@ -418,3 +418,35 @@ def test_district_admin_lists_the_campaigns_below_in_their_district_only(login_a
     assert "Vår kommun" in below and "Annat distrikt" not in page
     national = login_as(admin_of(db, "nation", None)).get("/kampanjer/").get_data(as_text=True)
     assert "Vår kommun" in national and "Annat distrikt" in national
+
+
+def test_creating_a_campaign_and_saving_a_plan_need_the_csrf_token(csrf_app):
+    import re
+
+    from flask_login.utils import _create_identifier
+
+    from recruiter import accounts
+    from recruiter.db import connect
+    from recruiter.sessions import start_session
+
+    db = connect(csrf_app.config["DATABASE"])
+    m = make_municipality(db)
+    member = admin_of(db, "municipality", m)
+    role = accounts.member_roles(db, member["id"])[0]
+    client = csrf_app.test_client()
+    with csrf_app.test_request_context():
+        session_token = start_session(db, member["id"], role["id"], False)
+    with csrf_app.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()
+    with client.session_transaction() as session:
+        session.update({"_user_id": session_token, "_fresh": True, "_id": identifier})
+    for url, data, table in ((f"/kampanjer/ny/municipality/{m['id']}", form(), "campaigns"),
+                             (f"/handlingsplan/municipality/{m['id']}/2026",
+                              {"body": "Text", "goal_signups": "5"}, "plans")):
+        assert client.post(url, data=data).status_code == 400
+        assert db.table(table).count == 0
+        token = re.search(r'name="csrf_token" value="([^"]+)"',
+                          client.get(url).get_data(as_text=True)).group(1)
+        assert client.post(url, data={**data, "csrf_token": token}).status_code == 302
+        assert db.table(table).count == 1
+    db.close()
