@@ -1,6 +1,8 @@
 """Campaigns per level: administrators create them for their own unit, everyone
 taking part follows them on the campaign page and on their start page."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -47,24 +49,67 @@ def new(level, unit_id):
     """Create a campaign for a unit the viewer administers."""
     path = require_administer(level, unit_id)
     db = get_db()
-    form = CampaignForm()
-    form.parent_campaign_id.choices = [SelectChoice(0, _("Ingen"))] + [
-        SelectChoice(c["id"], c["name"])
-        for c in campaigns_data.enclosing_campaigns(db, path, today())]
-    below = _association_choices(db, level, unit_id)
-    form.associations.choices = below
+    form = _choices(db, CampaignForm(), path, level, unit_id)
     if form.validate_on_submit():
         campaign_id = campaigns_data.add_campaign(db, {
-            "name": form.name.data, "level": level, "unit_id": unit_id,
-            "starts_on": form.starts_on.data.isoformat(), "ends_on": form.ends_on.data.isoformat(),
-            "description": form.description.data or None,
-            "parent_campaign_id": form.parent_campaign_id.data or None,
+            **_fields(form), "level": level, "unit_id": unit_id,
             "created_by": current_user.member_id}, form.goals(), form.associations.data or [])
         flash(_("%(name)s är tillagd.", name=form.name.data), "success")
         return redirect(url_for(".show", campaign_id=campaign_id))
     status = 422 if form.is_submitted() else 200
     return render_template("campaigns/new.html", form=form, path=path, level=level,
-                           unit_id=unit_id, pick_associations=bool(below)), status
+                           unit_id=unit_id, campaign=None,
+                           pick_associations=bool(form.associations.choices)), status
+
+
+@bp.route("/<id:campaign_id>/andra", methods=["GET", "POST"])
+@login_required
+def edit(campaign_id):
+    """Change a campaign that has not ended (an ended one is frozen)."""
+    db = get_db()
+    campaign = campaigns_data.get_campaign(db, campaign_id)
+    level, unit_id = campaign["level"], campaign["unit_id"]
+    path = require_administer(level, unit_id)
+    if campaigns_page.has_ended(campaign):
+        abort(403)
+    form = CampaignForm() if request.method == "POST" else CampaignForm(
+        data=_form_data(db, campaign))
+    _choices(db, form, path, level, unit_id, campaign_id)
+    if form.validate_on_submit():
+        campaigns_data.update_campaign(db, campaign, _fields(form), form.goals(),
+                                       form.associations.data or [])
+        flash(_("%(name)s är ändrad.", name=form.name.data), "success")
+        return redirect(url_for(".show", campaign_id=campaign_id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("campaigns/new.html", form=form, path=path, level=level,
+                           unit_id=unit_id, campaign=campaign,
+                           pick_associations=bool(form.associations.choices)), status
+
+
+def _choices(db, form, path, level, unit_id, campaign_id=None):
+    """The form's parent campaigns (those above, not yet ended) and associations."""
+    form.parent_campaign_id.choices = [SelectChoice(0, _("Ingen"))] + [
+        SelectChoice(c["id"], c["name"])
+        for c in campaigns_data.enclosing_campaigns(db, path, today()) if c["id"] != campaign_id]
+    form.associations.choices = _association_choices(db, level, unit_id)
+    return form
+
+
+def _fields(form):
+    return {"name": form.name.data, "starts_on": form.starts_on.data.isoformat(),
+            "ends_on": form.ends_on.data.isoformat(),
+            "description": form.description.data or None,
+            "parent_campaign_id": form.parent_campaign_id.data or None}
+
+
+def _form_data(db, campaign):
+    goals = {f"goal_{g['measure']}": int(g["target"])
+             for g in campaigns_data.campaign_goals(db, campaign["id"])}
+    return {"name": campaign["name"], "starts_on": date.fromisoformat(campaign["starts_on"]),
+            "ends_on": date.fromisoformat(campaign["ends_on"]),
+            "description": campaign["description"] or "",
+            "parent_campaign_id": campaign["parent_campaign_id"] or 0,
+            "associations": campaigns_data.chosen_associations(db, campaign["id"]), **goals}
 
 
 def _association_choices(db, level, unit_id):

@@ -138,6 +138,20 @@ def add_campaign(db, fields, goals, association_ids):
     return campaign_id
 
 
+def update_campaign(db, campaign, fields, goals, association_ids):
+    """Change a running or coming campaign: its text, period, parent, taking-part
+    associations and goals (replaced, with the new period)."""
+    with db.atomic():
+        db.table("campaigns").update(campaign["id"], fields)
+        db.execute("delete from campaign_associations where campaign_id = ?", [campaign["id"]])
+        db.table("campaign_associations").insert_all(
+            [{"campaign_id": campaign["id"], "association_id": a} for a in association_ids])
+        db.execute("delete from goals where campaign_id = ?", [campaign["id"]])
+        for measure, target in goals:
+            add_goal(db, measure, target, campaign["level"], campaign["unit_id"],
+                     fields["starts_on"], fields["ends_on"], campaign_id=campaign["id"])
+
+
 def add_goal(db, measure, target, level, unit_id, starts_on, ends_on, campaign_id=None,
              plan_id=None):
     """One goal: a measure with a target, for a unit and a period (days, both included)."""

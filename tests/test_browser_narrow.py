@@ -89,6 +89,7 @@ WALK = [
     Page("medlem", "/kampanjer/{campaign_id}"),
     Page("kommun", "/kampanjer/ny/municipality/{municipality_id}"),
     Page("distrikt", "/kampanjer/"),
+    Page("kommun", "/kampanjer/{campaign_id}/andra"),
     Page("kansli", "/kampanjer/{ended_campaign_id}"),
     # Action plans (issue 13): a municipal organisation's own, the district's view below.
     Page("kommun", "/handlingsplan/municipality/{municipality_id}/{year}"),

@@ -1,5 +1,5 @@
 """Campaigns per level: who may create them, who sees them, goals and the frozen end."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -450,3 +450,40 @@ def test_creating_a_campaign_and_saving_a_plan_need_the_csrf_token(csrf_app):
         assert client.post(url, data={**data, "csrf_token": token}).status_code == 302
         assert db.table(table).count == 1
     db.close()
+
+
+def test_admin_changes_a_running_campaign_and_its_goals(login_as, db, town):
+    client = login_as(admin_of(db, "municipality", town["m"]))
+    start, end, later = (str(date.today() + timedelta(days=n)) for n in (-10, 100, 200))
+    client.post(f"/kampanjer/ny/municipality/{town['m']['id']}",
+                data=form(starts_on=start, ends_on=end, goal_signups="40"))
+    campaign = next(db.table("campaigns").rows_where())
+    url = f"/kampanjer/{campaign['id']}/andra"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="Höstkampanjen"' in page and 'value="40"' in page
+    response = client.post(url, data=form(name="Vinterkampanjen", starts_on=start, ends_on=later,
+                                          goal_signups="", goal_shifts="9",
+                                          associations=[str(town["b"]["id"])]))
+    assert response.status_code == 302
+    changed = db.table("campaigns").get(campaign["id"])
+    assert (changed["name"], changed["ends_on"], changed["level"]) == (
+        "Vinterkampanjen", later, "municipality")
+    assert [(g["measure"], g["target"], g["ends_on"]) for g in campaigns_data.campaign_goals(
+        db, campaign["id"])] == [("shifts", 9, later)]
+    assert campaigns_data.participants(db, changed) == [town["b"]["id"]]
+
+
+def test_who_may_change_a_campaign(login_as, db, town):
+    running = make_campaign(db, level="municipality", unit_id=town["m"]["id"])
+    ended = make_campaign(db, level="municipality", unit_id=town["m"]["id"],
+                          starts_on="2025-01-01", ends_on="2025-02-01")
+    own = login_as(admin_of(db, "municipality", town["m"]))
+    assert own.get(f"/kampanjer/{running['id']}/andra").status_code == 200
+    assert own.post(f"/kampanjer/{ended['id']}/andra", data=form(
+        starts_on="2025-01-01", ends_on="2025-02-01")).status_code == 403
+    for client in (login_as(admin_of(db, "municipality", town["other"])),
+                   login_as(make_member(db, association=town["a"]))):
+        assert client.post(f"/kampanjer/{running['id']}/andra",
+                           data=form(name="Kapad")).status_code == 403
+    assert db.table("campaigns").get(running["id"])["name"] == running["name"]
+    assert db.table("campaigns").get(ended["id"])["name"] == ended["name"]
