@@ -132,3 +132,9 @@ def _register_blueprints(app):
     app.register_blueprint(activities_coverage.bp)
     from . import activities_guests
     app.register_blueprint(activities_guests.bp)
+    from . import campaigns  # campaigns per level, goals (issue 13)
+    app.register_blueprint(campaigns.bp)
+    from . import plans  # action plans (issue 13)
+    app.register_blueprint(plans.bp)
+    from . import best  # learning from the ten best (issue 13)
+    app.register_blueprint(best.bp)

@@ -3,11 +3,10 @@ import sqlite3
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
-from . import organisation
+from . import campaigns_data, organisation
 from .db import get_db
-from .db import now
 from .forms import CampaignForm, PartnerForm, UnitForm
 from .scope import may_add_units, own_unit, require_administer
 from .units import (DISTRICT, LEVELS, MUNICIPALITY, NATION, PARENT_LEVELS, PARTNER,
@@ -71,10 +70,11 @@ def add_campaign():
     if not form.validate_on_submit():
         return _render_unit(NATION, None, path, UnitForm(), PartnerForm(prefix="partner"),
                             form), 422
-    get_db().table("campaigns").insert({
-        "name": form.name.data, "starts_on": form.starts_on.data.isoformat(),
-        "ends_on": form.ends_on.data.isoformat(), "goal": form.goal.data,
-        "created_at": now()})
+    campaigns_data.add_campaign(get_db(), {
+        "name": form.name.data, "level": NATION, "unit_id": None,
+        "starts_on": form.starts_on.data.isoformat(), "ends_on": form.ends_on.data.isoformat(),
+        "goal": form.goal.data, "created_by": current_user.member_id},
+        [("signups", form.goal.data)] if form.goal.data else [], [])
     flash(_("%(name)s är tillagd.", name=form.name.data), "success")
     return redirect(url_for(".unit", level=NATION, unit_id=None))
 
@@ -98,6 +98,6 @@ def _render_unit(level, unit_id, path, form, partner_form, campaign_form=None):
         child_level=LEVELS[level].child, children=children, form=form,
         partner_form=partner_form,
         partners=organisation.partners(db) if level == NATION else None,
-        campaigns=list(db.table("campaigns").rows_where(order_by="starts_on desc")),
+        campaigns=campaigns_data.unit_campaigns(db, NATION, None),
         campaign_form=campaign_form or CampaignForm(prefix="campaign"),
     )

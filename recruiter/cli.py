@@ -151,8 +151,19 @@ def purge_expired_command(yes):
     click.echo("Klart.")
 
 
+@click.command("snapshot-campaigns")
+@with_appcontext
+def snapshot_campaigns_command():
+    """Freeze the page of every campaign that has ended (cron, once a night); never rewrites one."""
+    from . import campaigns_page
+
+    count = campaigns_page.snapshot_ended(get_db())
+    click.echo(f"{count} avslutade kampanjer frysta.")
+
+
 def init_app(app):
     """Register the commands."""
     for command in (seed_demo_command, import_org_command, create_user_command,
                     purge_expired_command):
         app.cli.add_command(command)
+    app.cli.add_command(snapshot_campaigns_command)

@@ -6,10 +6,11 @@ import tempfile
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
-from . import accounts, activities_demo, calls_demo, partners_demo, signups
+from . import (accounts, activities_demo, calls_demo, campaigns_data, partners_demo, plans_data,
+               signups)
 from .db import now
 from .passwords import hash_password
-from .units import ASSOCIATION, DISTRICT, LEVELS, MUNICIPALITY, PARTNER, ROLES, UNIT_TABLES
+from .units import ASSOCIATION, DISTRICT, LEVELS, MUNICIPALITY, NATION, PARTNER, ROLES, UNIT_TABLES
 
 DEMO_PASSWORD = "demo-varva-2026"
 DEMO_DOMAIN = "demo.example"
@@ -94,6 +95,7 @@ def seed(db, seed_value=1889):
             active = _seed_signups(db, rng, campaigns)
             _seed_shifts(db, rng, active, campaigns)
     seed_register(db, random.Random(seed_value + 1))
+    _seed_municipal_campaign(db)
     calls_demo.seed_welcome(db, codes[HOME_ASSOCIATION], demo_email("ordforande"))
     partners_demo.seed(db, random.Random(seed_value + 2), demo_email("medlem"))
     activities_demo.seed(db, codes[HOME_ASSOCIATION], demo_email("ordforande"),
@@ -116,9 +118,34 @@ def _get_or_add_campaign(db, name, starts_on, ends_on, goal):
     rows = list(db.table("campaigns").rows_where("name = ?", [name]))
     if rows:
         return rows[0]
-    row = {"name": name, "starts_on": starts_on, "ends_on": ends_on, "goal": goal,
-           "created_at": now()}
-    return db.table("campaigns").get(db.table("campaigns").insert(row).last_pk)
+    row = {"name": name, "level": NATION, "unit_id": None, "starts_on": starts_on,
+           "ends_on": ends_on, "goal": goal}
+    return db.table("campaigns").get(campaigns_data.add_campaign(db, row, [("signups", goal)], []))
+
+
+MUNICIPAL_CAMPAIGN = ("K-MALMO", "Malmö värvar i vinter",
+                      "Varje förening i Malmö värvar: ta med kampanjlänken när du knackar dörr.",
+                      [("signups", 60), ("shifts", 40)])
+
+
+PLAN_TEXT = ("Varje förening håller ett dörrknackningspass i månaden.\n"
+             "Nya medlemmar får ett välkomstsamtal inom en vecka.")
+PLAN_GOALS = [("signups", 200), ("recruited_share", 50), ("welcome_in_time", 90)]
+
+
+def _seed_municipal_campaign(db):
+    """A municipal campaign running around today, with goals, and the municipal
+    organisation's action plan for the year (issue 13)."""
+    code, name, text, goals = MUNICIPAL_CAMPAIGN
+    if list(db.table("campaigns").rows_where("name = ?", [name])):
+        return
+    day = date.today()
+    unit_id = _unit_id(db, MUNICIPALITY, code)
+    plans_data.save_plan(db, MUNICIPALITY, unit_id, day.year, PLAN_TEXT, PLAN_GOALS, None)
+    campaigns_data.add_campaign(db, {
+        "name": name, "level": MUNICIPALITY, "unit_id": unit_id, "description": text,
+        "starts_on": (day - timedelta(days=30)).isoformat(),
+        "ends_on": (day + timedelta(days=45)).isoformat()}, goals, [])
 
 
 def _seed_signups(db, rng, campaigns):

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
-from . import accounts, activities, calls_data, calls_team, shift_quality
+from . import accounts, activities, calls_data, calls_team, campaigns, shift_quality
 from .db import get_db
 from .forms import LanguageForm, csrf
 from .i18n import LANG_COOKIE
@@ -51,7 +51,7 @@ def index():
         may_review_shifts(unit_id) else 0
     return render_template("home/index.html", new_signups=new_signups, welcome=welcome,
                            activities=activities.home_card(), recruits=recruits, flagged=flagged,
-                           new_signup_days=NEW_SIGNUP_DAYS,
+                           new_signup_days=NEW_SIGNUP_DAYS, campaigns=campaigns.home_cards(db),
                            several_roles=len(accounts.member_roles(db, current_user.member_id)) > 1)
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from . import scoring
 from .db import get_db
 from .forms import VisibilityForm
-from .links import campaigns_running
+from .campaigns_data import open_campaigns
 from .periods import all_time, period_for, today
 from .units import MUNICIPALITY
 
@@ -61,7 +61,8 @@ def index():
     period = period_for(request.args.get("period"), db)
     association = db.table("associations").get(association_id)
     return render_template(
-        "leaderboard/index.html", period=period, campaigns=campaigns_running(db),
+        "leaderboard/index.html", period=period,
+        campaigns=open_campaigns(db, association_id),
         association=association,
         neighbours=scoring.children(db, MUNICIPALITY, association["municipality_id"],
                                     period.since, period.until),

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from .campaigns_data import open_campaigns
 from .db import get_db, now
 from .forms import FlyerForm
 from .qr import qr_png, qr_svg
@@ -134,7 +135,8 @@ def link_form(db):
 def campaign_choices(db):
     """The campaigns a link can belong to, with "none" first."""
     return [SelectChoice(0, _("Ingen kampanj"))] + [
-        SelectChoice(c["id"], c["name"]) for c in campaigns_running(db)]
+        SelectChoice(c["id"], c["name"])
+        for c in open_campaigns(db, current_user.association_id)]  # issue 13: own campaigns
 
 
 @bp.route("/lankar", methods=["POST"])

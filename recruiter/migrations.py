@@ -723,3 +723,53 @@ def m028_activity_guests(db):
                            "created_at"},
         foreign_keys=[("activity_id", "activities", "id"), ("invited_by", "members", "id")])
     db.table("activity_guests").create_index(["activity_id", "invited_by"])
+
+
+@migrations()
+def m029_campaigns_goals_plans(db):
+    # Campaigns belong to a unit (issue 13): its administrators make them. The
+    # campaigns made before this were the national office's. unit_id is null
+    # for the nation, as in roles. A campaign may run inside a higher one.
+    db.table("campaigns").add_column("level", str, not_null_default="nation")
+    db.table("campaigns").add_column("unit_id", int)
+    db.table("campaigns").add_column("description", str)
+    db.execute("alter table campaigns add column parent_campaign_id integer "
+               "references campaigns(id)")
+    db.execute("alter table campaigns add column created_by integer references members(id)")
+    db.table("campaigns").create_index(["level", "unit_id", "ends_on"])
+    # A campaign's shift goal counts the shifts tied to it, wherever they were.
+    db.execute("""create index idx_shifts_campaign_id on shifts(campaign_id)
+                  where campaign_id is not null""")
+    # The associations taking part when not all below the unit do; none listed: all.
+    db.table("campaign_associations").create(
+        {"campaign_id": int, "association_id": int}, pk=("campaign_id", "association_id"),
+        foreign_keys=[("campaign_id", "campaigns", "id"),
+                      ("association_id", "associations", "id")])
+    # A yearly action plan (handlingsplan) of a municipal organisation or district.
+    db.table("plans").create(
+        {"id": int, "level": str, "unit_id": int, "year": int, "body": str,
+         "created_by": int, "created_at": str, "updated_at": str},
+        pk="id", not_null={"level", "unit_id", "year", "body", "created_at", "updated_at"},
+        foreign_keys=[("created_by", "members", "id")])
+    db.table("plans").create_index(["level", "unit_id", "year"], unique=True)
+    # One goal model: a measure (scoring.MEASURES) with a target, for a unit and
+    # a period, belonging to a campaign or to a plan.
+    db.table("goals").create(
+        {"id": int, "measure": str, "target": float, "level": str, "unit_id": int,
+         "starts_on": str, "ends_on": str, "campaign_id": int, "plan_id": int,
+         "created_at": str},
+        pk="id", not_null={"measure", "target", "level", "starts_on", "ends_on", "created_at"},
+        foreign_keys=[("campaign_id", "campaigns", "id"), ("plan_id", "plans", "id")])
+    db.table("goals").create_index(["campaign_id"])
+    db.table("goals").create_index(["plan_id"])
+    # A campaign's old single goal was a number of sign-ups.
+    db.execute("""insert into goals (measure, target, level, unit_id, starts_on, ends_on,
+                                     campaign_id, created_at)
+                  select 'signups', goal, 'nation', null, starts_on, ends_on, id, created_at
+                  from campaigns where goal is not null""")
+    # What an ended campaign's page showed at its end, written once (JSON).
+    db.table("campaign_snapshots").create(
+        {"campaign_id": int, "taken_at": str, "body": str}, pk="campaign_id",
+        not_null={"taken_at", "body"}, foreign_keys=[("campaign_id", "campaigns", "id")])
+    db.execute("""create trigger campaign_snapshots_no_update before update on campaign_snapshots
+                  begin select raise(abort, 'campaign snapshots are written once'); end""")

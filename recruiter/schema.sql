@@ -107,6 +107,18 @@ CREATE TABLE "calls" (
    "created_at" TEXT NOT NULL
 );
 
+CREATE TABLE "campaign_associations" (
+   "campaign_id" INTEGER REFERENCES "campaigns"("id"),
+   "association_id" INTEGER REFERENCES "associations"("id"),
+   PRIMARY KEY ("campaign_id", "association_id")
+);
+
+CREATE TABLE "campaign_snapshots" (
+   "campaign_id" INTEGER PRIMARY KEY REFERENCES "campaigns"("id"),
+   "taken_at" TEXT NOT NULL,
+   "body" TEXT NOT NULL
+);
+
 CREATE TABLE "campaigns" (
    "id" INTEGER PRIMARY KEY,
    "name" TEXT NOT NULL,
@@ -114,7 +126,7 @@ CREATE TABLE "campaigns" (
    "ends_on" TEXT NOT NULL,
    "goal" INTEGER,
    "created_at" TEXT NOT NULL
-);
+, "level" TEXT NOT NULL DEFAULT 'nation', "unit_id" INTEGER, "description" TEXT, parent_campaign_id integer references campaigns(id), created_by integer references members(id));
 
 CREATE TABLE "consent_texts" (
    "id" INTEGER PRIMARY KEY,
@@ -146,6 +158,19 @@ CREATE TABLE "export_batches" (
    "sha256" TEXT NOT NULL,
    "scope_level" TEXT NOT NULL,
    "scope_unit_id" INTEGER
+);
+
+CREATE TABLE "goals" (
+   "id" INTEGER PRIMARY KEY,
+   "measure" TEXT NOT NULL,
+   "target" REAL NOT NULL,
+   "level" TEXT NOT NULL,
+   "unit_id" INTEGER,
+   "starts_on" TEXT NOT NULL,
+   "ends_on" TEXT NOT NULL,
+   "campaign_id" INTEGER REFERENCES "campaigns"("id"),
+   "plan_id" INTEGER REFERENCES "plans"("id"),
+   "created_at" TEXT NOT NULL
 );
 
 CREATE TABLE "invitations" (
@@ -271,6 +296,17 @@ CREATE TABLE "password_resets" (
    "created_at" TEXT NOT NULL,
    "expires_at" TEXT NOT NULL,
    "used_at" TEXT
+);
+
+CREATE TABLE "plans" (
+   "id" INTEGER PRIMARY KEY,
+   "level" TEXT NOT NULL,
+   "unit_id" INTEGER NOT NULL,
+   "year" INTEGER NOT NULL,
+   "body" TEXT NOT NULL,
+   "created_by" INTEGER REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL,
+   "updated_at" TEXT NOT NULL
 );
 
 CREATE TABLE "postcode_areas" (
@@ -469,6 +505,9 @@ CREATE UNIQUE INDEX "idx_calls_client_uuid"
 CREATE INDEX "idx_calls_target_id_created_at"
     ON "calls" ("target_id", "created_at");
 
+CREATE INDEX "idx_campaigns_level_unit_id_ends_on"
+    ON "campaigns" ("level", "unit_id", "ends_on");
+
 CREATE UNIQUE INDEX "idx_consent_texts_version_lang"
     ON "consent_texts" ("version", "lang");
 
@@ -477,6 +516,12 @@ CREATE UNIQUE INDEX "idx_districts_code"
 
 CREATE UNIQUE INDEX "idx_export_batch_signups_signup_id"
     ON "export_batch_signups" ("signup_id");
+
+CREATE INDEX "idx_goals_campaign_id"
+    ON "goals" ("campaign_id");
+
+CREATE INDEX "idx_goals_plan_id"
+    ON "goals" ("plan_id");
 
 CREATE INDEX "idx_invitations_association_id_created_at"
     ON "invitations" ("association_id", "created_at");
@@ -526,6 +571,9 @@ CREATE UNIQUE INDEX "idx_partner_organisations_code"
 CREATE UNIQUE INDEX "idx_password_resets_token_hash"
     ON "password_resets" ("token_hash");
 
+CREATE UNIQUE INDEX "idx_plans_level_unit_id_year"
+    ON "plans" ("level", "unit_id", "year");
+
 CREATE UNIQUE INDEX "idx_recovery_codes_member_id_code_hash"
     ON "recovery_codes" ("member_id", "code_hash");
 
@@ -552,6 +600,9 @@ CREATE INDEX "idx_shifts_activity_id"
 
 CREATE INDEX "idx_shifts_association_id_started_at"
     ON "shifts" ("association_id", "started_at");
+
+CREATE INDEX idx_shifts_campaign_id on shifts(campaign_id)
+                  where campaign_id is not null;
 
 CREATE UNIQUE INDEX "idx_shifts_client_uuid"
     ON "shifts" ("client_uuid");
@@ -651,6 +702,9 @@ CREATE TRIGGER calls_outcome_insert_is_known before insert on calls
 CREATE TRIGGER calls_outcome_update_is_known before update of outcome on calls
                     when new.outcome not in ('reached', 'no_answer', 'wrong_number', 'call_back', 'not_interested', 'handed_over')
                     begin select raise(abort, 'unknown calls.outcome'); end;
+
+CREATE TRIGGER campaign_snapshots_no_update before update on campaign_snapshots
+                  begin select raise(abort, 'campaign snapshots are written once'); end;
 
 CREATE TRIGGER campaigns_delete_bumps_cache after delete on campaigns
         begin update cache_generation set generation = generation + 1 where id = 1; end;

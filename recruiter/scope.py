@@ -4,9 +4,10 @@ globals, so a page shows exactly the buttons the server allows)."""
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from . import accounts
+from . import accounts, campaigns_data
 from .db import get_db
-from .units import ASSOCIATION, LEVELS, MUNICIPALITY, NATION, OUTSIDE_TREE, PARTNER, ROLES
+from .units import (ASSOCIATION, CAMPAIGN_LEVELS, LEVELS, MUNICIPALITY, NATION, OUTSIDE_TREE,
+                    PARTNER, PLAN_LEVELS, ROLES, TEN_BEST_LEVELS)
 
 _PATH_SQL = {
     "association": """
@@ -33,6 +34,8 @@ def unit_path(db, level, unit_id):
     if level == NATION:
         return {"level": NATION, "name": LEVELS[NATION].label, "association_id": None,
                 "municipality_id": None, "district_id": None}
+    if level not in _PATH_SQL:  # a unit outside the tree (a partner organisation)
+        return None
     rows = list(db.query(_PATH_SQL[level], [unit_id]))
     if not rows:
         return None
@@ -255,3 +258,42 @@ def init_app(app):
     app.add_template_global(own_partner)
     app.add_template_global(parent, "parent_unit")
     app.add_template_global(LEVELS, "levels")
+
+
+# Campaigns (issue 13): administrators run them for their own unit; everyone
+# whose unit lies inside a campaign's unit (an association only if it takes
+# part) sees its page.
+
+def may_run_campaigns(level, unit_id):
+    """Create campaigns for a unit: its administrators and those above."""
+    return level in CAMPAIGN_LEVELS and may_administer(level, unit_id)
+
+
+def may_see_campaign(campaign):
+    """A campaign's page: those who run it, and the units taking part."""
+    if may_run_campaigns(campaign["level"], campaign["unit_id"]):
+        return True
+    level, unit_id = own_unit()
+    path = unit_path(get_db(), level, unit_id)
+    if path is None or not campaigns_data.contains(campaign, path):
+        return False
+    return level != ASSOCIATION or campaigns_data.takes_part(get_db(), campaign, unit_id)
+
+
+
+# Action plans (issue 13): a municipal organisation's or district's own
+# administrators (and those above) write it; the level above sees all below.
+
+def may_write_plan(level, unit_id):
+    """Write a unit's yearly action plan."""
+    return level in PLAN_LEVELS and may_administer(level, unit_id)
+
+
+def may_see_plans_below(level, unit_id):
+    """The plans of the units one level down, and which have none."""
+    return level in LEVELS and LEVELS[level].child in PLAN_LEVELS and may_see_overview(level, unit_id)
+
+
+def may_see_ten_best(level, unit_id):
+    """The municipal organisations below a unit ranked by development (best.py)."""
+    return level in TEN_BEST_LEVELS and may_see_overview(level, unit_id)

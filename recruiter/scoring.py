@@ -6,8 +6,10 @@ a member: source `link` or `on_the_spot`; the rest is own initiative.
 A possible duplicate (a repeat sign-up, `duplicate_of` set) never counts:
 the earlier sign-up it repeats counts for both.
 """
+import json
 from datetime import date, timedelta
 
+from .periods import today
 from .units import LEVELS
 
 RECRUITED = "source in ('link', 'on_the_spot')"
@@ -499,3 +501,112 @@ def funnel(db, level, unit_id, since, until):
         before = counts[step]
     as_of = max((r["as_of"] for r in rows if r["as_of"]), default=None)
     return {"steps": steps, "as_of": as_of, "source": "register" if as_of else "app"}
+
+
+# Measures (issue 13): the named queries a goal counts, for a unit and a
+# period, optionally only for some of its associations (a campaign's
+# participants, as a JSON list) and, for shifts, those tied to a campaign.
+# Each query counts at several ends at once (a CASE over the ends, as in
+# trend()): bucket n holds what happened before end n and not before an
+# earlier one; a measure's value at end n sums buckets 0..n.
+# Shares are percentages (0–100); None means nothing to count yet.
+TAKING_PART = ("(:associations is null or s.association_id in "
+               "(select value from json_each(:associations)))")
+_SIGNUPS_MEASURE_SQL = per_level(f"""
+select {{bucket:s.created_at|END}} as bucket, count(*) as a, coalesce(sum(s.{RECRUITED}), 0) as b
+from signups s
+where {{unit_filter}} and {TAKING_PART} and s.created_at >= :since and s.created_at < :until
+  and s.duplicate_of is null
+group by 1""")
+# Shifts in the unit and period, and any tied to the campaign (by the same ends).
+_SHIFTS_MEASURE_SQL = per_level(f"""
+select {{bucket:started_at|END}} as bucket, count(*) as a, coalesce(sum(doors_knocked), 0) as b
+from shifts where id in (
+  select sh.id from shifts sh {AS_ASSOCIATION.format(table="sh")}
+  where {{unit_filter}} and {TAKING_PART} and sh.started_at >= :since and sh.started_at < :until
+  union select id from shifts where campaign_id = :campaign)
+group by 1""")
+_NEW_MEMBERS_MEASURE_SQL = per_level(f"""
+select {{bucket:f.on_date|date(END, '+12 hours')}} as bucket, coalesce(sum(f.new_members), 0) as a,
+       count(*) as b
+from register_figures f {AS_ASSOCIATION.format(table="f")}
+where {{unit_filter}} and {TAKING_PART} and {IN_DAYS.format(day="f.on_date")}
+group by 1""")
+# Welcomes due in the period (and already due): reached on or before the due day.
+_WELCOME_MEASURE_SQL = per_level(f"""
+select {{bucket:t.due_on|date(END, '+12 hours')}} as bucket,
+       coalesce(sum(t.state = 'reached' and t.done_on <= t.due_on), 0) as a, count(*) as b
+from call_targets t join call_lists l on l.id = t.list_id
+join signups x on x.id = t.signup_id {AS_ASSOCIATION.format(table="l")}
+where l.kind = 'welcome' and t.state not in ('handed_over', 'closed')
+  and x.erased_at is null and x.status != 'cancelled' and x.duplicate_of is null
+  and {{unit_filter}} and {TAKING_PART} and {IN_DAYS.format(day="t.due_on")}
+  and t.due_on < :today
+group by 1""")
+
+
+def _count(a, b):
+    return a
+
+
+def _percent(a, b):
+    value = share(a, b)
+    return None if value is None else 100 * value
+
+
+def _reported(a, b):
+    return a if b else None
+
+
+def _recruited_percent(a, b):
+    return _percent(b, a)
+
+
+def _doors(a, b):
+    return b
+
+
+# name -> (query, how a value comes from the summed columns a and b)
+MEASURES = {
+    "signups": (_SIGNUPS_MEASURE_SQL, _count),
+    "paid_new_members": (_NEW_MEMBERS_MEASURE_SQL, _reported),
+    "recruited_share": (_SIGNUPS_MEASURE_SQL, _recruited_percent),
+    "shifts": (_SHIFTS_MEASURE_SQL, _count),
+    "doors": (_SHIFTS_MEASURE_SQL, _doors),
+    "welcome_in_time": (_WELCOME_MEASURE_SQL, _percent),
+}
+SHARE_MEASURES = {"recruited_share", "welcome_in_time"}  # per cent, not a count
+
+
+def _bucketed(sql, ends):
+    """The query with its {bucket:<column>|<bound of END>} turned into a CASE over
+    the ends; the text holds parameter names only, never values."""
+    start = sql.index("{bucket:")
+    stop = sql.index("}", start)
+    column, bound = sql[start + 8:stop].split("|")
+    case = " ".join(f"when {column} < {bound.replace('END', f':end{n}')} then {n}"
+                    for n in range(len(ends)))
+    return sql[:start] + f"case {case} end" + sql[stop + 1:]
+
+
+def measure_series(db, name, level, unit_id, since, ends, associations=None, campaign_id=None):
+    """The measure `name` (MEASURES) for a unit from `since` to each of `ends`
+    (UTC ISO, ascending): [value at end 0, value at end 1, …]."""
+    sql, value = MEASURES[name]
+    params = {"unit": unit_id, "since": since, "until": ends[-1], "campaign": campaign_id,
+              "today": today().isoformat(),
+              "associations": None if associations is None else json.dumps(list(associations)),
+              **{f"end{n}": end for n, end in enumerate(ends)}}
+    rows = {r["bucket"]: r for r in db.query(_bucketed(sql[level], ends), params)}
+    values, a, b = [], 0, 0
+    for n in range(len(ends)):
+        a += rows.get(n, {}).get("a", 0) or 0
+        b += rows.get(n, {}).get("b", 0) or 0
+        values.append(value(a, b))
+    return values
+
+
+def measure(db, name, level, unit_id, since, until, associations=None, campaign_id=None):
+    """The value of the measure `name` for a unit and a period [since, until)."""
+    return measure_series(db, name, level, unit_id, since, [until], associations,
+                          campaign_id)[0]

@@ -9,7 +9,8 @@ from werkzeug.datastructures import MultiDict
 
 from . import shift_quality
 from .db import get_db, immediate, now
-from .links import campaigns_running, join_url, personal_link
+from .campaigns_data import open_campaigns
+from .links import join_url, personal_link
 from .scope import may_see_activity
 from .shift_forms import (COUNT_NAMES, EDIT_WINDOW, KIND_NAMES, SHIFT_COUNTS, SHIFT_JSON_KEYS,
                           ShiftCountsForm, ShiftForm)
@@ -238,7 +239,8 @@ def me():
         "municipality_id": home["municipality_id"] if home else None,
         "municipalities": [{"id": r["id"], "name": r["name"]} for r in
                            db.table("municipalities").rows_where(order_by="name")],
-        "campaigns": [{"id": c["id"], "name": c["name"]} for c in campaigns_running(db)],
+        "campaigns": [{"id": c["id"], "name": c["name"]}
+                      for c in open_campaigns(db, current_user.association_id)],
     }
 
 

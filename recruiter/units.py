@@ -101,3 +101,9 @@ def nation_to_url(endpoint, values):
     """A blueprint's url_defaults: the nation (id None) is written as 0 in URLs."""
     if values.get("level") == NATION and values.get("unit_id") is None:
         values["unit_id"] = NATION_URL_ID
+# Levels whose administrators run campaigns for everything below (issue 13),
+# and those that write a yearly action plan (handlingsplan).
+CAMPAIGN_LEVELS = PARENT_LEVELS
+PLAN_LEVELS = (DISTRICT, MUNICIPALITY)
+# Levels that see the ten best municipal organisations below them.
+TEN_BEST_LEVELS = (NATION, DISTRICT)

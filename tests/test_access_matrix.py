@@ -54,7 +54,9 @@ def scene(app, db, login_as):
            "session_id": session_id, "municipality": municipality["id"],
            "district": municipality["district_id"], "target_id": target["id"],
            "municipality_id": municipality["id"], "activity_id": activity_id,
-           "partner_id": make_partner_organisation(db)["id"]}
+           "partner_id": make_partner_organisation(db)["id"],
+           "campaign_id": make_campaign(db, level="municipality", unit_id=municipality["id"])["id"],
+           "year": 2026}
     ids["list_id"] = partners_lists.create_list(
         db, ids["partner_id"], owner["id"], "Lista", "Manus", date(2099, 1, 1),
         [(2, {"first_name": "Offerfornamn", "last_name": "X", "mobile": "+46700000123",
@@ -82,7 +84,8 @@ def object_urls(app, ids):
         arguments = set(rule.arguments)
         if not arguments & {"association_id", "member_id", "link_id", "shift_id", "signup_id",
                             "invitation_id", "session_id", "unit_id", "target_id",
-                            "municipality_id", "partner_id", "list_id", "activity_id"}:
+                            "municipality_id", "partner_id", "list_id", "activity_id",
+                            "campaign_id"}:
             continue
         values = {k: ids[k] for k in arguments if k in ids}
         if "level" in arguments:
@@ -118,7 +121,8 @@ def test_nobody_reaches_objects_outside_their_scope(app, db, scene):
         if endpoint in PUBLIC_BY_DESIGN:
             continue
         for name, client in actors.items():
-            if name == "member of A" and endpoint in {"leaderboard.index", *AUDIENCE_OF_A}:
+            if name == "member of A" and endpoint in {"leaderboard.index", "campaigns.show",
+                                                      *AUDIENCE_OF_A}:
                 continue
             response = client.open(url, method=method, data=json.dumps({}) if "/api/" in url else {},
                                    content_type="application/json" if "/api/" in url else None)

@@ -6,6 +6,7 @@ table's first and key columns (`<th class="key">`) without sideways scrolling, h
 tap targets of at least 44x44 px, give no two links the same name for different
 places, and pass axe-core. Public pages install nothing: no service worker, no script.
 """
+from datetime import date
 from typing import NamedTuple
 
 import pytest
@@ -111,6 +112,19 @@ WALK = [
     Page("medlem", "/samarbete/{partner_id}/ring"),
     Page("medlem", "/samarbete/mina"),
     Page(None, "/samarbete/inbjudan/{partner_invitation}"),
+    # Campaigns (issue 13): the list, a running one, a new one, an ended (frozen) one.
+    Page("medlem", "/kampanjer/"),
+    Page("medlem", "/kampanjer/{campaign_id}"),
+    Page("kommun", "/kampanjer/ny/municipality/{municipality_id}"),
+    Page("distrikt", "/kampanjer/"),
+    Page("kommun", "/kampanjer/{campaign_id}/andra"),
+    Page("kansli", "/kampanjer/{ended_campaign_id}"),
+    # Action plans (issue 13): a municipal organisation's own, the district's view below.
+    Page("kommun", "/handlingsplan/municipality/{municipality_id}/{year}"),
+    Page("distrikt", "/handlingsplan/district/{district_id}/{year}/under"),
+    # The ten best (issue 13).
+    Page("distrikt", "/tio-basta/district/{district_id}?period=all"),
+    Page("kansli", "/tio-basta/nation/0?period=year&sort=rate"),
 ]
 PUBLIC = [p for p in WALK if p.role is None]
 # The figure each table exists for (a header's start, by the table's data-testid); a
@@ -134,6 +148,11 @@ def ids(live_server):
         "association_id": live_server.association_id, "link_code": link["code"],
         "link_id": link["id"], "shift_id": shift, "municipality_id": malmo["id"],
         "district_id": malmo["district_id"],
+        "campaign_id": next(db.table("campaigns").rows_where(
+            "name = ?", [demo.MUNICIPAL_CAMPAIGN[1]]))["id"],
+        "year": date.today().year,
+        "ended_campaign_id": next(db.table("campaigns").rows_where(
+            "name = ?", [demo.CAMPAIGNS[0][0]]))["id"],
         "invitation": accounts.create_invitation(db, live_server.association_id, chair["id"],
                                                  lifetime),
         "reset": accounts.create_reset(db, member["id"], chair["id"], lifetime),

@@ -31,7 +31,9 @@ def test_seed_demo_makes_a_party_and_prints_logins(runner, db):
     assert set(sources) == {"link", "on_the_spot", "own_initiative"}
     recruited = sources["link"] + sources["on_the_spot"]
     assert 0.3 < recruited / sum(sources.values()) < 0.6
-    assert db.table("campaigns").count == 3 and db.table("postcode_areas").count > 20
+    # three national campaigns and one municipal one with goals (issue 13)
+    assert db.table("campaigns").count == 4 and db.table("postcode_areas").count > 20
+    assert db.table("goals").count_where("campaign_id is not null") >= 2
     assert db.table("shifts").count == 1500
     assert db.table("shifts").count_where("doors_opened > doors_knocked") == 0
 
