@@ -113,3 +113,5 @@ def _register_blueprints(app):
         app.register_blueprint(module.bp)
     from . import calls  # the welcome calls (issue 12)
     app.register_blueprint(calls.bp)
+    from . import surveys  # the satisfaction pulse and yearly evaluation (issue 15)
+    app.register_blueprint(surveys.bp)

@@ -83,6 +83,16 @@ WALK = [
     Page("kansli", "/kansli/logg"),
     Page("kansli", "/register/"),
     Page("kansli", "/register/import/1"),  # the demo's first register import, applied
+    # Surveys (issue 15): the public pulse, answering, the office's pages, the results.
+    Page(None, "/enkat"),
+    Page("medlem", "/enkater/{survey_id}/svara"),
+    Page("ordforande", "/enkater/resultat/association/{association_id}"),
+    Page("distrikt", "/enkater/resultat/district/{district_id}"),
+    Page("kansli", "/enkater/"),
+    Page("kansli", "/enkater/{survey_id}/koder"),
+    Page("kansli", "/enkater/fritext/pulse/{pulse_period}"),
+    Page("kansli", "/enkater/resultat/nation/0"),
+    Page("kansli", "/enkater/resultat/municipality/{municipality_id}?kind=evaluation"),
 ]
 PUBLIC = [p for p in WALK if p.role is None]
 # The figure each table exists for (a header's start, by the table's data-testid); a
@@ -109,6 +119,8 @@ def ids(live_server):
         "invitation": accounts.create_invitation(db, live_server.association_id, chair["id"],
                                                  lifetime),
         "reset": accounts.create_reset(db, member["id"], chair["id"], lifetime),
+        "survey_id": next(db.query("select max(id) as id from surveys"))["id"],
+        "pulse_period": next(db.query("select max(period) as p from surveys"))["p"],
     }
     db.close()
     return values

@@ -16,7 +16,7 @@ from werkzeug.routing.converters import IntegerConverter
 
 from tests.factories import (make_campaign, make_link, make_member, make_shift, make_signup)
 
-QUERY_PARAMETERS = ("period", "sort", "kvitto", "igen", "next", "q", "show_name")
+QUERY_PARAMETERS = ("period", "sort", "kvitto", "igen", "next", "q", "show_name", "kind")
 HOSTILE = [
     "campaign-²", "campaign-³", "campaign-٣", "campaign-३", "campaign-３", "campaign-",
     "campaign--1", "campaign-" + "9" * 5000, "campaign-1e3", "campaign-0x1", "", " ", "-1",
@@ -181,10 +181,10 @@ def form_field_names():
     """Every field name of every form, with the prefixes the admin page uses."""
     from wtforms.fields.core import UnboundField
 
-    from recruiter import forms, shift_forms
+    from recruiter import forms, shift_forms, surveys_forms
 
     names = set()
-    for module in (forms, shift_forms):
+    for module in (forms, shift_forms, surveys_forms):
         for cls in vars(module).values():
             if isinstance(cls, type) and issubclass(cls, forms.FlaskForm):
                 names |= {n for n in dir(cls) if isinstance(getattr(cls, n), UnboundField)}
