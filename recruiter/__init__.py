@@ -115,3 +115,5 @@ def _register_blueprints(app):
     app.register_blueprint(calls.bp)
     from . import surveys  # the satisfaction pulse and yearly evaluation (issue 15)
     app.register_blueprint(surveys.bp)
+    from . import reports  # the two-month report (issue 15)
+    app.register_blueprint(reports.bp)

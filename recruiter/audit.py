@@ -11,7 +11,7 @@ AUDIT_ACTIONS = frozenset({
     "welcome_credit", "welcome_digest", "welcomers_set", "welcome_due_days",
     "register_export", "register_export_again", "register_import",
     "register_followup_export",
-    "survey_codes",
+    "survey_codes", "report_closed",
 })
 
 

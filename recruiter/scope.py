@@ -172,8 +172,22 @@ def may_reset(member_id):
         current_app.config["SECOND_FACTOR_REQUIRED"])
 
 
+def may_read_report(level, unit_id):
+    """A two-month report (issue 15): the unit's own overview roles, and the national
+    report for every administrator of a district or municipal organisation."""
+    if level == NATION and ROLES[current_user.role["role"]].level != ASSOCIATION:
+        return True
+    return level != ASSOCIATION and may_see_overview(level, unit_id)
+
+
+def may_write_report(level, unit_id):
+    """Write a report's analysis and close its period: whoever administers the unit."""
+    return level != ASSOCIATION and may_administer(level, unit_id)
+
+
 RULES = (may_see_overview, may_administer, may_add_units, may_manage_members,
-         may_see_contacts, may_use_office, may_manage, may_reset)
+         may_see_contacts, may_use_office, may_manage, may_reset, may_read_report,
+         may_write_report)
 
 
 def init_app(app):

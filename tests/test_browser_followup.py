@@ -56,3 +56,32 @@ def test_the_demo_member_answers_the_pulse_on_a_narrow_phone(open_page, live_ser
     expect(page.locator(".flash")).to_contain_text("Tack för ditt svar!")
     expect(page.get_by_test_id("pulse-card")).to_have_count(0)
     assert counts(live_server) == (answers_before + 1, 1)
+
+
+def test_the_national_administrator_writes_conclusions_and_closes_a_period(
+        open_page, live_server):
+    page = open_page("kansli", viewport=NARROW)
+    page.goto("/")
+    page.get_by_role("link", name=re.compile("Tvåmånadersrapporten")).click()
+    periods = page.get_by_test_id("report-periods").get_by_role("link")
+    periods.nth(1).click()  # the period before today's: ended, so it can be closed
+    expect(page.get_by_test_id("report-indicators")).to_be_visible()
+    fits_a_thumb(page)
+    no_axe_violations(page)
+    page.get_by_label("Analys och slutsatser").fill(
+        "Värvningen ökade efter valet.\n\nSlutsats: fler torgmöten i höst.")
+    page.get_by_role("button", name="Spara texten").click()
+    expect(page.locator(".flash")).to_contain_text("Texten är sparad.")
+    page.get_by_role("button", name="Stäng perioden och frys rapporten").click()
+    expect(page.locator(".flash")).to_contain_text("Perioden är stängd.")
+    expect(page.get_by_test_id("analysis")).to_contain_text("Slutsats: fler torgmöten i höst.")
+    expect(page.get_by_test_id("report-form")).to_have_count(0)
+    fits_a_thumb(page)
+    no_axe_violations(page)
+    db = connect(live_server.app.config["DATABASE"])
+    try:
+        rows = list(db.table("report_snapshots").rows_where())
+    finally:
+        db.close()
+    assert len(rows) == 1 and rows[0]["level"] == "nation"
+    assert "fler torgmöten" in rows[0]["body"]

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from recruiter import accounts, demo
 from recruiter.db import connect
+from recruiter.periods import add_months, bimonth_start, today
 from tests.browser_support import DEMO_PARTY, MIN_TAP, TIMEOUT_MS
 from tests.browser_support import browser, live_server, login_state, open_page  # noqa: F401 (fixtures)
 
@@ -93,6 +94,13 @@ WALK = [
     Page("kansli", "/enkater/fritext/pulse/{pulse_period}"),
     Page("kansli", "/enkater/resultat/nation/0"),
     Page("kansli", "/enkater/resultat/municipality/{municipality_id}?kind=evaluation"),
+    # The two-month report (issue 15): the lists, an open period with its form, the
+    # national report as a district reads it.
+    Page("kansli", "/rapporter/nation/0"),
+    Page("kansli", "/rapporter/nation/0/{last_period}"),
+    Page("distrikt", "/rapporter/district/{district_id}/{last_period}"),
+    Page("distrikt", "/rapporter/nation/0/{last_period}"),
+    Page("kommun", "/rapporter/municipality/{municipality_id}"),
 ]
 PUBLIC = [p for p in WALK if p.role is None]
 # The figure each table exists for (a header's start, by the table's data-testid); a
@@ -121,6 +129,7 @@ def ids(live_server):
         "reset": accounts.create_reset(db, member["id"], chair["id"], lifetime),
         "survey_id": next(db.query("select max(id) as id from surveys"))["id"],
         "pulse_period": next(db.query("select max(period) as p from surveys"))["p"],
+        "last_period": add_months(bimonth_start(today()), -2).strftime("%Y-%m"),
     }
     db.close()
     return values

@@ -181,10 +181,10 @@ def form_field_names():
     """Every field name of every form, with the prefixes the admin page uses."""
     from wtforms.fields.core import UnboundField
 
-    from recruiter import forms, shift_forms, surveys_forms
+    from recruiter import forms, reports, shift_forms, surveys_forms
 
     names = set()
-    for module in (forms, shift_forms, surveys_forms):
+    for module in (forms, shift_forms, surveys_forms, reports):
         for cls in vars(module).values():
             if isinstance(cls, type) and issubclass(cls, forms.FlaskForm):
                 names |= {n for n in dir(cls) if isinstance(getattr(cls, n), UnboundField)}
