@@ -77,8 +77,10 @@ def _numbers(db, level, unit_id, period):
 
 
 def _since_register(entry):
-    return _("registret, per %(day)s", day=entry["as_of"]) if entry and entry.get("as_of") \
-        else _("appen")
+    """Where a register figure comes from, with its "as of" date."""
+    if entry and entry.get("as_of"):
+        return _("registret, per %(day)s", day=entry["as_of"])
+    return _("inga registeruppgifter ännu")
 
 
 def _indicator_rows(now_n, before_n, level):
@@ -104,6 +106,10 @@ def _indicator_rows(now_n, before_n, level):
          "–", _since_register(reg["members"])),
         ("5", _("Andel värvade av anmälningarna"), _pct(ind["share"]), _pct(prev["share"]),
          _pct(scoring.GOAL_RECRUITED_SHARE), _("appen")),
+        ("5", _("Värvade och betalande av alla nya medlemmar"),
+         _pct(reg["new_members"]["share"]) if reg["new_members"] else "–",
+         _pct(prev_reg["new_members"]["share"]) if prev_reg["new_members"] else "–",
+         _pct(scoring.GOAL_RECRUITED_SHARE), _since_register(reg["new_members"])),
         ("6", _("Utträden (senaste halvåret)"), *_resignations(reg, prev_reg),
          _("20 % färre") if national else "–", _since_register(reg["resignations"])),
         ("8", _("Avier skickade"), _int(ind["invoiced"]), _int(prev["invoiced"]), "–",

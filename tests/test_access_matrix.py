@@ -43,7 +43,8 @@ def scene(app, db, login_as):
            "shift_id": shift["id"], "signup_id": signup["id"], "invitation_id": invitation["id"],
            "session_id": session_id, "municipality": municipality["id"],
            "district": municipality["district_id"], "target_id": target["id"],
-           "municipality_id": municipality["id"]}
+           "municipality_id": municipality["id"],
+           "key": "2026-03"}  # a two-month report's period (reports.py)
     actors = {
         "member of A": login_as(make_member(db, association=a)),
         "chair of elsewhere": login_as(make_member(db, association=elsewhere, role="chair"),

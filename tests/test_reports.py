@@ -175,3 +175,16 @@ def test_the_report_shows_satisfaction_where_a_survey_ran(db, scene, login_as):
     assert 'data-testid="report-satisfaction"' in page and "Nöjd: 4.0" in page
     other = scene["office"].get("/rapporter/nation/0/2026-09").get_data(as_text=True)
     assert "Ingen enkät under perioden." in other
+
+
+def test_register_figures_carry_their_as_of_date(db, scene, tmp_path):
+    path = tmp_path / "figures.csv"
+    path.write_text("association_code,date,members,members_under_45,new_members\n"
+                    f"{scene['a']['code']},2026-04-15,120,30,9\n")
+    register_import.import_file(db, "figures", str(path), scene["national"]["id"], today())
+    page = scene["office"].get(f"/rapporter/nation/0/{PAST}").get_data(as_text=True)
+    row = re.search(r"<th scope=\"row\"><span class=\"ref\">3</span> Medlemmar</th>(.*?)</tr>",
+                    page, re.S).group(1)
+    assert "<td>120</td>" in row and "registret, per 2026-04-15" in row
+    before = scene["office"].get("/rapporter/nation/0/2026-01").get_data(as_text=True)
+    assert "inga registeruppgifter ännu" in before
