@@ -2,11 +2,14 @@
 with no figures below five answers (HTML, JSON, CSV), codes, scope."""
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
 
 from recruiter import surveys_data
+from recruiter.db import connect
+from recruiter.limits import limiter
 from recruiter.periods import today
 from tests.factories import make_association, make_member, make_municipality
 
@@ -241,8 +244,6 @@ def test_one_answer_per_code_and_codes_are_stored_hashed(app, db, login_as, clie
 def test_the_public_form_is_rate_limited_like_the_join_form(app, db, tmp_path):
     app.config["RATELIMIT_ENABLED"] = True
     app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{tmp_path}/limits.db"
-    from recruiter.limits import limiter
-
     limiter.init_app(app)
     limiter.reset()
     open_survey(db)
@@ -273,3 +274,20 @@ def test_evaluation_results_per_level(app, db, login_as):
     assert {c["id"]: c["answers"] for c in data["children"]}[district["id"]] == 5
     page = office.get("/enkater/resultat/nation/0?kind=evaluation").get_data(as_text=True)
     assert 'data-testid="survey-levels"' in page
+
+
+def test_the_public_form_works_with_csrf_on_and_explains_an_expired_page(csrf_app):
+    db = connect(csrf_app.config["DATABASE"])
+    national = make_member(db, association=None, role="national_admin")
+    survey_id = open_survey(db, creator=national)
+    with csrf_app.test_request_context():
+        code = surveys_data.new_codes(db, survey_id, make_municipality(db)["id"], 1)[0]
+    client = csrf_app.test_client()
+    expired = client.post("/enkat", data={**ANSWER, "code": code, "csrf_token": "gammal"})
+    assert "Sidan har varit öppen länge" in expired.get_data(as_text=True)
+    page = client.get("/enkat").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    done = client.post("/enkat", data={**ANSWER, "code": code, "csrf_token": token})
+    assert "Tack för ditt svar!" in done.get_data(as_text=True)
+    assert db.table("survey_answers").count == 1
+    db.close()
