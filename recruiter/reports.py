@@ -123,6 +123,9 @@ def _save_or_close(form, level, unit_id, path, key, period):
     if not reports_data.has_ended(period):
         form.close.errors = [_("Perioden pågår fortfarande. Stäng den när den är slut.")]
         return None
+    if not analysis:
+        form.analysis.errors = [_("Skriv analysen och slutsatserna innan du stänger perioden.")]
+        return None
     body = reports_data.build(db, level, unit_id, path["name"], period,
                               reports_data.previous_period(period))
     try:

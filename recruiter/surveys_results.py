@@ -1,10 +1,12 @@
 """Survey results per unit and period: answers, mean, distribution and trend.
 
 A group with fewer than MIN_ANSWERS answers gets no figures at all, only
-`too_few` (shown as "för få svar" in HTML, JSON and CSV). Among units side by
-side, a lone small unit would be the difference between its parent and its
-shown siblings, so the smallest shown sibling is held back with it.
+`too_few` (shown as "för få svar" in HTML, JSON and CSV). Groups side by side
+add up to their parent, so when what is held back adds up to fewer than
+MIN_ANSWERS the smallest shown group is held back with it.
 """
+from flask_babel import gettext as _
+
 from .surveys_data import (CHILD_COLUMN, MIN_ANSWERS, QUESTIONS, SCALE, UNIT_FILTER,
                            period_label)
 from .units import LEVELS, NATION
@@ -98,10 +100,16 @@ def children(db, kind, level, unit_id, period):
     if level not in CHILD_COLUMN:
         return []
     counts, scores = _groups(db, kind, level, unit_id, period, f"a.{CHILD_COLUMN[level]}")
-    rows = [{"id": r["id"], "name": r["name"],
-             **summary(counts.get(r["id"], 0), scores.get(r["id"], {}), kind),
-             "_n": counts.get(r["id"], 0)}
-            for r in db.query(CHILD_NAMES_SQL[level], {"unit": unit_id})]
+    units = [(r["id"], r["name"]) for r in db.query(CHILD_NAMES_SQL[level], {"unit": unit_id})]
+    if counts.get(None):  # answers by code carry no association: a group of their own
+        units.append((None, _("Svar med kod (ingen förening)")))
+    return _side_by_side([{"id": unit, "name": name, "_n": counts.get(unit, 0),
+                           **summary(counts.get(unit, 0), scores.get(unit, {}), kind)}
+                          for unit, name in units])
+
+
+def _side_by_side(rows):
+    """Groups that add up to their parent: hold back what could be worked out."""
     _hold_back_complement(rows)
     for row in rows:
         del row["_n"]
@@ -109,20 +117,21 @@ def children(db, kind, level, unit_id, period):
 
 
 def _hold_back_complement(rows):
-    """A lone held-back unit with answers could be worked out from its parent and
-    the others: hold back the smallest shown one as well."""
-    small = [r for r in rows if 0 < r["_n"] < MIN_ANSWERS]
-    shown = sorted((r for r in rows if r["_n"] >= MIN_ANSWERS), key=lambda r: r["_n"])
-    if len(small) == 1 and shown:
+    """What is held back could be worked out from the parent and the rest shown
+    when its answers add up to fewer than MIN_ANSWERS: hold back the smallest
+    shown group as well (one is enough, having at least MIN_ANSWERS itself)."""
+    held = sum(r["_n"] for r in rows if r["too_few"])
+    shown = sorted((r for r in rows if not r["too_few"]), key=lambda r: r["_n"])
+    if 0 < held < MIN_ANSWERS and shown:
         shown[0].update(answers=None, too_few=True, questions=None)
 
 
 def by_level(db, kind, level, unit_id, period):
     """The yearly evaluation per answering level (chairs, municipal, district)."""
     counts, scores = _groups(db, kind, level, unit_id, period, "a.level")
-    return [{"level": name, "label": LEVELS[name].label,
-             **summary(counts.get(name, 0), scores.get(name, {}), kind)}
-            for name in LEVELS if name in counts]
+    return _side_by_side([{"level": name, "label": LEVELS[name].label, "_n": counts[name],
+                           **summary(counts[name], scores.get(name, {}), kind)}
+                          for name in LEVELS if name in counts])
 
 
 def free_texts(db, kind, period):

@@ -188,3 +188,11 @@ def test_register_figures_carry_their_as_of_date(db, scene, tmp_path):
     assert "<td>120</td>" in row and "registret, per 2026-04-15" in row
     before = scene["office"].get("/rapporter/nation/0/2026-01").get_data(as_text=True)
     assert "inga registeruppgifter ännu" in before
+
+
+def test_a_period_is_not_closed_without_conclusions(db, scene):
+    response = scene["office"].post(f"/rapporter/nation/0/{PAST}",
+                                    data={"analysis": "  ", "close": "1"})
+    assert response.status_code == 200
+    assert "Skriv analysen och slutsatserna" in response.get_data(as_text=True)
+    assert db.table("report_snapshots").count == 0

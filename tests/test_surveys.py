@@ -291,3 +291,36 @@ def test_the_public_form_works_with_csrf_on_and_explains_an_expired_page(csrf_ap
     assert "Tack för ditt svar!" in done.get_data(as_text=True)
     assert db.table("survey_answers").count == 1
     db.close()
+
+
+def test_answers_by_code_are_a_group_of_their_own_beside_the_associations(app, db, login_as,
+                                                                          client):
+    municipality = make_municipality(db)
+    first, second = make_association(db, municipality), make_association(db, municipality)
+    national = make_member(db, association=None, role="national_admin")
+    open_survey(db, creator=national)
+    answer_as(login_as, db, first, 6)
+    answer_as(login_as, db, second, 5)
+    office = login_as(national)
+    survey_id = next(db.query("select max(id) as id from surveys"))["id"]
+    for code in codes_for(office, survey_id, municipality["id"], 2):
+        client.post("/enkat", data={**ANSWER, "code": code})
+    data = office.get(f"/api/enkater/municipality/{municipality['id']}").get_json()
+    assert data["trend"][0]["answers"] == 13
+    groups = {c["id"]: c["answers"] for c in data["children"]}
+    # 13 - 6 - 5 would give the two code answers away: both are held back with them.
+    assert groups == {first["id"]: 6, second["id"]: None, None: None}
+
+
+def test_two_small_units_that_add_up_to_fewer_than_five_are_not_given_away(app, db,
+                                                                          login_as):
+    municipality = make_municipality(db)
+    big, small, smaller = (make_association(db, municipality) for _ in range(3))
+    open_survey(db)
+    answer_as(login_as, db, big, 6)
+    answer_as(login_as, db, small, 2)
+    answer_as(login_as, db, smaller, 1)
+    office = login_as(make_member(db, association=None, role="national_admin"))
+    data = office.get(f"/api/enkater/municipality/{municipality['id']}").get_json()
+    assert data["trend"][0]["answers"] == 9
+    assert all(c["too_few"] for c in data["children"])
