@@ -18,11 +18,12 @@ from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import Length
 
-from . import audit, reports_data, reports_pdf
+from . import audit, organisation, reports_data, reports_pdf
 from .db import get_db
 from .scope import may_read_report, may_write_report, own_unit, unit_path
 from .text import nfc_trim
-from .units import NATION, PARENT_LEVELS, nation_from_url, nation_to_url, url_levels
+from .units import (DISTRICT, LEVELS, NATION, PARENT_LEVELS, nation_from_url, nation_to_url,
+                    url_levels)
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporter")
 bp.url_value_preprocessor(nation_from_url)
@@ -65,10 +66,19 @@ def home():
 def index(level, unit_id):
     """The unit's recent two-month periods, closed or open."""
     path = readable(level, unit_id)
-    closed = reports_data.closed_keys(get_db(), level, unit_id)
+    db = get_db()
     return render_template("reports/index.html", path=path, level=level, unit_id=unit_id,
-                           periods=reports_data.recent_periods(), closed=closed,
-                           national=level != NATION and may_read_report(NATION, None))
+                           periods=reports_data.recent_periods(),
+                           closed=reports_data.closed_keys(db, level, unit_id),
+                           national=level != NATION and may_read_report(NATION, None),
+                           child_level=LEVELS[level].child, children=_children(db, level, unit_id))
+
+
+def _children(db, level, unit_id):
+    """The units one level down that have reports of their own."""
+    if level == NATION:
+        return organisation.districts(db)
+    return organisation.municipalities(db, unit_id) if level == DISTRICT else []
 
 
 def _period(key):

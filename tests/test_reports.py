@@ -144,6 +144,7 @@ def test_a_district_sees_its_own_reports_and_the_national_one_not_anothers(db, s
     assert db.table("report_snapshots").count == 0
     page = admin.get(f"/rapporter/district/{scene['district']}").get_data(as_text=True)
     assert "/rapporter/nation/0" in page and f"/rapporter/district/{other}" not in page
+    assert f'href="/rapporter/municipality/{scene["municipality"]}"' in page
 
 
 def test_members_and_chairs_have_no_reports(db, scene, login_as):
