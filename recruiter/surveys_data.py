@@ -62,11 +62,19 @@ QUESTIONS = {
 # use now); the evaluation the roles that lead the work at each level.
 AUDIENCES = {PULSE: ("member",), EVALUATION: ("chair", "municipal_admin", "district_admin")}
 
+# Which answers `a` belong to the unit `:unit`. The ancestors are spelt out so
+# the lookup follows idx_survey_answers_unit (survey, district, municipality,
+# association) down to the unit instead of reading all of a survey's answers.
+_DISTRICT_OF_MUNICIPALITY = "(select district_id from municipalities where id = :unit)"
 UNIT_FILTER = {
     NATION: "1 = 1",
     DISTRICT: "a.district_id = :unit",
-    MUNICIPALITY: "a.municipality_id = :unit",
-    ASSOCIATION: "a.association_id = :unit",
+    MUNICIPALITY: f"a.district_id = {_DISTRICT_OF_MUNICIPALITY} and a.municipality_id = :unit",
+    ASSOCIATION: """a.district_id = (select m.district_id from associations x
+                      join municipalities m on m.id = x.municipality_id where x.id = :unit)
+                    and a.municipality_id = (select municipality_id from associations
+                                             where id = :unit)
+                    and a.association_id = :unit""",
 }
 CHILD_COLUMN = {NATION: "district_id", DISTRICT: "municipality_id",
                 MUNICIPALITY: "association_id"}
