@@ -147,6 +147,7 @@ def test_fewer_than_five_answers_show_no_figures_in_html_json_or_csv(app, db, lo
     assert overall["mean"] == 1.0 and overall["distribution"] == {
         "1": 5, "2": 0, "3": 0, "4": 0, "5": 0}
     assert rows[1][2:4] == ["5", "1.0"] and 'data-testid="too-few"' not in html
+    assert '<abbr title="Hur nöjd är du med ditt medlemskap?">Nöjd</abbr>' in html
 
 
 def test_a_lone_small_unit_cannot_be_worked_out_from_its_siblings(app, db, login_as):
