@@ -601,6 +601,8 @@ def m022_surveys(db):
                "(level, coalesce(unit_id, 0), period)")
     db.execute("""create trigger report_snapshots_no_update before update on report_snapshots
                   begin select raise(abort, 'a closed report never changes'); end""")
+    db.execute("""create trigger report_snapshots_no_delete before delete on report_snapshots
+                  begin select raise(abort, 'a closed report never changes'); end""")
     # The analysis being written, until the period is closed (the nation: unit_id null).
     db.table("report_drafts").create(
         {"id": int, "level": str, "unit_id": int, "period": str, "analysis": str,

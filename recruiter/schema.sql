@@ -609,6 +609,9 @@ CREATE TRIGGER municipalities_insert_bumps_cache after insert on municipalities
 CREATE TRIGGER municipalities_update_bumps_cache after update on municipalities
         begin update cache_generation set generation = generation + 1 where id = 1; end;
 
+CREATE TRIGGER report_snapshots_no_delete before delete on report_snapshots
+                  begin select raise(abort, 'a closed report never changes'); end;
+
 CREATE TRIGGER report_snapshots_no_update before update on report_snapshots
                   begin select raise(abort, 'a closed report never changes'); end;
 

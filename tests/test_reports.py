@@ -62,6 +62,8 @@ def test_the_office_writes_conclusions_and_closes_a_period(db, scene):
     assert again.status_code == 403 and json.loads(snapshot_body(db))["analysis"] != "Ny"
     with pytest.raises(Exception, match="never changes"):
         db.execute("update report_snapshots set body = '{}'")
+    with pytest.raises(Exception, match="never changes"):
+        db.execute("delete from report_snapshots")
 
 
 def test_a_running_period_cannot_be_closed(db, scene):
