@@ -325,3 +325,27 @@ def test_two_small_units_that_add_up_to_fewer_than_five_are_not_given_away(app, 
     data = office.get(f"/api/enkater/municipality/{municipality['id']}").get_json()
     assert data["trend"][0]["answers"] == 9
     assert all(c["too_few"] for c in data["children"])
+
+
+def test_questions_come_in_english_for_an_english_reader(app, db, login_as):
+    survey_id = open_survey(db)
+    client = login_as(make_member(db))
+    client.set_cookie("lang", "en")
+    page = client.get(f"/enkater/{survey_id}/svara").get_data(as_text=True)
+    assert "How satisfied are you with your membership?" in page
+    assert "Hur nöjd är du" not in page
+
+
+def test_a_districts_evaluation_per_level_counts_only_its_own_district(app, db, login_as):
+    survey_id = open_survey(db, kind="evaluation")
+    own, other = ({"id": make_municipality(db)["district_id"]} for _ in range(2))
+    for district in (own, own, own, own, own, other, other, other, other, other):
+        client = login_as(make_member(db, association=None, role="district_admin",
+                                      unit=district))
+        client.post(f"/enkater/{survey_id}/svara",
+                    data={"q_support": "5" if district is own else "1", "q_tools": "3",
+                          "q_works": "3"})
+    admin = login_as(make_member(db, association=None, role="district_admin", unit=own))
+    data = admin.get(f"/api/enkater/district/{own['id']}?kind=evaluation").get_json()
+    assert [(r["level"], r["answers"], r["questions"][0]["mean"]) for r in data["by_level"]] == [
+        ("district", 5, 5.0)]
