@@ -67,9 +67,9 @@ def index(level, unit_id):
     """The unit's recent two-month periods, closed or open."""
     path = readable(level, unit_id)
     db = get_db()
+    closed = reports_data.closed_keys(db, level, unit_id)
     return render_template("reports/index.html", path=path, level=level, unit_id=unit_id,
-                           periods=reports_data.recent_periods(),
-                           closed=reports_data.closed_keys(db, level, unit_id),
+                           periods=reports_data.listed_periods(closed), closed=closed,
                            national=level != NATION and may_read_report(NATION, None),
                            child_level=LEVELS[level].child, children=_children(db, level, unit_id))
 

@@ -49,12 +49,12 @@ def _start(period):
     return add_months(day.replace(day=1), -2 if day.day == 1 else -1)
 
 
-def recent_periods(count=PERIODS_LISTED, day=None):
-    """The last `count` two-month periods up to today's, newest first: (key, period)."""
-    start = bimonth(day or today())
-    first = _start(start)
-    keys = [add_months(first, -2 * n) for n in range(count)]
-    return [(k.strftime("%Y-%m"), bimonth(k)) for k in keys]
+def listed_periods(closed, count=PERIODS_LISTED, day=None):
+    """The last `count` two-month periods up to today's and every closed one before
+    them, newest first: (key, period)."""
+    first = _start(bimonth(day or today()))
+    keys = {add_months(first, -2 * n).strftime("%Y-%m") for n in range(count)} | set(closed)
+    return [(key, period_from_key(key)) for key in sorted(keys, reverse=True)]
 
 
 def has_ended(period, moment=None):

@@ -199,3 +199,11 @@ def test_a_period_is_not_closed_without_conclusions(db, scene):
     assert response.status_code == 200
     assert "Skriv analysen och slutsatserna" in response.get_data(as_text=True)
     assert db.table("report_snapshots").count == 0
+
+
+def test_closed_reports_stay_listed_after_they_leave_the_recent_periods(db, scene):
+    office = scene["office"]
+    office.post("/rapporter/nation/0/2025-01", data={"analysis": "Förra året.", "close": "1"})
+    page = office.get("/rapporter/nation/0").get_data(as_text=True)
+    assert 'href="/rapporter/nation/0/2025-01"' in page
+    assert page.count('href="/rapporter/nation/0/20') == reports_data.PERIODS_LISTED + 1
