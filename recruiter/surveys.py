@@ -59,7 +59,19 @@ def index():
         flash(_("Enkäten är skapad."), "success")
         return redirect(url_for(".index"))
     return render_template("surveys/index.html", form=form, surveys=surveys_data.all_surveys(db),
-                           today=today().isoformat())
+                           today=today().isoformat(), answers=surveys_data.answer_counts(db))
+
+
+@bp.route("/enkater/<id:survey_id>/stang", methods=["POST"])
+@login_required
+def close(survey_id):
+    """Close an open survey now (its last day becomes yesterday)."""
+    require_office()
+    db = get_db()
+    if surveys_data.is_open(surveys_data.survey(db, survey_id), today()):
+        surveys_data.close_now(db, survey_id, today())
+        flash(_("Enkäten är stängd."), "success")
+    return redirect(url_for(".index"))
 
 
 def _answerable(survey_id):

@@ -123,6 +123,18 @@ def all_surveys(db):
         "select id from surveys order by opens_on desc, id desc")]
 
 
+def close_now(db, survey_id, day):
+    """End an open survey's window: yesterday becomes its last day."""
+    db.execute("update surveys set closes_on = ? where id = ?",
+               [date.fromordinal(day.toordinal() - 1).isoformat(), survey_id])
+
+
+def answer_counts(db):
+    """survey id -> answers in all (a national total: no unit, so no threshold)."""
+    return {r["survey_id"]: r["n"] for r in db.query(
+        "select survey_id, count(*) as n from survey_answers group by survey_id")}
+
+
 OPEN_FOR_SQL = """
 select s.id from surveys s
 where s.opens_on <= :today and s.closes_on >= :today

@@ -349,3 +349,17 @@ def test_a_districts_evaluation_per_level_counts_only_its_own_district(app, db, 
     data = admin.get(f"/api/enkater/district/{own['id']}?kind=evaluation").get_json()
     assert [(r["level"], r["answers"], r["questions"][0]["mean"]) for r in data["by_level"]] == [
         ("district", 5, 5.0)]
+
+
+def test_the_office_closes_an_open_survey_early(app, db, login_as):
+    national = make_member(db, association=None, role="national_admin")
+    survey_id = open_survey(db, creator=national)
+    member = login_as(make_member(db))
+    assert "pulse-card" in member.get("/").get_data(as_text=True)
+    assert login_as(make_member(db)).post(f"/enkater/{survey_id}/stang").status_code == 403
+    office = login_as(national)
+    assert "Stäng nu" in office.get("/enkater/").get_data(as_text=True)
+    assert office.post(f"/enkater/{survey_id}/stang").status_code == 302
+    assert "pulse-card" not in member.get("/").get_data(as_text=True)
+    assert member.post(f"/enkater/{survey_id}/svara", data=ANSWER).status_code == 404
+    assert db.table("surveys").get(survey_id)["closes_on"] < today().isoformat()
