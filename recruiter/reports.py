@@ -1,7 +1,7 @@
 """The two-month report (issue 15): per unit and two-month period, every indicator
 with the period before and the goal, the funnel, welcome in time, satisfaction,
 and the analysis written in the app. Closing the period freezes it for good
-(reports_data.close); a closed report is shown only from its snapshot.
+(reports_store.close); a closed report is shown only from its snapshot.
 
 Under /rapporter; scope.may_read_report and may_write_report decide who sees
 and who writes. A district sees its own reports and the national one.
@@ -18,7 +18,7 @@ from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import Length
 
-from . import audit, organisation, reports_data, reports_pdf
+from . import audit, organisation, reports_data, reports_pdf, reports_store
 from .db import get_db
 from .scope import may_read_report, may_write_report, own_unit, unit_path
 from .text import nfc_trim
@@ -67,7 +67,7 @@ def index(level, unit_id):
     """The unit's recent two-month periods, closed or open."""
     path = readable(level, unit_id)
     db = get_db()
-    closed = reports_data.closed_keys(db, level, unit_id)
+    closed = reports_store.closed_keys(db, level, unit_id)
     return render_template("reports/index.html", path=path, level=level, unit_id=unit_id,
                            periods=reports_data.listed_periods(closed), closed=closed,
                            national=level != NATION and may_read_report(NATION, None),
@@ -91,7 +91,7 @@ def _period(key):
 def _body(level, unit_id, path, key):
     """(the report's data, whether it is a closed snapshot)."""
     db = get_db()
-    row = reports_data.snapshot(db, level, unit_id, key)
+    row = reports_store.snapshot(db, level, unit_id, key)
     if row is not None:
         return json.loads(row["body"]), True
     period = _period(key)
@@ -106,8 +106,8 @@ def report(level, unit_id, key):
     path = readable(level, unit_id)
     period = _period(key)
     db = get_db()
-    closed = reports_data.snapshot(db, level, unit_id, key) is not None
-    form = ReportForm(data={"analysis": reports_data.draft(db, level, unit_id, key)}
+    closed = reports_store.snapshot(db, level, unit_id, key) is not None
+    form = ReportForm(data={"analysis": reports_store.draft(db, level, unit_id, key)}
                       if request.method == "GET" else None)
     if request.method == "POST":
         if closed or not may_write_report(level, unit_id):
@@ -127,7 +127,7 @@ def _save_or_close(form, level, unit_id, path, key, period):
     db = get_db()
     analysis = form.analysis.data or ""
     if not form.close.data:
-        reports_data.save_draft(db, level, unit_id, key, analysis, current_user.member_id)
+        reports_store.save_draft(db, level, unit_id, key, analysis, current_user.member_id)
         flash(_("Texten är sparad."), "success")
         return redirect(url_for(".report", level=level, unit_id=unit_id, key=key))
     if not reports_data.has_ended(period):
@@ -139,8 +139,8 @@ def _save_or_close(form, level, unit_id, path, key, period):
     body = reports_data.build(db, level, unit_id, path["name"], period,
                               reports_data.previous_period(period))
     try:
-        reports_data.close(db, level, unit_id, key, body, analysis, current_user.member_id)
-    except reports_data.AlreadyClosed:
+        reports_store.close(db, level, unit_id, key, body, analysis, current_user.member_id)
+    except reports_store.AlreadyClosed:
         flash(_("Perioden var redan stängd."), "info")
     else:
         audit.record(db, "report_closed", current_user.member_id, level, unit_id, key)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from recruiter import privacy, register_import, reports_data, surveys_data
+from recruiter import privacy, register_import, reports_data, reports_store, surveys_data
 from recruiter.periods import bimonth_start, today
 from tests.factories import make_association, make_member, make_signup
 
@@ -38,7 +38,7 @@ def scene(db, login_as):
 
 
 def snapshot_body(db, level="nation", unit_id=None, key=PAST):
-    return reports_data.snapshot(db, level, unit_id, key)["body"]
+    return reports_store.snapshot(db, level, unit_id, key)["body"]
 
 
 def test_the_office_writes_conclusions_and_closes_a_period(db, scene):
