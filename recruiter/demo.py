@@ -6,7 +6,7 @@ import tempfile
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
-from . import accounts, calls_demo, signups, surveys_demo
+from . import accounts, calls_demo, reports_demo, signups, surveys_demo
 from .db import now
 from .passwords import hash_password
 from .units import ASSOCIATION, DISTRICT, LEVELS, MUNICIPALITY, PARTNER, ROLES, UNIT_TABLES
@@ -91,6 +91,7 @@ def seed(db, seed_value=1889):
     seed_register(db, random.Random(seed_value + 1))
     calls_demo.seed_welcome(db, codes[HOME_ASSOCIATION], demo_email("ordforande"))
     surveys_demo.seed_surveys(db, demo_email("kansli"), {demo_email(k) for k in LOGINS})
+    reports_demo.seed_report(db, accounts.find_member_by_email(db, demo_email("kansli"))["id"])
 
 
 def _seed_postcodes(db):

@@ -4,8 +4,8 @@
 queries the overviews use (scoring.py, calls_team, surveys_results), uncached:
 a closed report must hold the figures of the moment it was closed. Every value
 is stored as the text shown (Swedish, the executive committee's language), so
-a closed report renders from its snapshot alone, byte for byte, whatever
-later sign-ups, erasures, imports or code changes do.
+a closed report renders from its snapshot alone: later sign-ups, erasures and
+imports never change a figure or a word of it (reports_store.py).
 """
 import re
 from datetime import date

@@ -78,10 +78,11 @@ def test_the_national_administrator_writes_conclusions_and_closes_a_period(
     expect(page.get_by_test_id("report-form")).to_have_count(0)
     fits_a_thumb(page)
     no_axe_violations(page)
+    key = page.url.rsplit("/", 1)[-1]
     db = connect(live_server.app.config["DATABASE"])
     try:
-        rows = list(db.table("report_snapshots").rows_where())
+        rows = list(db.table("report_snapshots").rows_where("period = ?", [key]))
     finally:
         db.close()
     assert len(rows) == 1 and rows[0]["level"] == "nation"
-    assert "fler torgmöten" in rows[0]["body"]
+    assert "fler torgmöten i höst" in rows[0]["body"]

@@ -98,6 +98,7 @@ WALK = [
     # national report as a district reads it.
     Page("kansli", "/rapporter/nation/0"),
     Page("kansli", "/rapporter/nation/0/{last_period}"),
+    Page("kansli", "/rapporter/nation/0/{closed_period}"),  # the demo's closed report
     Page("distrikt", "/rapporter/district/{district_id}/{last_period}"),
     Page("distrikt", "/rapporter/nation/0/{last_period}"),
     Page("kommun", "/rapporter/municipality/{municipality_id}"),
@@ -130,6 +131,7 @@ def ids(live_server):
         "survey_id": next(db.query("select max(id) as id from surveys"))["id"],
         "pulse_period": next(db.query("select max(period) as p from surveys"))["p"],
         "last_period": add_months(bimonth_start(today()), -2).strftime("%Y-%m"),
+        "closed_period": add_months(bimonth_start(today()), -6).strftime("%Y-%m"),
     }
     db.close()
     return values
