@@ -109,13 +109,14 @@ def answer(survey_id):
 
 
 def _open_pulse(db):
+    """The newest open pulse: the one the public page asks (codes are per survey)."""
     rows = [r for r in surveys_data.all_surveys(db)
             if r["kind"] == surveys_data.PULSE and surveys_data.is_open(r, today())]
-    return rows[-1] if rows else None
+    return rows[0] if rows else None
 
 
 @bp.route("/enkat", methods=["GET", "POST"])
-@csrf.exempt  # no account and no session to ride on; the one-time code is the key
+@csrf.exempt  # as the join pages: the form checks its token and explains an expired page
 @survey_limit
 def public():
     """The public pulse: someone without an account answers once per code."""
@@ -137,8 +138,14 @@ def public():
             except AlreadyAnswered:
                 form.code.errors.append(_("Koden gäller inte, eller är redan använd."))
             else:
-                return render_template("surveys/thanks.html")
+                return redirect(url_for(".thanks"))
     return render_template("surveys/answer.html", survey=row, form=form, public=True)
+
+
+@bp.route("/enkat/tack")
+def thanks():
+    """After a public answer (post/redirect/get: a reload sends nothing twice)."""
+    return render_template("surveys/thanks.html")
 
 
 @bp.route("/enkater/<id:survey_id>/koder", methods=["GET", "POST"])

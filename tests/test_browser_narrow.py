@@ -86,6 +86,7 @@ WALK = [
     Page("kansli", "/register/import/1"),  # the demo's first register import, applied
     # Surveys (issue 15): the public pulse, answering, the office's pages, the results.
     Page(None, "/enkat"),
+    Page(None, "/enkat/tack"),
     Page("medlem", "/enkater/{survey_id}/svara"),
     Page("ordforande", "/enkater/resultat/association/{association_id}"),
     Page("distrikt", "/enkater/resultat/district/{district_id}"),

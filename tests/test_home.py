@@ -109,7 +109,8 @@ def test_unknown_page_is_a_swedish_404(client):
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.invitation", "auth.reset", "home.language",
                     "join.via_link", "join.plain", "join.thanks", "shifts.shell",
                     "pwa.service_worker", "pwa.manifest", "pwa.offline", "pwa.health", "pwa.ready",
-                    "join.privacy_notice", "join.withdraw", "surveys.public"}
+                    "join.privacy_notice", "join.withdraw", "surveys.public",
+                    "surveys.thanks"}
 
 
 def test_every_other_route_requires_login(app, client):

@@ -226,7 +226,8 @@ def test_one_answer_per_code_and_codes_are_stored_hashed(app, db, login_as, clie
     assert len(set(codes)) == 3
     stored = [r["code_hash"] for r in db.table("survey_codes").rows_where()]
     assert not any(c.replace("-", "") in " ".join(stored) for c in codes)
-    assert client.post("/enkat", data={**ANSWER, "code": codes[0].lower()}).status_code == 200
+    first = client.post("/enkat", data={**ANSWER, "code": codes[0].lower()})
+    assert first.status_code == 302 and first.headers["Location"] == "/enkat/tack"
     again = client.post("/enkat", data={**ANSWER, "code": codes[0], "free_text": "igen"})
     assert "Koden gäller inte, eller är redan använd." in again.get_data(as_text=True)
     assert "igen</textarea>" in \
@@ -288,7 +289,8 @@ def test_the_public_form_works_with_csrf_on_and_explains_an_expired_page(csrf_ap
     assert "Sidan har varit öppen länge" in expired.get_data(as_text=True)
     page = client.get("/enkat").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    done = client.post("/enkat", data={**ANSWER, "code": code, "csrf_token": token})
+    done = client.post("/enkat", data={**ANSWER, "code": code, "csrf_token": token},
+                       follow_redirects=True)
     assert "Tack för ditt svar!" in done.get_data(as_text=True)
     assert db.table("survey_answers").count == 1
     db.close()
