@@ -138,3 +138,7 @@ def _register_blueprints(app):
     app.register_blueprint(plans.bp)
     from . import best  # learning from the ten best (issue 13)
     app.register_blueprint(best.bp)
+    from . import surveys  # the satisfaction pulse and yearly evaluation (issue 15)
+    app.register_blueprint(surveys.bp)
+    from . import reports  # the two-month report (issue 15)
+    app.register_blueprint(reports.bp)

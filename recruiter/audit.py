@@ -13,6 +13,7 @@ AUDIT_ACTIONS = frozenset({
     "register_followup_export",
     "partner_invitation", "partner_invitation_used", "partner_list_uploaded",
     "partner_list_closed", "partner_lists_erased",
+    "survey_codes", "report_closed",
 })
 
 

@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 
 from . import (accounts, activities_demo, calls_demo, campaigns_data, partners_demo, plans_data,
-               signups)
+               reports_demo, signups, surveys_demo)
 from .db import now
 from .passwords import hash_password
 from .units import ASSOCIATION, DISTRICT, LEVELS, MUNICIPALITY, NATION, PARTNER, ROLES, UNIT_TABLES
@@ -100,6 +100,8 @@ def seed(db, seed_value=1889):
     partners_demo.seed(db, random.Random(seed_value + 2), demo_email("medlem"))
     activities_demo.seed(db, codes[HOME_ASSOCIATION], demo_email("ordforande"),
                          demo_email("medlem"))
+    surveys_demo.seed_surveys(db, demo_email("kansli"), {demo_email(k) for k in LOGINS})
+    reports_demo.seed_report(db, accounts.find_member_by_email(db, demo_email("kansli"))["id"])
 
 
 def _seed_postcodes(db):

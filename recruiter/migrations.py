@@ -773,3 +773,69 @@ def m029_campaigns_goals_plans(db):
         not_null={"taken_at", "body"}, foreign_keys=[("campaign_id", "campaigns", "id")])
     db.execute("""create trigger campaign_snapshots_no_update before update on campaign_snapshots
                   begin select raise(abort, 'campaign snapshots are written once'); end""")
+
+
+@migrations()
+def m030_surveys(db):
+    """Surveys (issue 15): the satisfaction pulse and the yearly evaluation, and the
+    two-month report's snapshots.
+
+    An answer keeps only its unit and the survey (whose period it is); who answered
+    is kept apart, by member or by one-time code, with a date and nothing that
+    links it to the answer. Answer ids are random and the tables have no rowid,
+    so neither insertion order nor a time joins the two.
+    """
+    db.table("surveys").create(
+        {"id": int, "kind": str, "title": str, "period": str, "opens_on": str, "closes_on": str,
+         "audience": str, "questions": str, "created_by": int, "created_at": str},
+        pk="id", not_null={"kind", "title", "period", "opens_on", "closes_on", "audience",
+                           "questions", "created_by", "created_at"},
+        foreign_keys=[("created_by", "members", "id")])
+    db.execute("""create trigger surveys_kind_is_known before insert on surveys
+                  when new.kind not in ('pulse', 'evaluation')
+                  begin select raise(abort, 'unknown surveys.kind'); end""")
+    db.table("surveys").create_index(["kind", "opens_on"])
+    db.execute("""create table survey_answers (
+                    id integer primary key, survey_id integer not null references surveys(id),
+                    level text not null, via text not null,
+                    association_id integer references associations(id),
+                    municipality_id integer references municipalities(id),
+                    district_id integer references districts(id),
+                    free_text text)""")
+    db.execute("create index idx_survey_answers_unit on survey_answers "
+               "(survey_id, district_id, municipality_id, association_id)")
+    db.execute("""create table survey_scores (
+                    answer_id integer not null references survey_answers(id),
+                    question text not null, score integer not null check (score between 1 and 5),
+                    primary key (answer_id, question)) without rowid""")
+    db.execute("""create table survey_answered (
+                    survey_id integer not null references surveys(id),
+                    member_id integer not null references members(id) on delete cascade,
+                    on_date text not null,
+                    primary key (survey_id, member_id)) without rowid""")
+    db.execute("""create table survey_codes (
+                    code_hash text primary key,
+                    survey_id integer not null references surveys(id),
+                    municipality_id integer not null references municipalities(id),
+                    used_on text) without rowid""")
+    db.execute("create index idx_survey_codes_survey on survey_codes (survey_id, used_on)")
+    # A closed two-month report: numbers and text frozen as JSON, written once.
+    db.table("report_snapshots").create(
+        {"id": int, "level": str, "unit_id": int, "period": str, "body": str,
+         "closed_by": int, "closed_at": str},
+        pk="id", not_null={"level", "period", "body", "closed_by", "closed_at"},
+        foreign_keys=[("closed_by", "members", "id")])
+    db.execute("create unique index idx_report_snapshots_unit on report_snapshots "
+               "(level, coalesce(unit_id, 0), period)")
+    db.execute("""create trigger report_snapshots_no_update before update on report_snapshots
+                  begin select raise(abort, 'a closed report never changes'); end""")
+    db.execute("""create trigger report_snapshots_no_delete before delete on report_snapshots
+                  begin select raise(abort, 'a closed report never changes'); end""")
+    # The analysis being written, until the period is closed (the nation: unit_id null).
+    db.table("report_drafts").create(
+        {"id": int, "level": str, "unit_id": int, "period": str, "analysis": str,
+         "updated_by": int, "updated_at": str},
+        pk="id", not_null={"level", "period", "analysis", "updated_by", "updated_at"},
+        foreign_keys=[("updated_by", "members", "id")])
+    db.execute("create unique index idx_report_drafts_unit on report_drafts "
+               "(level, coalesce(unit_id, 0), period)")

@@ -358,6 +358,26 @@ CREATE TABLE "register_resignations" (
    PRIMARY KEY ("association_id", "on_date", "reason")
 );
 
+CREATE TABLE "report_drafts" (
+   "id" INTEGER PRIMARY KEY,
+   "level" TEXT NOT NULL,
+   "unit_id" INTEGER,
+   "period" TEXT NOT NULL,
+   "analysis" TEXT NOT NULL,
+   "updated_by" INTEGER NOT NULL REFERENCES "members"("id"),
+   "updated_at" TEXT NOT NULL
+);
+
+CREATE TABLE "report_snapshots" (
+   "id" INTEGER PRIMARY KEY,
+   "level" TEXT NOT NULL,
+   "unit_id" INTEGER,
+   "period" TEXT NOT NULL,
+   "body" TEXT NOT NULL,
+   "closed_by" INTEGER NOT NULL REFERENCES "members"("id"),
+   "closed_at" TEXT NOT NULL
+);
+
 CREATE TABLE "reset_requests" (
    "id" INTEGER PRIMARY KEY,
    "member_id" INTEGER NOT NULL REFERENCES "members"("id"),
@@ -444,6 +464,44 @@ CREATE TABLE "signups" (
    "status_at" TEXT NOT NULL,
    "created_at" TEXT NOT NULL
 , "erased_at" TEXT, "withdraw_token_hash" TEXT, duplicate_of integer references signups(id), "reference" TEXT, original_recruiter_id integer references members(id), partner_id integer references partner_organisations(id));
+
+CREATE TABLE survey_answered (
+                    survey_id integer not null references surveys(id),
+                    member_id integer not null references members(id) on delete cascade,
+                    on_date text not null,
+                    primary key (survey_id, member_id)) without rowid;
+
+CREATE TABLE survey_answers (
+                    id integer primary key, survey_id integer not null references surveys(id),
+                    level text not null, via text not null,
+                    association_id integer references associations(id),
+                    municipality_id integer references municipalities(id),
+                    district_id integer references districts(id),
+                    free_text text);
+
+CREATE TABLE survey_codes (
+                    code_hash text primary key,
+                    survey_id integer not null references surveys(id),
+                    municipality_id integer not null references municipalities(id),
+                    used_on text) without rowid;
+
+CREATE TABLE survey_scores (
+                    answer_id integer not null references survey_answers(id),
+                    question text not null, score integer not null check (score between 1 and 5),
+                    primary key (answer_id, question)) without rowid;
+
+CREATE TABLE "surveys" (
+   "id" INTEGER PRIMARY KEY,
+   "kind" TEXT NOT NULL,
+   "title" TEXT NOT NULL,
+   "period" TEXT NOT NULL,
+   "opens_on" TEXT NOT NULL,
+   "closes_on" TEXT NOT NULL,
+   "audience" TEXT NOT NULL,
+   "questions" TEXT NOT NULL,
+   "created_by" INTEGER NOT NULL REFERENCES "members"("id"),
+   "created_at" TEXT NOT NULL
+);
 
 CREATE TABLE "welcomers" (
    "association_id" INTEGER REFERENCES "associations"("id"),
@@ -583,6 +641,10 @@ CREATE INDEX "idx_register_figures_on_date_association_id"
 CREATE INDEX "idx_register_imports_applied_at_id"
     ON "register_imports" ("applied_at", "id");
 
+CREATE UNIQUE INDEX idx_report_drafts_unit on report_drafts (level, coalesce(unit_id, 0), period);
+
+CREATE UNIQUE INDEX idx_report_snapshots_unit on report_snapshots (level, coalesce(unit_id, 0), period);
+
 CREATE UNIQUE INDEX "idx_roles_member_id_role_unit_id"
     ON "roles" ("member_id", "role", "unit_id");
 
@@ -659,6 +721,13 @@ CREATE UNIQUE INDEX "idx_signups_submission_id"
 
 CREATE INDEX "idx_signups_withdraw_token_hash"
     ON "signups" ("withdraw_token_hash");
+
+CREATE INDEX idx_survey_answers_unit on survey_answers (survey_id, district_id, municipality_id, association_id);
+
+CREATE INDEX idx_survey_codes_survey on survey_codes (survey_id, used_on);
+
+CREATE INDEX "idx_surveys_kind_opens_on"
+    ON "surveys" ("kind", "opens_on");
 
 CREATE TRIGGER activity_signups_how_it_went_insert_is_known
                 before insert on activity_signups
@@ -747,6 +816,12 @@ CREATE TRIGGER municipalities_insert_bumps_cache after insert on municipalities
 CREATE TRIGGER municipalities_update_bumps_cache after update on municipalities
         begin update cache_generation set generation = generation + 1 where id = 1; end;
 
+CREATE TRIGGER report_snapshots_no_delete before delete on report_snapshots
+                  begin select raise(abort, 'a closed report never changes'); end;
+
+CREATE TRIGGER report_snapshots_no_update before update on report_snapshots
+                  begin select raise(abort, 'a closed report never changes'); end;
+
 CREATE TRIGGER roles_role_insert_is_known before insert on roles
                 when new.role not in ('member', 'chair', 'municipal_admin', 'district_admin', 'national_admin', 'partner_coordinator')
                 begin select raise(abort, 'unknown roles.role'); end;
@@ -802,3 +877,7 @@ CREATE TRIGGER signups_status_update_is_known before update of status on signups
 
 CREATE TRIGGER signups_update_bumps_cache after update on signups
         begin update cache_generation set generation = generation + 1 where id = 1; end;
+
+CREATE TRIGGER surveys_kind_is_known before insert on surveys
+                  when new.kind not in ('pulse', 'evaluation')
+                  begin select raise(abort, 'unknown surveys.kind'); end;

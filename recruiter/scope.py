@@ -203,8 +203,6 @@ def require_partner(partner_id):
     return rows[0]
 
 
-RULES = (may_see_overview, may_administer, may_add_units, may_manage_members,
-         may_see_contacts, may_use_office, may_manage, may_reset, may_coordinate)
 def may_plan_activities():
     """Plan recruiting activities: the administrators of an association (its
     chair) or of a municipality, for their own unit."""
@@ -244,20 +242,17 @@ def may_review_shifts(association_id):
     return may_administer(ASSOCIATION, association_id)
 
 
-RULES = (may_see_overview, may_administer, may_add_units, may_manage_members,
-         may_see_contacts, may_use_office, may_manage, may_reset,
-         may_plan_activities, may_run_activity, may_see_activity, may_see_interests,
-         may_review_shifts)
+def may_read_report(level, unit_id):
+    """A two-month report (issue 15): the unit's own overview roles, and the national
+    report for every administrator of a district or municipal organisation."""
+    if level == NATION and ROLES[current_user.role["role"]].level != ASSOCIATION:
+        return True
+    return level != ASSOCIATION and may_see_overview(level, unit_id)
 
 
-def init_app(app):
-    """Make the rules, the levels and the roles available to every template."""
-    for rule in RULES:
-        app.add_template_global(rule)
-    app.add_template_global(own_unit)
-    app.add_template_global(own_partner)
-    app.add_template_global(parent, "parent_unit")
-    app.add_template_global(LEVELS, "levels")
+def may_write_report(level, unit_id):
+    """Write a report's analysis and close its period: whoever administers the unit."""
+    return level != ASSOCIATION and may_administer(level, unit_id)
 
 
 # Campaigns (issue 13): administrators run them for their own unit; everyone
@@ -280,7 +275,6 @@ def may_see_campaign(campaign):
     return level != ASSOCIATION or campaigns_data.takes_part(get_db(), campaign, unit_id)
 
 
-
 # Action plans (issue 13): a municipal organisation's or district's own
 # administrators (and those above) write it; the level above sees all below.
 
@@ -297,3 +291,21 @@ def may_see_plans_below(level, unit_id):
 def may_see_ten_best(level, unit_id):
     """The municipal organisations below a unit ranked by development (best.py)."""
     return level in TEN_BEST_LEVELS and may_see_overview(level, unit_id)
+
+
+# Every permission rule, for the templates too.
+RULES = (may_see_overview, may_administer, may_add_units, may_manage_members, may_see_contacts,
+         may_use_office, may_manage, may_reset, may_coordinate, may_plan_activities,
+         may_run_activity, may_see_activity, may_see_interests, may_review_shifts, may_read_report,
+         may_write_report, may_run_campaigns, may_see_campaign, may_write_plan, may_see_plans_below,
+         may_see_ten_best)
+
+
+def init_app(app):
+    """Make the rules, the levels and the roles available to every template."""
+    for rule in RULES:
+        app.add_template_global(rule)
+    app.add_template_global(own_unit)
+    app.add_template_global(own_partner)
+    app.add_template_global(parent, "parent_unit")
+    app.add_template_global(LEVELS, "levels")

@@ -56,7 +56,7 @@ def scene(app, db, login_as):
            "municipality_id": municipality["id"], "activity_id": activity_id,
            "partner_id": make_partner_organisation(db)["id"],
            "campaign_id": make_campaign(db, level="municipality", unit_id=municipality["id"])["id"],
-           "year": 2026}
+           "year": 2026, "key": "2026-03"}  # key: a two-month report's period (reports.py)
     ids["list_id"] = partners_lists.create_list(
         db, ids["partner_id"], owner["id"], "Lista", "Manus", date(2099, 1, 1),
         [(2, {"first_name": "Offerfornamn", "last_name": "X", "mobile": "+46700000123",

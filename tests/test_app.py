@@ -98,4 +98,5 @@ PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.invitation", "auth.reset", "ho
                     "join.privacy_notice", "join.withdraw", "join.withdraw_address",
                     "partners.invitation",
                     # The address or the signed answer is the secret (issue 14).
-                    "calendar.feed", "reminders.answer", "guests.join"}
+                    "calendar.feed", "reminders.answer", "guests.join",
+                    "surveys.public", "surveys.thanks"}

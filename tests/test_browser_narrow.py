@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from recruiter import accounts, demo, partners_invites
 from recruiter.db import connect
+from recruiter.periods import add_months, bimonth_start, today
 from tests.browser_support import DEMO_PARTY, MIN_TAP, TIMEOUT_MS
 from tests.browser_support import browser, live_server, login_state, open_page  # noqa: F401 (fixtures)
 
@@ -125,6 +126,25 @@ WALK = [
     # The ten best (issue 13).
     Page("distrikt", "/tio-basta/district/{district_id}?period=all"),
     Page("kansli", "/tio-basta/nation/0?period=year&sort=rate"),
+    # Surveys (issue 15): the public pulse, answering, the office's pages, the results.
+    Page(None, "/enkat"),
+    Page(None, "/enkat/tack"),
+    Page("medlem", "/enkater/{survey_id}/svara"),
+    Page("ordforande", "/enkater/resultat/association/{association_id}"),
+    Page("distrikt", "/enkater/resultat/district/{district_id}"),
+    Page("kansli", "/enkater/"),
+    Page("kansli", "/enkater/{survey_id}/koder"),
+    Page("kansli", "/enkater/fritext/pulse/{pulse_period}"),
+    Page("kansli", "/enkater/resultat/nation/0"),
+    Page("kansli", "/enkater/resultat/municipality/{municipality_id}?kind=evaluation"),
+    # The two-month report (issue 15): the lists, an open period with its form, the
+    # national report as a district reads it.
+    Page("kansli", "/rapporter/nation/0"),
+    Page("kansli", "/rapporter/nation/0/{last_period}"),
+    Page("kansli", "/rapporter/nation/0/{closed_period}"),  # the demo's closed report
+    Page("distrikt", "/rapporter/district/{district_id}/{last_period}"),
+    Page("distrikt", "/rapporter/nation/0/{last_period}"),
+    Page("kommun", "/rapporter/municipality/{municipality_id}"),
 ]
 PUBLIC = [p for p in WALK if p.role is None]
 # The figure each table exists for (a header's start, by the table's data-testid); a
@@ -164,6 +184,10 @@ def ids(live_server):
         "activity_id": next(db.query(
             """select activity_id from activity_signups where member_id = ?
                order by activity_id limit 1""", [member["id"]]))["activity_id"],
+        "survey_id": next(db.query("select max(id) as id from surveys"))["id"],
+        "pulse_period": next(db.query("select max(period) as p from surveys"))["p"],
+        "last_period": add_months(bimonth_start(today()), -2).strftime("%Y-%m"),
+        "closed_period": add_months(bimonth_start(today()), -6).strftime("%Y-%m"),
     }
     with live_server.app.app_context():
         from recruiter.activities_guests import friend_token

@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 from werkzeug.routing.converters import IntegerConverter
 from wtforms.fields.core import UnboundField
 
-from recruiter import forms, shift_forms
+from recruiter import (activities_forms, activities_guests, activities_interests, calls_forms,
+                       campaigns_forms, forms, partners_forms, plans, register, reports,
+                       shift_forms, surveys_forms)
 from tests.route_support import get_urls
 
-QUERY_PARAMETERS = ("period", "sort", "kvitto", "igen", "next", "q", "show_name")
+QUERY_PARAMETERS = ("period", "sort", "kvitto", "igen", "next", "q", "show_name", "kind")
 HOSTILE = [
     "campaign-²", "campaign-³", "campaign-٣", "campaign-३", "campaign-３", "campaign-",
     "campaign--1", "campaign-" + "9" * 5000, "campaign-1e3", "campaign-0x1", "", " ", "-1",
@@ -136,7 +138,9 @@ def form_field_names():
 
 
     names = set()
-    for module in (forms, shift_forms):
+    for module in (forms, shift_forms, surveys_forms, reports, activities_forms, activities_guests,
+                   activities_interests, calls_forms, campaigns_forms, partners_forms, plans,
+                   register):
         for cls in vars(module).values():
             if isinstance(cls, type) and issubclass(cls, forms.FlaskForm):
                 names |= {n for n in dir(cls) if isinstance(getattr(cls, n), UnboundField)}

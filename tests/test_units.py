@@ -187,3 +187,10 @@ def test_every_role_the_demo_gives_points_into_its_levels_table(app, db, runner)
             assert row["unit_id"] is None
         else:
             assert db.table(table).get(row["unit_id"]), row
+
+
+def test_every_permission_rule_reaches_the_templates():
+    """Merged branches each kept their own list once; one list, checked, keeps them all."""
+    rules = {name for name, value in vars(scope).items()
+             if name.startswith("may_") and callable(value)}
+    assert rules == {rule.__name__ for rule in scope.RULES}
