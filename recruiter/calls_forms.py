@@ -225,5 +225,6 @@ def contact_links(unit, row):
         links["tel"] = f"tel:{row['phone']}"
         links["sms"] = f"sms:{row['phone']}?body={quote(text)}"
     if row["email"]:
-        links["mailto"] = f"mailto:{row['email']}?subject={quote(subject)}&body={quote(text)}"
+        links["mailto"] = (f"mailto:{quote(row['email'], safe='@')}"
+                           f"?subject={quote(subject)}&body={quote(text)}")
     return links

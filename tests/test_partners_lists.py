@@ -223,6 +223,37 @@ def _closed_days_ago(db, list_id, days):
     db.execute("update call_lists set closed_at = ? where id = ?", [at, list_id])
 
 
+@pytest.mark.parametrize("address", ["greta@example.org?bcc=spy@lo.example", "a@b.se&cc=x@y.se",
+                                     "greta@example.org%3Fbcc=spy@lo.example", "a,b@example.org"])
+def test_an_address_a_mail_link_would_read_as_more_is_refused(db, scene, address):
+    code = scene["municipality"]["code"]
+    response = upload(scene["coordinator"], scene["lo"],
+                      HEADER + f"Greta,Ek,0701234567,{address},{code},\n")
+    assert response.status_code == 422 and "Rad 2:" in response.get_data(as_text=True)
+    assert db.table("call_lists").count == 0
+
+
+def test_a_file_full_of_bad_rows_names_the_first_fifty(db, scene):
+    text = HEADER + "".join(f"X{n},Y,12,,K-NOPE,\n" for n in range(2000))
+    response = upload(scene["coordinator"], scene["lo"], text)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert body.count("Rad ") == 51 and "Fler fel efter rad 51 visas inte" in body
+
+
+def test_an_erased_list_leaves_no_name_in_the_database_file(app, db, scene, runner):
+    upload(scene["coordinator"], scene["lo"], scene["good"].replace("Person", "Kvarleva"))
+    _closed_days_ago(db, the_list(db)["id"], 31)
+    runner.invoke(args=["purge-expired", "--yes"])
+    for path in (app.config["DATABASE"], app.config["DATABASE"] + "-wal"):
+        try:
+            with open(path, "rb") as file:
+                data = file.read()
+        except FileNotFoundError:
+            continue
+        assert b"Kvarleva" not in data and b"+4670123450" not in data, path
+
+
 def test_purge_erases_a_list_30_days_after_it_closed_with_a_dry_run_first(db, scene, runner):
     upload(scene["coordinator"], scene["lo"], scene["good"])
     upload(scene["coordinator"], scene["lo"], scene["good"].replace("Person", "Annan"))
