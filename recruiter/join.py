@@ -3,12 +3,13 @@ signed up on the spot on a member's phone. No login needed but for the last."""
 import hashlib
 import hmac
 import json
+import smtplib
 import sqlite3
 import time
 import uuid
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+from flask import (Blueprint, copy_current_request_context, current_app, flash, make_response,
+                   redirect, render_template, request, session, url_for)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
@@ -146,14 +147,12 @@ def withdraw(token):
     with the same e-mail are withdrawn only through a link mailed to that address."""
     if request.method == "POST":
         _ids, shared = privacy.withdraw(get_db(), token_hash(token[:64]))
+        # The same answer, as fast, whether or not the link matched a sign-up and whether or
+        # not other sign-ups carry the address: the mail goes after the answer has been sent.
+        response = make_response(render_template("join/withdrawn.html"))
         if shared:
-            email, others = shared
-            # The link names rows by id, so the address never appears in a URL or a log.
-            link = url_for(".withdraw_address", token=_address_signer().dumps(others),
-                           _external=True)
-            mail.send_link(email, _("Återkalla alla anmälningar med din e-postadress"), link)
-        # The same answer whether or not the link matched a sign-up.
-        return render_template("join/withdrawn.html")
+            response.call_on_close(_confirmation_mailer(*shared))
+        return response
     return render_template("join/withdraw.html", token=token)
 
 
@@ -173,6 +172,21 @@ def withdraw_address(token):
         privacy.withdraw_confirmed(get_db(), ids)
         return render_template("join/withdrawn.html")
     return render_template("join/withdraw_address.html", count=len(ids))
+
+
+def _confirmation_mailer(email, others):
+    """Mail the owner of an address a link that withdraws the other sign-ups carrying it. The
+    link names rows by id, so the address never appears in a URL or a log."""
+    link = (current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+            + url_for(".withdraw_address", token=_address_signer().dumps(others)))
+
+    @copy_current_request_context
+    def send():
+        try:
+            mail.send_link(email, _("Återkalla alla anmälningar med din e-postadress"), link)
+        except (OSError, smtplib.SMTPException):
+            current_app.logger.warning("withdrawal confirmation not mailed")
+    return send
 
 
 def _address_signer():
@@ -318,10 +332,12 @@ PUBLIC_PAGE_SECONDS = 60
 def _public_page(db, link, render):
     """The public join page as a newcomer first sees it, rendered once per address, language,
     link and consent text and kept a minute: at a TV peak most requests are this page."""
-    if current_user.is_authenticated or session.get("_flashes"):
+    # A query string (rare: a QR code carries none) is shown back in the language switch's
+    # "next", so such a page is rendered for its visitor alone.
+    if current_user.is_authenticated or session.get("_flashes") or request.query_string:
         return render()
     pages = current_app.extensions.setdefault("public_pages", PageCache(PUBLIC_PAGE_SECONDS))
-    key = (request.full_path[:300], str(get_locale()), current_consent(db)["id"],
+    key = (request.path, str(get_locale()), current_consent(db)["id"],
            tuple(sorted(link.items())) if link else None)
     return pages.get(key, render)
 
