@@ -23,6 +23,13 @@ from .scope import may_use_office, own_partner, require_partner
 bp = Blueprint("partners", __name__, url_prefix="/samarbete")
 
 
+@bp.app_template_global()
+def count_shown(n):
+    """A count a coordinator may see: "fewer than 5" under partners_data.MIN_SHOWN."""
+    shown = partners_data.at_least_shown(n)
+    return _("färre än %(n)s", n=partners_data.MIN_SHOWN) if shown is None else str(shown)
+
+
 @bp.route("/")
 @login_required
 def index():

@@ -105,13 +105,20 @@ group by d.id order by signups desc, d.name"""
 
 
 def figures(db, partner_id, since, until):
-    """The coordinator's page: counts only, never a person."""
+    """The coordinator's page: counts only, never a person, and none under MIN_SHOWN (None):
+    a link made for one person would otherwise tell whether that person joined the party."""
     params = {"partner": partner_id, "since": since, "until": until}
     links = db.execute("select count(*) from links where partner_id = ? and revoked_at is null",
                        [partner_id]).fetchone()[0]
-    return {**next(db.query(FIGURES_SQL, params)), "links": links,
+    counts = {k: at_least_shown(v) for k, v in next(db.query(FIGURES_SQL, params)).items()}
+    return {**counts, "links": links,
             "districts": small_together(list(db.query(DISTRICTS_SQL, params))),
             "stated": stated_count(db, partner_id)}
+
+
+def at_least_shown(n):
+    """A count as a coordinator may see it: None (shown as "fewer than 5") under MIN_SHOWN."""
+    return n if n >= MIN_SHOWN else None
 
 
 def small_together(rows):

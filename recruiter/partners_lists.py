@@ -162,12 +162,13 @@ group by l.id order by l.created_at desc, l.id desc"""
 
 
 def partner_lists(db, partner_id):
-    """The organisation's lists with counts; `joins` is None below MIN_SHOWN, so a
-    small list does not tell the coordinator who wants to join the party."""
+    """The organisation's lists with counts. How many want to join shows only once the list is
+    closed and from MIN_SHOWN up (else None): watching the count rise while people are called
+    in the file's order would tell the coordinator who wants to join the party."""
     rows = [dict(r) for r in db.query(LISTS_SQL, [partner_id])]
     for row in rows:
         row["open"] = is_open(row)
-        row["joins"] = row["joins"] if row["joins"] >= MIN_SHOWN else None
+        row["joins"] = row["joins"] if row["joins"] >= MIN_SHOWN and not row["open"] else None
     return rows
 
 

@@ -67,8 +67,19 @@ def test_a_coordinator_sees_their_own_figures_and_no_person(scene):
     page = scene["coordinator"].get(f"/samarbete/{scene['lo']['id']}?period=all")
     assert page.status_code == 200
     body = page.get_data(as_text=True)
-    assert '<dd data-testid="partner-signups">1</dd>' in body
+    assert '<dd data-testid="partner-signups">färre än 5</dd>' in body
     assert "Hemligfornamn" not in body
+
+
+def test_a_coordinator_sees_counts_from_five_up(db, scene):
+    recruiter = make_member(db, association=scene["a"])
+    for n in range(4):
+        make_signup(db, recruiter=recruiter, partner_id=scene["lo"]["id"],
+                    status="paid" if n < 2 else "registered")
+    body = scene["coordinator"].get(f"/samarbete/{scene['lo']['id']}?period=all").get_data(
+        as_text=True)
+    assert '<dd data-testid="partner-signups">5</dd>' in body
+    assert '<dd data-testid="partner-paid">färre än 5</dd>' in body
 
 
 @pytest.mark.parametrize("who", ["coordinator", "member", "chair"])
@@ -305,12 +316,24 @@ def test_the_office_switches_a_coordinator_off_and_only_a_coordinator(db, scene,
     assert session.get("/").status_code in (302, 401)  # its sessions ended
 
 
-def test_the_coordinator_s_recruiting_screen_counts_recruits_without_names(db, scene, client):
+def test_a_link_made_for_one_person_does_not_tell_the_coordinator_whether_they_joined(
+        db, scene, client):
     coordinator = scene["coordinator"]
-    coordinator.post("/lankar", data={"label": "Klubben", "campaign_id": "0",
+    coordinator.post("/lankar", data={"label": "Kalle Svensson", "campaign_id": "0",
                                       "partner_id": str(scene["lo"]["id"])})
-    link = next(db.table("links").rows_where("label = 'Klubben'"))
-    client.post(f"/j/{link['code']}", data=person(first_name="Namnlösa"))
+    link = next(db.table("links").rows_where("label = 'Kalle Svensson'"))
+    coordinator.get("/varva")  # the "link made" notice
+    screens, figures = [], []
+    for _ in range(2):
+        screens.append(coordinator.get("/varva").get_data(as_text=True))
+        figures.append(coordinator.get(f"/samarbete/{scene['lo']['id']}?period=all").get_data(
+            as_text=True))
+        client.post(f"/j/{link['code']}", data=person(first_name="Kalle"))
+    assert screens[0] == screens[1] and figures[0] == figures[1]
+    assert "färre än 5" in screens[1] and "Kalle\n" not in screens[1]
+    # From five on the counts show.
+    for n in range(4):
+        client.post(f"/j/{link['code']}", data=person(first_name=f"N{n}", email=f"n{n}@x.se"))
     page = coordinator.get("/varva").get_data(as_text=True)
-    assert '<span class="count" data-testid="recruit-count">1</span>' in page
-    assert "Namnlösa" not in page
+    assert '<strong class="count" data-testid="recruit-count">5</strong>' in page
+    assert "anmälningar: 5" in page and "Namnlösa" not in page

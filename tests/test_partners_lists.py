@@ -165,6 +165,26 @@ def test_callers_take_one_person_each_and_record_the_outcome(db, scene):
     assert json.loads(call["answers"]) == {"answer": "joins"}
 
 
+def test_who_wants_to_join_is_counted_for_the_coordinator_only_after_closing(db, scene):
+    code = scene["municipality"]["code"]
+    rows = "".join(f"P{n},E{n},070-22345{n:02d},,{code},\n" for n in range(6))
+    upload(scene["coordinator"], scene["lo"], HEADER + rows)
+    list_id = the_list(db)["id"]
+    caller = scene["callers"][0]
+    url = f"/samarbete/{scene['lo']['id']}/ring/{list_id}/nasta"
+    pages = []
+    for n in range(6):
+        pages.append(scene["coordinator"].get(f"/samarbete/{scene['lo']['id']}/listor")
+                     .get_data(as_text=True).split('data-testid="list-counts"')[1])
+        held = caller.post(url).location
+        caller.post(held, data={"client_uuid": f"uuid-join-{n}", "outcome": "reached",
+                                "answer": "joins"})
+    assert all("syns när listan är stängd" in p and "Vill bli medlem:" not in p for p in pages)
+    partners_lists.close_list(db, list_id)
+    closed = scene["coordinator"].get(f"/samarbete/{scene['lo']['id']}/listor")
+    assert "Vill bli medlem: 6." in closed.get_data(as_text=True)
+
+
 def test_an_outcome_from_the_outbox_is_stored_once(db, scene):
     upload(scene["coordinator"], scene["lo"], scene["good"])
     caller = scene["callers"][0]
