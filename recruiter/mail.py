@@ -48,3 +48,15 @@ def reset_used(email, resetter):
         "Ditt lösenord i Värva återställdes med en länk från %(name)s. Var det inte du som bad "
         "om det? Byt lösenord och kontakta din förening eller kansliet.",
         name=f"{resetter['first_name']} {resetter['last_name']}"))
+
+
+def coordinator_outcome(email, partner_name, confirmed):
+    """After a coordinator invitation was filled in with this address: one mail either way."""
+    if confirmed:
+        return send_text(email, _("Du är samordnare i Värva"), _(
+            "Du är nu samordnare för %(name)s i Värva. Logga in med din e-postadress och ditt "
+            "lösenord. Var det inte du? Kontakta kansliet.", name=partner_name))
+    return send_text(email, _("Din e-postadress användes i Värva"), _(
+        "Någon försökte göra ditt konto i Värva till samordnare för %(name)s. Var det du? Öppna "
+        "inbjudningslänken igen och skriv lösenordet till ditt konto. Annars behöver du inte "
+        "göra något.", name=partner_name))

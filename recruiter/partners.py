@@ -9,7 +9,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import accounts, audit, partners_data, partners_invites
+from . import accounts, audit, mail, partners_data, partners_invites
 from .association import public_url
 from .calls_forms import choices
 from .db import get_db
@@ -87,6 +87,9 @@ def invitation(token):
         form.password.data)
     if member_id is None:
         return render_template("auth/link_invalid.html", kind="invitation"), 410
+    # The same page whether or not the address had an account; its owner learns by mail.
+    mail.coordinator_outcome(form.email.data, invite["partner_name"],
+                             confirmed=member_id != partners_invites.NOT_CONFIRMED)
     return render_template("partners/invitation_done.html", invite=invite)
 
 

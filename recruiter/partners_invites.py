@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from . import accounts, audit
 from .db import immediate, now
 from .partners_data import COORDINATOR
-from .passwords import hash_password
+from .passwords import hash_password, verify_password
 from .sessions import new_token, token_hash
 
 
@@ -31,14 +31,19 @@ def usable_invitation(db, token):
     return rows[0] if rows else None
 
 
-def accept_invitation(db, token, email, first_name, last_name, password):
-    """Make the person a coordinator; the member id, or None if the link is spent.
+NOT_CONFIRMED = "not_confirmed"
 
-    A new address gets an active account with only the coordinator role (no
-    association: a union's representative need not be a party member); an
-    address with an account gets the role added, and keeps its password. The
-    page after looks the same either way, so the link tells nobody whether an
-    address has an account. Used up in the same write transaction.
+
+def accept_invitation(db, token, email, first_name, last_name, password):
+    """Make the person a coordinator: the member id, None if the link is spent, or
+    NOT_CONFIRMED (the link kept) when the address has an account and the password typed is
+    not that account's.
+
+    A new address gets an active account with only the coordinator role (no association: a
+    union's representative need not be a party member); an address with an account gets the
+    role added once its own password is typed, so an invitation cannot hand someone else's
+    account a role. The page after looks the same either way, so the link tells nobody
+    whether an address has an account. Used up in the same write transaction.
     """
     password_hash = hash_password(password)
     with immediate(db):
@@ -46,6 +51,8 @@ def accept_invitation(db, token, email, first_name, last_name, password):
         if invite is None:
             return None
         existing = accounts.find_member_by_email(db, email)
+        if existing and not verify_password(existing["password_hash"], password):
+            return NOT_CONFIRMED
         if existing:
             member_id = existing["id"]
             accounts.add_role(db, member_id, COORDINATOR, invite["partner_id"])
