@@ -1,19 +1,25 @@
 """Activities' rows: who sees which, signing up within capacity, the organiser's lists."""
+import re
 from datetime import datetime, timezone
 
 from flask_babel import gettext as _
 
 from . import mail
+from .campaigns_data import COVERS_ASSOCIATION
 from .db import immediate, now
 from .responses import local_time
 
 # Which activities a member sees: their association's, their municipality's,
-# and those of a running campaign. Bound: :association, :municipality.
-VISIBLE = """(
+# and those of a running campaign their association takes part in. Bound: :association,
+# :municipality.
+_TAKES_PART = re.sub(r"\ba\.", "ma.", COVERS_ASSOCIATION)
+VISIBLE = f"""(
   (a.audience = 'association' and a.association_id = :association)
   or (a.audience = 'municipality' and a.municipality_id = :municipality)
   or (a.audience = 'campaign' and exists (
-      select 1 from campaigns c where c.id = a.campaign_id and c.ends_on >= date('now'))))"""
+      select 1 from campaigns c, associations ma
+      where c.id = a.campaign_id and c.ends_on >= date('now') and ma.id = :association
+        and {_TAKES_PART})))"""
 
 ACTIVITY_COLUMNS = """a.*, coalesce(ass.name, mu.name) as unit_name, c.name as campaign_name,
   o.first_name as organiser_first, o.last_name as organiser_last,

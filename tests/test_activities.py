@@ -115,6 +115,17 @@ def test_visibility_by_audience_across_associations_and_municipalities(db, login
         listing.index("Kampanjtorget")
 
 
+def test_a_campaign_activity_is_seen_only_where_the_campaign_runs(db, login_as, team):
+    a, chair, member = team
+    campaign = make_campaign(db, level="municipality", unit_id=a["municipality_id"])
+    activity = make_activity(db, chair, a, audience="campaign", campaign_id=campaign["id"])
+    neighbour = make_member(db, association=make_association(
+        db, municipality=db.table("municipalities").get(a["municipality_id"])))
+    stranger = make_member(db)  # an association in another municipality
+    for person, status in ((member, 200), (neighbour, 200), (stranger, 404)):
+        assert login_as(person).get(f"/aktiviteter/{activity['id']}").status_code == status
+
+
 def test_an_ended_campaign_hides_its_activities(db, login_as, team):
     a, chair, _ = team
     stranger = make_member(db)
