@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from recruiter import activities_data
+from recruiter import accounts, activities_data, demo
 from recruiter.db import connect, now
-from tests.factories import make_activity, make_association, make_campaign, make_member, utc_in
+from tests.factories import (make_activity, make_association, make_campaign, make_member,
+                             make_shift, make_signup, utc_in)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -258,8 +259,6 @@ def test_start_page_shows_next_activity_then_things_to_do(db, login_as, team):
 
 
 def test_the_demo_member_has_something_to_do(runner, db, login_as):
-    from recruiter import accounts, demo
-
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     member = accounts.find_member_by_email(db, demo.demo_email("medlem"))
     page = login_as(member).get("/").get_data(as_text=True)
@@ -271,8 +270,6 @@ def test_the_demo_member_has_something_to_do(runner, db, login_as):
 
 
 def test_start_page_shows_the_streak_and_recent_recruits_after_the_qr_link(db, login_as, team):
-    from tests.factories import make_shift, make_signup
-
     _, _, member = team
     client = login_as(member)
     page = client.get("/").get_data(as_text=True)

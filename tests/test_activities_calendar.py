@@ -1,6 +1,6 @@
 """Activities in calendars: the .ics file and the member's own webcal feed."""
 import re
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from icalendar import Calendar
 
@@ -51,8 +51,6 @@ def response_text(client, activity):
 
 
 def test_the_form_reads_wall_clock_time_on_both_sides_of_the_change():
-    from datetime import datetime
-
     summer = to_utc(datetime(2027, 10, 30, 23, 0))
     winter = to_utc(datetime(2027, 10, 31, 4, 0))
     assert summer.isoformat() == "2027-10-30T21:00:00+00:00"

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from recruiter import activities_data
 from tests.factories import (activity_shift_body, make_activity, make_association, make_campaign,
-                             make_member, make_signup, utc_in)
+                             make_member, make_shift, make_signup, utc_in)
 
 
 def test_start_shift_prefills_kind_place_campaign_and_companions(db, login_as):
@@ -173,8 +173,6 @@ def test_without_mail_the_message_page_says_so(db, login_as):
 
 
 def test_coverage_lists_where_the_municipalitys_teams_knocked_lately(db, login_as):
-    from tests.factories import make_shift
-
     a = make_association(db)
     municipality = db.table("municipalities").get(a["municipality_id"])
     neighbour = make_member(db, association=make_association(db, municipality=municipality))

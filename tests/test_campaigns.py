@@ -1,10 +1,15 @@
 """Campaigns per level: who may create them, who sees them, goals and the frozen end."""
+import re
 from datetime import date, timedelta
 
 import pytest
+from flask_login.utils import _create_identifier
 
-from recruiter import campaigns_data, campaigns_page, privacy, scoring
+from recruiter import accounts, campaigns_data, campaigns_page, privacy, scoring
+from recruiter.db import connect
+from recruiter.migrations import migrations
 from recruiter.periods import today
+from recruiter.sessions import start_session
 from tests.factories import (make_association, make_campaign, make_member, make_municipality,
                              make_shift, make_signup)
 
@@ -126,9 +131,6 @@ def test_national_admin_page_still_adds_national_campaigns_with_their_goal(login
 
 
 def test_existing_campaigns_become_national_with_their_goal(tmp_path):
-    from recruiter.db import connect
-    from recruiter.migrations import migrations
-
     db = connect(str(tmp_path / "old.db"))
     migrations.apply(db, stop_before="m029_campaigns_goals_plans")
     db.table("campaigns").insert({"name": "Vår", "starts_on": "2026-03-01",
@@ -421,13 +423,8 @@ def test_district_admin_lists_the_campaigns_below_in_their_district_only(login_a
 
 
 def test_creating_a_campaign_and_saving_a_plan_need_the_csrf_token(csrf_app):
-    import re
 
-    from flask_login.utils import _create_identifier
 
-    from recruiter import accounts
-    from recruiter.db import connect
-    from recruiter.sessions import start_session
 
     db = connect(csrf_app.config["DATABASE"])
     m = make_municipality(db)

@@ -1,8 +1,10 @@
 """Partner organisations (issue 13): the coordinator role, invitations, members'
 statements, partner links and the share recruited together with each."""
+import sqlite3
+
 import pytest
 
-from recruiter import accounts, partners_data, partners_invites
+from recruiter import accounts, calls_team, partners_data, partners_invites
 from recruiter.units import ROLES
 from tests.factories import (PASSWORD, make_association, make_coordinator, make_member,
                              make_municipality, make_partner, make_signup, person)
@@ -41,7 +43,6 @@ def test_a_coordinator_logs_in_without_a_second_factor_where_chairs_need_one(app
 
 
 def test_the_roles_table_refuses_an_unknown_role(db):
-    import sqlite3
     member = make_member(db)
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("insert into roles (member_id, role, unit_id, created_at) "
@@ -226,7 +227,6 @@ def test_a_coordinator_makes_a_link_for_their_organisation(db, scene, client):
 
 
 def test_clearing_the_credit_after_the_welcome_call_clears_the_partner_too(db, scene):
-    from recruiter import calls_team
     signup = next(db.table("signups").rows_where("partner_id is not null"))
     calls_team.settle_credit(db, {"signup_id": signup["id"], "id": -1}, keep=False)
     row = db.table("signups").get(signup["id"])

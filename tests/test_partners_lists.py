@@ -2,11 +2,13 @@
 the shared engine, credit for whoever joins, erasure 30 days after closing."""
 import io
 import json
+import threading
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from recruiter import partners_callers, partners_data, partners_lists
+from recruiter import calls_data, partners_callers, partners_data, partners_lists
+from recruiter.db import connect
 from tests.factories import make_association, make_coordinator, make_member, make_partner, person
 
 HEADER = "first_name,last_name,mobile,email,municipality_code,association_code\n"
@@ -313,10 +315,7 @@ def test_a_list_past_its_end_date_is_erased_30_days_later(db, scene):
 
 
 def test_twenty_callers_asking_at_once_get_twenty_different_people_on_a_partner_list(app, db):
-    import threading
 
-    from recruiter import calls_data
-    from recruiter.db import connect
 
     lo, a = make_partner(db), make_association(db)
     callers = [make_member(db, association=a) for _ in range(20)]
