@@ -35,7 +35,7 @@ def sign_up(base, n):
     with opener.open(f"{base}/bli-medlem", timeout=5) as response:
         response.read()
     data = urllib.parse.urlencode({
-        "submission_id": f"crash-{n}", "first_name": "K", "last_name": "L",
+        "first_name": "K", "last_name": "L",
         "email": f"crash{n}@example.org", "birth_year": "1990", "postcode": "111 11",
         "consent": "y"}).encode()
     with opener.open(f"{base}/bli-medlem", data=data, timeout=5) as response:
