@@ -8,13 +8,13 @@ from wtforms.fields.choices import SelectChoice
 from . import accounts, audit, lockout, mail, mfa
 from .db import get_db
 from .forms import LoginForm, PasswordChangeForm, RegisterForm, ResetForm, RoleSwitchForm
-from .home import ROLE_NAMES
 from .limits import limiter
 from .passwords import burn_time, hash_password, needs_rehash, verify_password
 from .redirects import safe_next
 from .scope import scope_label
 from .sessions import (login_manager, member_sessions, revoke_member_sessions, revoke_session,
                        switch_role, token_hash)
+from .units import ROLE_LABELS
 
 bp = Blueprint("auth", __name__)
 
@@ -185,7 +185,7 @@ def role_switch_form(db):
         return None
     form = RoleSwitchForm(role_id=current_user.role["id"])
     form.role_id.choices = [
-        SelectChoice(r["id"], f"{ROLE_NAMES[r['role']]}: {scope_label(db, r['role'], r['unit_id'])}")
+        SelectChoice(r["id"], f"{ROLE_LABELS[r['role']]}: {scope_label(db, r['role'], r['unit_id'])}")
         for r in roles
     ]
     return form

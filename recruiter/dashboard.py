@@ -139,7 +139,7 @@ def _national_goals(db):
             **scoring.target_groups(db, today().year, this_year.since, this_year.until)}
 
 
-@bp.route(f"/api/indikatorer/<{url_levels(LEVELS)}:level>/<id:unit_id>")
+@bp.route(f"/api/indicators/<{url_levels(LEVELS)}:level>/<id:unit_id>")
 @login_required
 def indicators_json(level, unit_id):
     """The same numbers as the pages, read-only, scoped like them."""

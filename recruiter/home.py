@@ -12,28 +12,15 @@ from .forms import LanguageForm, csrf
 from .i18n import LANG_COOKIE
 from .origin import same_origin
 from .redirects import safe_next
-from .scope import may_review_shifts, may_see_contacts, own_unit, scope_label
+from .scope import may_review_shifts, may_see_contacts, own_unit
 from .signups import recruits_of
-from .units import ASSOCIATION, ROLE_LABELS
+from .units import ASSOCIATION
 
 bp = Blueprint("home", __name__)
 
 NEW_SIGNUP_DAYS = 14
 NEW_SIGNUPS_SQL = """select count(*) as n from signups
                      where association_id = ? and created_at >= ? and erased_at is null"""
-
-ROLE_NAMES = ROLE_LABELS  # auth.py's role switch reads them from here
-
-
-@bp.app_context_processor
-def viewer():
-    """Whose data the page shows: one query per page, whatever the page."""
-    context = {"role_names": ROLE_NAMES}
-    if current_user.is_authenticated:
-        role = current_user.role
-        context.update(viewing=scope_label(get_db(), role["role"], role["unit_id"]))
-    return context
-
 
 @bp.route("/")
 @login_required

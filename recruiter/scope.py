@@ -7,7 +7,7 @@ from flask_login import current_user
 from . import accounts, campaigns_data
 from .db import get_db
 from .units import (ASSOCIATION, CAMPAIGN_LEVELS, LEVELS, MUNICIPALITY, NATION, OUTSIDE_TREE,
-                    PARTNER, PLAN_LEVELS, ROLES, TEN_BEST_LEVELS)
+                    PARTNER, PLAN_LEVELS, ROLE_LABELS, ROLES, TEN_BEST_LEVELS)
 
 _PATH_SQL = {
     "association": """
@@ -301,8 +301,19 @@ RULES = (may_see_overview, may_administer, may_add_units, may_manage_members, ma
          may_see_ten_best)
 
 
+def viewer():
+    """What every page says about the viewer: whose data it shows ("Du ser: …", one query per
+    page) and the roles' names."""
+    context = {"role_names": ROLE_LABELS}
+    if current_user.is_authenticated:
+        role = current_user.role
+        context.update(viewing=scope_label(get_db(), role["role"], role["unit_id"]))
+    return context
+
+
 def init_app(app):
-    """Make the rules, the levels and the roles available to every template."""
+    """Make the rules, the levels, the roles and the viewer available to every template."""
+    app.context_processor(viewer)
     for rule in RULES:
         app.add_template_global(rule)
     app.add_template_global(own_unit)

@@ -16,7 +16,7 @@ from recruiter.sessions import start_session
 from tests.factories import make_association, make_member, make_signup
 from tests.servers import ROOT, free_port, migrated, sign_up
 
-INDICATORS = "/api/indikatorer/nation/0"
+INDICATORS = "/api/indicators/nation/0"
 
 
 def start_server(database, port):

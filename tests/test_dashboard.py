@@ -42,14 +42,14 @@ def test_municipal_admin_sees_only_own_municipality(login_as, db, world):
     client = login_as(admin(db, "municipal_admin", world["m1"]))
     assert client.get(f"/oversikt/municipality/{world['m1']['id']}").status_code == 200
     assert client.get(f"/oversikt/municipality/{world['m2']['id']}").status_code == 403
-    assert client.get(f"/api/indikatorer/municipality/{world['m2']['id']}").status_code == 403
+    assert client.get(f"/api/indicators/municipality/{world['m2']['id']}").status_code == 403
     assert client.get(f"/oversikt/district/{world['d1']['id']}").status_code == 403
     assert client.get("/oversikt/nation/0").status_code == 403
 
 
 def test_json_gives_the_same_numbers_as_the_page(login_as, db, world):
     client = login_as(admin(db, "municipal_admin", world["m1"]))
-    data = client.get(f"/api/indikatorer/municipality/{world['m1']['id']}?period=all").json
+    data = client.get(f"/api/indicators/municipality/{world['m1']['id']}?period=all").json
     # All time: the March–April set plus Anna's two just outside it.
     assert (data["indicators"]["signups"], data["indicators"]["recruited"]) == (11, 10)
     assert data["by_source"] == {"link": 10, "own_initiative": 1}
@@ -92,7 +92,7 @@ def test_overview_sorts_units(login_as, db, world):
 def test_members_cannot_reach_overviews(login_as, db, world):
     client = login_as(world["anna"])
     assert client.get("/oversikt").status_code == 403
-    assert client.get(f"/api/indikatorer/association/{world['a']['id']}").status_code == 403
+    assert client.get(f"/api/indicators/association/{world['a']['id']}").status_code == 403
 
 
 def test_rollups_are_cached_until_any_write_to_signups(app, login_as, db, world, monkeypatch):
@@ -103,7 +103,7 @@ def test_rollups_are_cached_until_any_write_to_signups(app, login_as, db, world,
     monkeypatch.setattr(scoring, "indicators", lambda *a: counted.append(a) or real(*a))
 
     def count():
-        return client.get("/api/indikatorer/nation/0?period=all").json["indicators"]["signups"]
+        return client.get("/api/indicators/nation/0?period=all").json["indicators"]["signups"]
 
     before = count()
     assert count() == before and len(counted) == 1  # the second answer came from the cache

@@ -95,6 +95,6 @@ def test_the_overview_and_the_json_show_the_funnel(db, login_as):
                     "<td>2</td><td>67 %</td><td>1</td><td>0</td>",
                     "<td>1</td><td>50 %</td><td>1</td><td>0</td>"]
     assert f"registret, per {today}" in page
-    api = office.get(f"/api/indikatorer/municipality/{a['municipality_id']}").get_json()
+    api = office.get(f"/api/indicators/municipality/{a['municipality_id']}").get_json()
     assert [s["count"] for s in api["funnel"]["steps"]] == [3, 2, 1]
     assert api["funnel"]["steps"][2]["median_days"] == 0

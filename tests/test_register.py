@@ -97,7 +97,7 @@ def test_round_trip_export_import_paid_and_indicators(app, db, scene, login_as):
         f"/oversikt/municipality/{scene['a']['municipality_id']}?period=year").get_data(True)
     assert 'data-testid="members">120' in overview
     assert 'data-testid="recruited-share-of-new">33 %' in overview
-    api = scene["office"].get(f"/api/indikatorer/association/{unit}?period=year").get_json()
+    api = scene["office"].get(f"/api/indicators/association/{unit}?period=year").get_json()
     assert api["register"]["new_members"]["recruited_paid"] == 2
 
 
@@ -423,6 +423,6 @@ def test_the_overview_shows_new_members_from_the_register(db, scene):
     page = scene["office"].get(f"/oversikt/municipality/{municipality}").get_data(True)
     assert f'data-testid="new-members">7 <span class="muted">registret, per {TODAY}' in page
     assert 'data-testid="app-signups">5 ' in page  # six sign-ups, the duplicate left out
-    api = scene["office"].get(f"/api/indikatorer/municipality/{municipality}").get_json()
+    api = scene["office"].get(f"/api/indicators/municipality/{municipality}").get_json()
     assert api["new_registrations"]["new_members"] == 7
     assert api["new_registrations"]["app_signups"] == 5

@@ -63,7 +63,7 @@ def test_leaderboard_period_with_a_superscript_digit(app, actors):
 def test_period_and_sort_take_any_text(actors, value):
     ids, clients = actors
     for url in ("/topplista/", f"/forening/{ids['association_id']}/team",
-                "/oversikt/nation/0", "/api/indikatorer/nation/0"):
+                "/oversikt/nation/0", "/api/indicators/nation/0"):
         client = clients["national admin"] if "nation" in url else clients["chair"]
         assert_answers(client, url, query_string={"period": value, "sort": value})
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from werkzeug.routing import AnyConverter
 
-from recruiter import admin, cli, home, organisation, scope, scoring, units
+from recruiter import admin, cli, organisation, scope, scoring, units
 from recruiter.units import LEVELS, NATION, OUTSIDE_TREE, PARENT_LEVELS, ROLES, UNIT_TABLES
 from tests.factories import make_association, make_member
 
@@ -142,7 +142,6 @@ def test_the_other_modules_mappings_come_from_units():
     assert scoring.UNIT_FILTER == {name: lv.signup_filter for name, lv in LEVELS.items()}
     assert set(scoring.CHILDREN_SQL) == set(admin.CHILDREN) == set(PARENT_LEVELS)
     assert set(scope._PATH_SQL) == set(LEVELS) - {NATION}
-    assert home.ROLE_NAMES is units.ROLE_LABELS
     assert {kind: table for kind, (table, _) in organisation.LEVELS.items()} == units.UNIT_TABLES
     assert organisation.PARENT_COLUMN == {
         lv.name: lv.parent_column for lv in LEVELS.values() if lv.parent_column}
@@ -160,7 +159,7 @@ def test_the_nation_is_none_inside_and_0_in_its_urls(app, db, login_as):
     client = login_as(national)
     assert client.get("/oversikt").headers["Location"].endswith("/oversikt/nation/0")
     assert client.get("/admin/").headers["Location"].endswith("/admin/nation/0")
-    assert client.get("/api/indikatorer/nation/0").get_json()["unit_id"] is None
+    assert client.get("/api/indicators/nation/0").get_json()["unit_id"] is None
     assert client.get("/oversikt/nation/7").status_code == 404
     assert client.get("/admin/nation/7").status_code == 404
 
