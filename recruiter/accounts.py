@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from . import audit, notices
 from .db import immediate, now
-from .links import create_link
+from .links_data import create_link
 from .passwords import hash_password
 from .units import ASSOCIATION, LEVELS, NATION, ROLES
 from .sessions import new_token, revoke_member_sessions, token_hash

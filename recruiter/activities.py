@@ -11,7 +11,7 @@ from . import activities_data as data
 from . import scoring
 from .activities_forms import AUDIENCES, ActivityForm, MoveForm, to_local, to_utc
 from .db import get_db
-from .links import campaigns_running
+from .links_data import campaigns_running
 from .periods import today
 from .scope import may_plan_activities, may_run_activity, may_see_activity, own_unit
 from .shift_forms import KIND_NAMES

@@ -9,7 +9,7 @@ from flask_login import login_required
 
 from . import cache, partners_data, scoring
 from .db import get_db
-from .links import campaigns_running
+from .links_data import campaigns_running
 from .periods import last_bimonths, period_for, today, year
 from .register_csv import REASON_NAMES
 from .scope import may_see_overview, own_unit, require_overview

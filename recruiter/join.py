@@ -16,7 +16,7 @@ from flask_login import current_user, login_required, logout_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 from wtforms.fields.choices import SelectChoice
 
-from . import audit, links, mail, privacy
+from . import audit, links_data, mail, privacy
 from .cache import PageCache
 from .db import get_db
 from .forms import GiveBackForm, JoinForm, csrf
@@ -39,7 +39,7 @@ join_limit = limiter.shared_limit(PUBLIC_LIMIT, scope="join", methods=["POST"])
 @join_limit
 def via_link(code):
     """The page a member's QR code opens; a dead link still takes the sign-up."""
-    link = links.active_link(get_db(), code)
+    link = links_data.active_link(get_db(), code)
     return _join(link, "link" if link else "own_initiative")
 
 
@@ -91,8 +91,8 @@ def on_the_spot():
     shows nothing of the member's until they take it back (give_back)."""
     session[HANDED_OVER] = current_user.member_id
     db = get_db()
-    link = links.personal_link(db, current_user.member_id)
-    return _join(links.active_link(db, link["code"]), "on_the_spot")
+    link = links_data.personal_link(db, current_user.member_id)
+    return _join(links_data.active_link(db, link["code"]), "on_the_spot")
 
 
 @bp.route("/tack")
@@ -251,7 +251,7 @@ def _offer_associations(db, form, link):
 def _attribution(db, form, link, source):
     """Who gets the credit; None when a typed recruiter code matches no link."""
     if link is None and form.recruiter_code.data:
-        link = links.active_link(db, form.recruiter_code.data)
+        link = links_data.active_link(db, form.recruiter_code.data)
         if link is None:
             return None
         source = "link"
@@ -351,11 +351,11 @@ def too_many(error):
         return render_template("join/give_back.html", form=form), 429
     link, source = None, "own_initiative"
     if request.view_args and "code" in request.view_args:
-        link = links.active_link(get_db(), request.view_args["code"])
+        link = links_data.active_link(get_db(), request.view_args["code"])
         source = "link" if link else source
     elif request.endpoint == "join.on_the_spot":
-        own = links.personal_link(get_db(), current_user.member_id)
-        link, source = links.active_link(get_db(), own["code"]), "on_the_spot"
+        own = links_data.personal_link(get_db(), current_user.member_id)
+        link, source = links_data.active_link(get_db(), own["code"]), "on_the_spot"
     form = _join_form(source)
     _offer_associations(get_db(), form, link)
     return _render(form, link, source, status=429)

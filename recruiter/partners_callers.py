@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from .calls_data import swedish_today
 from .db import immediate, now
-from .links import create_link
+from .links_data import create_link
 from .partners_data import MIN_SHOWN
 from .scope import own_unit
 from .sessions import new_token, token_hash

@@ -15,7 +15,7 @@ from . import (audit, calls, calls_data, calls_team, partners_callers, partners_
                partners_lists)
 from .association import public_url
 from .db import get_db
-from .links import join_url
+from .links_data import join_url
 from .partners_forms import PartnerListForm
 from .qr import qr_svg
 from .scope import own_unit, require_partner

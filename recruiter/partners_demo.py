@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from . import partners_callers, partners_lists
 from .db import now
-from .links import create_link
+from .links_data import create_link
 
 MEMBER_SHARE = 0.2  # of the demo members, say they are in a partner organisation
 SIGNUP_SHARE = 0.3  # of the recruited demo sign-ups, made through a partner link

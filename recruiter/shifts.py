@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from . import shift_quality
 from .db import get_db, immediate, now
 from .campaigns_data import open_campaigns
-from .links import join_url, personal_link
+from .links_data import join_url, personal_link
 from .scope import may_see_activity
 from .shift_forms import (COUNT_NAMES, EDIT_WINDOW, KIND_NAMES, SHIFT_COUNTS, SHIFT_JSON_KEYS,
                           ShiftCountsForm, ShiftForm)

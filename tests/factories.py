@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 
 from recruiter import accounts
 from recruiter.db import connect, now
-from recruiter.links import create_link
+from recruiter.links_data import create_link
 from recruiter.sessions import start_session
 
 _counter = itertools.count(1)
