@@ -17,6 +17,7 @@ from . import audit, calls_data, calls_team, partners_callers
 from .calls_forms import (OUTCOME_NAMES, QUESTIONS, SCRIPTS, TITLES, DecisionForm,
                           DueDaysForm, WelcomersForm, call_form, choices, contact_links)
 from .db import get_db
+from .limits import next_person_limit
 from .scope import may_see_contacts, own_unit, require_unit
 from .units import ASSOCIATION
 
@@ -80,6 +81,7 @@ def index(association_id):
 
 @bp.route("/<id:association_id>/nasta", methods=["POST"])
 @login_required
+@next_person_limit
 def next_person(association_id):
     """Take the next person off a list (a lock for 15 minutes) and show them.
 

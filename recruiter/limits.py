@@ -7,6 +7,7 @@ import os
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from . import limit_storage  # noqa: F401  (registers the sqlite:// scheme)
 
@@ -27,3 +28,12 @@ def init_app(app):
     if app.config["RATELIMIT_STORAGE_URI"].startswith("sqlite:"):
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"secret": app.config["SECRET_KEY"]})
     limiter.init_app(app)
+
+
+# A caller takes one person at a time; marking "no answer" and taking the next is the only way
+# on. Forty in ten minutes is more than anyone phones, and keeps a caller from paging through a
+# list's names and numbers. One budget per member over every list (welcome, unpaid, partner).
+NEXT_PERSON_LIMIT = "40 per 10 minutes"
+next_person_limit = limiter.shared_limit(
+    NEXT_PERSON_LIMIT, scope="next_person", methods=["POST"],
+    key_func=lambda: f"caller{current_user.member_id}")

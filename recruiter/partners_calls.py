@@ -15,6 +15,7 @@ from . import (audit, calls, calls_data, calls_team, partners_callers, partners_
                partners_lists)
 from .association import public_url
 from .db import get_db
+from .limits import next_person_limit
 from .links_data import join_url
 from .partners_forms import PartnerListForm
 from .qr import qr_svg
@@ -152,6 +153,7 @@ def work(partner_id):
 
 @bp.route("/<id:partner_id>/ring/<id:list_id>/nasta", methods=["POST"])
 @login_required
+@next_person_limit
 def next_person(partner_id, list_id):
     """Take the next person off an open list (a lock for 15 minutes)."""
     require_caller(partner_id)

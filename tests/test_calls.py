@@ -7,6 +7,7 @@ import pytest
 
 from recruiter import calls_data, calls_team, demo, privacy
 from recruiter.db import connect
+from recruiter.limits import limiter
 from tests.factories import make_association, make_member, make_signup
 
 T0 = "2026-11-02T09:00:00+00:00"
@@ -553,3 +554,15 @@ def test_the_database_refuses_an_unknown_state_or_outcome(db, scene):
         db.execute("update call_targets set state = 'locked' where id = ?", [row["id"]])
     with pytest.raises(sqlite3.IntegrityError, match="unknown calls.outcome"):
         record(db, row, scene["chair"], "maybe")
+
+
+def test_a_caller_cannot_page_through_a_list_faster_than_anyone_phones(app, db, scene, tmp_path):
+    app.config["RATELIMIT_ENABLED"] = True
+    app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{tmp_path}/limits.db"
+    limiter.init_app(app)
+    limiter.reset()
+    make_signup(db, association=scene["a"])
+    url = f"/valkomna/{scene['a']['id']}/nasta"
+    answers = [scene["chair_client"].post(url).status_code for _ in range(41)]
+    assert answers[:40] == [302] * 40 and answers[40] == 429
+    limiter.reset()
