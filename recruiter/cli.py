@@ -132,6 +132,9 @@ def purge_expired_command(yes):
                f"30 dagar sedan: personernas uppgifter raderas (utfallen finns kvar utan namn).")
     for row in lists[:20]:
         click.echo(f"  ringlista {row['id']}, stängd {partners_lists.closed_on(row):%Y-%m-%d}")
+    free_texts = privacy.old_free_texts(db)
+    click.echo(f"{free_texts} fritextsvar i enkäter som stängde för mer än "
+               f"{privacy.FREE_TEXT_DAYS} dagar sedan töms (poängen finns kvar).")
     pending = privacy.expired_pending_accounts(db)
     click.echo(f"{len(pending)} konton som väntat på godkännande i mer än "
                f"{privacy.PENDING_ACCOUNT_DAYS} dagar tas bort.")
@@ -145,6 +148,7 @@ def purge_expired_command(yes):
     if lists:
         partners_lists.erase_lists(db, [r["id"] for r in lists])
         audit.record(db, "partner_lists_erased", outcome=str(len(lists)))
+    privacy.erase_old_free_texts(db)
     for member_id in pending:
         if accounts.reject_pending(db, member_id):
             audit.record(db, "reject", None, "member", member_id, outcome="expired")

@@ -204,6 +204,30 @@ def expired_pending_accounts(db, days=PENDING_ACCOUNT_DAYS):
     return [r["id"] for r in db.query(EXPIRED_PENDING_SQL, [cutoff])]
 
 
+# Survey free text may name people; a year after its survey closed the office has read it.
+FREE_TEXT_DAYS = 365
+OLD_FREE_TEXT_WHERE = """free_text is not null and survey_id in (
+    select id from surveys where closes_on < ?)"""
+OLD_FREE_TEXT_SQL = f"select count(*) from survey_answers where {OLD_FREE_TEXT_WHERE}"
+ERASE_FREE_TEXT_SQL = f"update survey_answers set free_text = null where {OLD_FREE_TEXT_WHERE}"
+
+
+def old_free_texts(db, days=FREE_TEXT_DAYS):
+    """How many survey answers still hold a free text `days` after their survey closed."""
+    return db.execute(OLD_FREE_TEXT_SQL, [_days_ago(days)]).fetchone()[0]
+
+
+def erase_old_free_texts(db, days=FREE_TEXT_DAYS):
+    """Drop those free texts (the scores stay); the old text leaves the file too."""
+    with immediate(db):
+        db.execute(ERASE_FREE_TEXT_SQL, [_days_ago(days)])
+    checkpoint(db)
+
+
+def _days_ago(days):
+    return (datetime.now(timezone.utc) - timedelta(days=days)).date().isoformat()
+
+
 UPLOAD_LIFETIME = timedelta(days=1)
 
 

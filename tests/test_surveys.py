@@ -179,6 +179,23 @@ def test_free_text_only_for_the_national_office_and_never_with_a_unit(app, db, l
     assert "Mer fika" not in html
 
 
+def test_free_text_is_emptied_a_year_after_its_survey_closed(app, db, login_as, runner):
+    a = make_association(db)
+    survey_id = open_survey(db)
+    answer_as(login_as, db, a, 2, free_text="Kalle Anka borde ringas")
+    db.execute("update surveys set closes_on = ? where id = ?",
+               [(today() - timedelta(days=400)).isoformat(), survey_id])
+    open_survey(db)
+    answer_as(login_as, db, a, 1, free_text="Färskt svar")
+    dry = runner.invoke(args=["purge-expired"])
+    assert "2 fritextsvar" in dry.output
+    runner.invoke(args=["purge-expired", "--yes"])
+    texts = [r["free_text"] for r in db.query(
+        "select free_text from survey_answers where free_text is not null")]
+    assert texts == ["Färskt svar"]
+    assert db.execute("select count(*) from survey_scores").fetchone()[0] > 0
+
+
 @pytest.mark.parametrize("role", ["member", "chair", "municipal_admin", "district_admin"])
 def test_only_the_national_office_creates_surveys_and_codes(app, db, login_as, role):
     survey_id = open_survey(db)
