@@ -25,23 +25,31 @@ def share(part, whole):
 
 # A shift that looks implausible counts on the leaderboard once a chair confirms it.
 COUNTED_SHIFT = "(quality_flag is null or quality_confirmed_at is not null)"
-STANDINGS_SQL = f"""
+# Per active member of an association: recruited (and paid) sign-ups and shift work in a
+# period. One query for the leaderboard and the team view; its flags say what counts:
+# :campaign (or null), :paid_only (recruits who became paying members, for the leaderboard
+# once the register reports), :counted_only (leave out shifts a chair has not confirmed).
+MEMBER_NUMBERS_SQL = f"""
 with recruits as (
-  select s.recruiter_id as member_id, count(*) as recruited, max(s.created_at) as reached_at
+  select s.recruiter_id as member_id, count(*) as recruited, max(s.created_at) as reached_at,
+         sum(s.status = 'paid') as paid
   from signups s join members m on m.id = s.recruiter_id
   where m.association_id = :association and s.{RECRUITED}
     and s.created_at >= :since and s.created_at < :until and s.duplicate_of is null
     and (:campaign is null or s.campaign_id = :campaign)
+    and (not :paid_only or exists (select 1 from signup_statuses h
+                                   where h.signup_id = s.id and h.status = 'paid'))
   group by s.recruiter_id),
 work as (
   select member_id, count(*) as shifts, sum(conversations) as conversations,
          sum(doors_knocked) as doors
   from shifts where association_id = :association
     and started_at >= :since and started_at < :until
-    and (:campaign is null or campaign_id = :campaign) and {COUNTED_SHIFT}
+    and (:campaign is null or campaign_id = :campaign)
+    and (not :counted_only or {COUNTED_SHIFT})
   group by member_id)
 select m.id, m.first_name, m.last_name, m.leaderboard_name,
-       coalesce(r.recruited, 0) as recruited, r.reached_at,
+       coalesce(r.recruited, 0) as recruited, r.reached_at, coalesce(r.paid, 0) as paid,
        coalesce(w.shifts, 0) as shifts, coalesce(w.conversations, 0) as conversations,
        coalesce(w.doors, 0) as doors,
        rank() over (order by coalesce(r.recruited, 0) desc) as place
@@ -53,6 +61,14 @@ order by recruited desc, r.reached_at is null, r.reached_at, m.id
 """
 
 
+def member_numbers(db, association_id, since, until, campaign_id=None, paid_only=False,
+                   counted_only=True):
+    """MEMBER_NUMBERS_SQL's rows: the association's active members, most recruited first."""
+    return list(db.query(MEMBER_NUMBERS_SQL, {
+        "association": association_id, "since": since, "until": until,
+        "campaign": campaign_id, "paid_only": int(paid_only), "counted_only": int(counted_only)}))
+
+
 def recruiter_standings(db, association_id, since, until, campaign_id=None):
     """The association's active members ranked by recruited sign-ups.
 
@@ -60,8 +76,7 @@ def recruiter_standings(db, association_id, since, until, campaign_id=None):
     achiever, whose last counted sign-up came first, is listed first.
     Conversations and doors knocked come from shifts in the same period.
     """
-    return list(db.query(STANDINGS_SQL, {"association": association_id, "since": since,
-                                         "until": until, "campaign": campaign_id}))
+    return member_numbers(db, association_id, since, until, campaign_id)
 
 
 FIRST_RECRUITS_SQL = f"""
@@ -126,36 +141,12 @@ def association_totals(db, association_id, since, until):
     return {**row, "share": share(row["recruited"], row["signups"])}
 
 
-TEAM_SQL = f"""
-with recruits as (
-  select s.recruiter_id as member_id, count(*) as recruited,
-         sum(s.status = 'paid') as paid
-  from signups s join members m on m.id = s.recruiter_id
-  where m.association_id = :association and s.{RECRUITED}
-    and s.created_at >= :since and s.created_at < :until and s.duplicate_of is null
-  group by s.recruiter_id),
-work as (
-  select member_id, count(*) as shifts, sum(doors_knocked) as doors,
-         sum(conversations) as conversations
-  from shifts where association_id = :association
-    and started_at >= :since and started_at < :until
-  group by member_id)
-select m.id, m.first_name, m.last_name,
-       coalesce(w.shifts, 0) as shifts, coalesce(w.doors, 0) as doors,
-       coalesce(w.conversations, 0) as conversations,
-       coalesce(r.recruited, 0) as recruited, coalesce(r.paid, 0) as paid
-from members m
-left join recruits r on r.member_id = m.id
-left join work w on w.member_id = m.id
-where m.association_id = :association and m.is_active = 1
-order by recruited desc, shifts desc, m.first_name, m.last_name
-"""
-
-
 def team_table(db, association_id, since, until):
-    """Per active member: shifts, doors, conversations, recruited and paid."""
-    return list(db.query(TEAM_SQL, {"association": association_id, "since": since,
-                                    "until": until}))
+    """Per active member: shifts (every one, flagged or not), doors, conversations, recruited
+    and paid; most recruited first, then most shifts, then by name."""
+    rows = member_numbers(db, association_id, since, until, counted_only=False)
+    return sorted(rows, key=lambda r: (-r["recruited"], -r["shifts"], r["first_name"],
+                                       r["last_name"]))
 
 
 # Which sign-ups belong to a unit: an association by its choice, a
@@ -216,10 +207,10 @@ def indicators(db, level, unit_id, since, until):
 
 # Sign-ups are summed per municipal organisation first, from the covering
 # index, and only then joined to the units above.
-BY_MUNICIPALITY = """
+BY_MUNICIPALITY = f"""
 with counted as (
-  select municipality_id, count(*) as signups, sum({recruited}) as recruited,
-         sum({invoiced}) as invoiced
+  select municipality_id, count(*) as signups, sum({RECRUITED}) as recruited,
+         sum({INVOICED}) as invoiced
   from signups where created_at >= :since and created_at < :until and duplicate_of is null
   group by municipality_id)"""
 CHILDREN_SQL = {
@@ -231,24 +222,23 @@ CHILDREN_SQL = {
         left join municipalities m on m.district_id = d.id
         left join counted c on c.municipality_id = m.id
         group by d.id order by d.name""",
-    "district": """select m.id, m.name, count(s.id) as signups,
-                          coalesce(sum(s.{recruited}), 0) as recruited,
-                          coalesce(sum(s.{invoiced}), 0) as invoiced
+    "district": f"""select m.id, m.name, count(s.id) as signups,
+                          coalesce(sum(s.{RECRUITED}), 0) as recruited,
+                          coalesce(sum(s.{INVOICED}), 0) as invoiced
                    from municipalities m
                    left join signups s on s.municipality_id = m.id
                      and s.created_at >= :since and s.created_at < :until
                      and s.duplicate_of is null
                    where m.district_id = :unit group by m.id order by m.name""",
-    "municipality": """select a.id, a.name, count(s.id) as signups,
-                              coalesce(sum(s.{recruited}), 0) as recruited,
-                              coalesce(sum(s.{invoiced}), 0) as invoiced
+    "municipality": f"""select a.id, a.name, count(s.id) as signups,
+                              coalesce(sum(s.{RECRUITED}), 0) as recruited,
+                              coalesce(sum(s.{INVOICED}), 0) as invoiced
                        from associations a
                        left join signups s on s.association_id = a.id
                          and s.created_at >= :since and s.created_at < :until
                          and s.duplicate_of is null
                        where a.municipality_id = :unit group by a.id order by a.name""",
 }
-CHILDREN_SQL = {k: v.format(recruited=RECRUITED, invoiced=INVOICED) for k, v in CHILDREN_SQL.items()}
 
 
 def children(db, level, unit_id, since, until):
@@ -408,9 +398,6 @@ def register_indicators(db, level, unit_id, since, until):
 # Credit is confirmed at payment: once the register's statuses have been
 # imported, the leaderboard ranks by recruits who paid (in the standings'
 # period, by their sign-up date), not by sign-ups.
-_COUNTED_RECRUITS = "and s.created_at >= :since and s.created_at < :until and s.duplicate_of is null"
-PAID_STANDINGS_SQL = STANDINGS_SQL.replace(_COUNTED_RECRUITS, _COUNTED_RECRUITS + """
-    and exists (select 1 from signup_statuses h where h.signup_id = s.id and h.status = 'paid')""")
 STATUS_IMPORT_SQL = """select exists (select 1 from register_imports
                        where kind = 'statuses' and applied_at is not null)"""
 
@@ -422,9 +409,7 @@ def ranks_by_paid(db):
 
 def paid_standings(db, association_id, since, until, campaign_id=None):
     """recruiter_standings, counting only recruits who became paying members."""
-    assert PAID_STANDINGS_SQL != STANDINGS_SQL, "STANDINGS_SQL changed: update the paid filter"
-    return list(db.query(PAID_STANDINGS_SQL, {"association": association_id, "since": since,
-                                              "until": until, "campaign": campaign_id}))
+    return member_numbers(db, association_id, since, until, campaign_id, paid_only=True)
 
 
 def new_registrations(db, level, unit_id, since, until):
