@@ -1,10 +1,10 @@
 """Campaigns and their goals in the database: who runs one, who takes part,
-and what a goal has reached (the measures are scoring.MEASURES)."""
+and what a goal has reached (the measures are rollups.MEASURES)."""
 import json
 
 from flask import abort
 
-from . import scoring
+from . import rollups, scoring
 from .db import now
 from .periods import campaign_period
 from .units import LEVELS, NATION
@@ -155,7 +155,7 @@ def update_campaign(db, campaign, fields, goals, association_ids):
 def add_goal(db, measure, target, level, unit_id, starts_on, ends_on, campaign_id=None,
              plan_id=None):
     """One goal: a measure with a target, for a unit and a period (days, both included)."""
-    if measure not in scoring.MEASURES:
+    if measure not in rollups.MEASURES:
         raise ValueError(measure)
     return db.table("goals").insert({
         "measure": measure, "target": target, "level": level, "unit_id": unit_id,
@@ -173,7 +173,7 @@ def goal_value(db, goal, until=None, associations=None, campaign_id=None):
     period = campaign_period({"id": 0, "name": "", "starts_on": goal["starts_on"],
                               "ends_on": goal["ends_on"]})
     end = min(until, period.until) if until else period.until
-    return scoring.measure(db, goal["measure"], goal["level"], goal["unit_id"], period.since,
+    return rollups.measure(db, goal["measure"], goal["level"], goal["unit_id"], period.since,
                            end, associations, campaign_id)
 
 
@@ -189,7 +189,7 @@ def campaign_series(db, campaign, goal, ends):
     period = campaign_period({"id": 0, "name": "", "starts_on": goal["starts_on"],
                               "ends_on": goal["ends_on"]})
     chosen = chosen_associations(db, campaign["id"])
-    return scoring.measure_series(db, goal["measure"], goal["level"], goal["unit_id"],
+    return rollups.measure_series(db, goal["measure"], goal["level"], goal["unit_id"],
                                   period.since, ends, chosen or None, campaign["id"])
 
 
@@ -227,7 +227,7 @@ def member_cards(db, member_id, association_id, day):
             "campaign": campaign, "goal": goal, "value": value,
             "progress": progress(value, goal["target"]) if goal else None,
             "mine": recruited_by(db, member_id, period.since, period.until),
-            "association": scoring.measure(db, "signups", "association", association_id,
+            "association": rollups.measure(db, "signups", "association", association_id,
                                            period.since, period.until)})
     return cards
 

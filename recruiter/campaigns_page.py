@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 
-from . import cache, scoring
+from . import cache, rollups
 from .campaigns_data import (campaign_goals, campaign_series, chosen_associations, progress,
                              to_json)
 from .db import now
@@ -15,9 +15,9 @@ from .periods import campaign_period, today, utc
 from .scoring import RECRUITED
 
 MAX_POINTS = 8
-_TAKING_PART = scoring.TAKING_PART.replace("s.association_id", "a.id")
-# scoring.per_level fills in each level's sign-up filter, in parentheses.
-ASSOCIATIONS_SQL = scoring.per_level(f"""
+_TAKING_PART = rollups.TAKING_PART.replace("s.association_id", "a.id")
+# rollups.per_level fills in each level's sign-up filter, in parentheses.
+ASSOCIATIONS_SQL = rollups.per_level(f"""
 select a.id, a.name, count(x.id) as signups, coalesce(sum(x.{RECRUITED}), 0) as recruited
 from associations a
 left join signups x on x.association_id = a.id and x.created_at >= :since
@@ -25,23 +25,23 @@ left join signups x on x.association_id = a.id and x.created_at >= :since
 where a.id in (select s.association_id from (select id as association_id, municipality_id
                from associations) s where {{unit_filter}}) and {_TAKING_PART}
 group by a.id order by signups desc, recruited desc, a.name""")
-RECRUITERS_SQL = scoring.per_level(f"""
+RECRUITERS_SQL = rollups.per_level(f"""
 select s.recruiter_id as member_id, m.association_id, count(*) as recruited,
        max(s.created_at) as reached_at
 from signups s join members m on m.id = s.recruiter_id
-where {{unit_filter}} and {scoring.TAKING_PART} and s.{RECRUITED} and s.recruiter_id is not null
+where {{unit_filter}} and {rollups.TAKING_PART} and s.{RECRUITED} and s.recruiter_id is not null
   and s.created_at >= :since and s.created_at < :until and s.duplicate_of is null
 group by s.recruiter_id, m.association_id""")
-CHANNELS_SQL = scoring.per_level(f"""
+CHANNELS_SQL = rollups.per_level(f"""
 select s.source, s.campaign_id = :campaign as campaign_link, count(*) as n from signups s
-where {{unit_filter}} and {scoring.TAKING_PART} and s.created_at >= :since
+where {{unit_filter}} and {rollups.TAKING_PART} and s.created_at >= :since
   and s.created_at < :until and s.duplicate_of is null
 group by 1, 2""")
-PHONE_SQL = scoring.per_level(f"""
+PHONE_SQL = rollups.per_level(f"""
 select count(*) as shifts, coalesce(sum(conversations), 0) as conversations from shifts
 where kind = 'phone' and id in (
-  select sh.id from shifts sh {scoring.AS_ASSOCIATION.format(table="sh")}
-  where {{unit_filter}} and {scoring.TAKING_PART} and sh.started_at >= :since
+  select sh.id from shifts sh {rollups.AS_ASSOCIATION.format(table="sh")}
+  where {{unit_filter}} and {rollups.TAKING_PART} and sh.started_at >= :since
     and sh.started_at < :until
   union select id from shifts where campaign_id = :campaign)""")
 

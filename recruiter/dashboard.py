@@ -7,7 +7,7 @@ from flask import (Blueprint, Response, abort, current_app, redirect, render_tem
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from . import cache, partners_data, scoring
+from . import cache, partners_data, rollups, scoring
 from .db import get_db
 from .links_data import campaigns_running
 from .periods import last_bimonths, period_for, today, year
@@ -37,7 +37,7 @@ def cached_children(db, level, unit_id, period):
     """The units one level down, cached like unit_numbers."""
     key = (current_app.config["DATABASE"], "children", level, unit_id, period)
     return cache.remember(
-        db, key, lambda: scoring.children(db, level, unit_id, period.since, period.until),
+        db, key, lambda: rollups.children(db, level, unit_id, period.since, period.until),
         current_app.config["ROLLUP_CACHE_SECONDS"])
 
 
@@ -45,15 +45,15 @@ def _count_numbers(db, level, unit, period):
     return {
         "period": {"key": period.key, "label": period.label, "since": period.since,
                    "until": period.until},
-        "indicators": scoring.indicators(db, level, unit, period.since, period.until),
-        "by_source": scoring.by_source(db, level, unit, period.since, period.until),
-        "by_campaign": scoring.by_campaign(db, level, unit, period.since, period.until),
-        "per_month": scoring.per_month(db, level, unit, period.since, period.until),
-        "trend": scoring.trend(db, level, unit, last_bimonths(6)),
-        "register": scoring.register_indicators(db, level, unit, period.since, period.until),
-        "new_registrations": scoring.new_registrations(db, level, unit, period.since,
+        "indicators": rollups.indicators(db, level, unit, period.since, period.until),
+        "by_source": rollups.by_source(db, level, unit, period.since, period.until),
+        "by_campaign": rollups.by_campaign(db, level, unit, period.since, period.until),
+        "per_month": rollups.per_month(db, level, unit, period.since, period.until),
+        "trend": rollups.trend(db, level, unit, last_bimonths(6)),
+        "register": rollups.register_indicators(db, level, unit, period.since, period.until),
+        "new_registrations": rollups.new_registrations(db, level, unit, period.since,
                                                        period.until),
-        "funnel": scoring.funnel(db, level, unit, period.since, period.until),
+        "funnel": rollups.funnel(db, level, unit, period.since, period.until),
         "partners": partners_data.shares(db, level, unit, period.since, period.until),
     }
 
@@ -127,16 +127,16 @@ def overview(level, unit_id):
                                 lambda: _national_goals(db),
                                 current_app.config["ROLLUP_CACHE_SECONDS"])
         if level == NATION else None,
-        unplaced=scoring.unplaced(db, unit_id, period.since, period.until)
+        unplaced=rollups.unplaced(db, unit_id, period.since, period.until)
         if level == MUNICIPALITY else None, reason_names=REASON_NAMES)
 
 
 def _national_goals(db):
     this_year = year(today())
-    numbers = scoring.indicators(db, NATION, None, this_year.since, this_year.until)
+    numbers = rollups.indicators(db, NATION, None, this_year.since, this_year.until)
     return {"year": this_year.label, "signups": numbers["signups"],
             "signups_goal": scoring.GOAL_SIGNUPS_PER_YEAR, "share": numbers["share"],
-            **scoring.target_groups(db, today().year, this_year.since, this_year.until)}
+            **rollups.target_groups(db, today().year, this_year.since, this_year.until)}
 
 
 @bp.route(f"/api/indicators/<{url_levels(LEVELS)}:level>/<id:unit_id>")

@@ -3,7 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import scoring
+from . import rollups, scoring
 from .db import get_db
 from .forms import VisibilityForm
 from .campaigns_data import open_campaigns
@@ -64,7 +64,7 @@ def index():
         "leaderboard/index.html", period=period,
         campaigns=open_campaigns(db, association_id),
         association=association,
-        neighbours=scoring.children(db, MUNICIPALITY, association["municipality_id"],
+        neighbours=rollups.children(db, MUNICIPALITY, association["municipality_id"],
                                     period.since, period.until),
         rows=board_rows(db, association_id, period, current_user.member_id),
         totals=scoring.association_totals(db, association_id, period.since, period.until),

@@ -752,7 +752,7 @@ def m029_campaigns_goals_plans(db):
         pk="id", not_null={"level", "unit_id", "year", "body", "created_at", "updated_at"},
         foreign_keys=[("created_by", "members", "id")])
     db.table("plans").create_index(["level", "unit_id", "year"], unique=True)
-    # One goal model: a measure (scoring.MEASURES) with a target, for a unit and
+    # One goal model: a measure (rollups.MEASURES) with a target, for a unit and
     # a period, belonging to a campaign or to a plan.
     db.table("goals").create(
         {"id": int, "measure": str, "target": float, "level": str, "unit_id": int,

@@ -6,7 +6,8 @@ who stated a partner membership is shown only from MIN_SHOWN up, so a small
 association cannot be read person by person.
 """
 from .db import immediate, now
-from .scoring import RECRUITED, per_level, share
+from .rollups import per_level
+from .scoring import RECRUITED, share
 from .units import PARTNER_ROLES
 
 COORDINATOR = PARTNER_ROLES[0]

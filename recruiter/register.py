@@ -29,7 +29,7 @@ from .periods import today
 from .privacy import uploads_folder
 from .scope import may_administer, may_use_office, own_unit
 from .units import DISTRICT, MUNICIPALITY, NATION
-from .scoring import per_level
+from .rollups import per_level
 
 bp = Blueprint("register", __name__, url_prefix="/register")
 

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from . import cache, register_csv
 from .db import immediate, now
-from .scoring import per_level
+from .rollups import per_level
 
 MAX_LISTED_ERRORS = 500
 STAGE_CHUNK = 5000

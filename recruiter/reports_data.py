@@ -1,7 +1,7 @@
 """The two-month report (issue 15, indicator 11): what it shows and how it is frozen.
 
 `build` gathers a unit's figures for one two-month period from the named
-queries the overviews use (scoring.py, calls_team, surveys_results), uncached:
+queries the overviews use (rollups.py, calls_team, surveys_results), uncached:
 a closed report must hold the figures of the moment it was closed. Every value
 is stored as the text shown (Swedish, the executive committee's language), so
 a closed report renders from its snapshot alone: later sign-ups, erasures and
@@ -13,7 +13,7 @@ from datetime import date
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from . import calls_team, scoring, surveys_data, surveys_results
+from . import calls_team, rollups, scoring, surveys_data, surveys_results
 from .db import now
 from .periods import add_months, bimonth, today
 from .register_csv import REASON_NAMES
@@ -70,8 +70,8 @@ def _pct(x):
 def _numbers(db, level, unit_id, period):
     """The overview's figures for one period (scoring's named queries, uncached)."""
     args = (db, level, unit_id, period.since, period.until)
-    return {"ind": scoring.indicators(*args), "register": scoring.register_indicators(*args),
-            "new": scoring.new_registrations(*args), "funnel": scoring.funnel(*args)}
+    return {"ind": rollups.indicators(*args), "register": rollups.register_indicators(*args),
+            "new": rollups.new_registrations(*args), "funnel": rollups.funnel(*args)}
 
 
 def _since_register(entry):
@@ -178,7 +178,7 @@ def build(db, level, unit_id, unit_name, period, previous):
     with force_locale("sv"):
         now_n, before_n = (_numbers(db, level, unit_id, period),
                            _numbers(db, level, unit_id, previous))
-        trend = scoring.trend(db, level, unit_id, _six_up_to(period))
+        trend = rollups.trend(db, level, unit_id, _six_up_to(period))
         extra = [s for s in (f(db, level, unit_id, period) for f in EXTRA_SECTIONS) if s]
         return {
             "unit": {"level": level, "id": unit_id, "name": str(unit_name),

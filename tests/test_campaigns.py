@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from flask_login.utils import _create_identifier
 
-from recruiter import accounts, campaigns_data, campaigns_page, privacy, scoring
+from recruiter import accounts, campaigns_data, campaigns_page, privacy, rollups
 from recruiter.db import connect
 from recruiter.migrations import migrations
 from recruiter.periods import today
@@ -206,13 +206,13 @@ def counted(db, town):
 ])
 def test_measures_equal_hand_counts(db, town, counted, name, whole, only_a):
     m = town["m"]["id"]
-    assert scoring.measure(db, name, "municipality", m, SINCE, UNTIL) == pytest.approx(whole)
-    assert scoring.measure(db, name, "municipality", m, SINCE, UNTIL,
+    assert rollups.measure(db, name, "municipality", m, SINCE, UNTIL) == pytest.approx(whole)
+    assert rollups.measure(db, name, "municipality", m, SINCE, UNTIL,
                            associations=[town["a"]["id"]]) == pytest.approx(only_a)
 
 
 def test_paid_new_members_is_none_without_register_figures(db, town):
-    assert scoring.measure(db, "paid_new_members", "municipality", town["m"]["id"],
+    assert rollups.measure(db, "paid_new_members", "municipality", town["m"]["id"],
                            SINCE, UNTIL) is None
 
 
@@ -238,7 +238,7 @@ def test_welcome_in_time_measure(db, town):
         db.table("call_targets").insert({"list_id": list_id, "signup_id": signup["id"],
                                          "due_on": due_on, "state": state, "done_on": done_on,
                                          "created_at": "2026-09-02T10:00:00+00:00"})
-    value = scoring.measure(db, "welcome_in_time", "municipality", town["m"]["id"], SINCE, UNTIL)
+    value = rollups.measure(db, "welcome_in_time", "municipality", town["m"]["id"], SINCE, UNTIL)
     assert value == pytest.approx(100 * 1 / 4)
 
 
@@ -379,7 +379,7 @@ def test_leaderboard_offers_only_the_associations_campaigns(login_as, db, town):
     assert "Kampanj: Vår" in page and "Deras" not in page
 
 
-@pytest.mark.parametrize("name", sorted(scoring.MEASURES))
+@pytest.mark.parametrize("name", sorted(rollups.MEASURES))
 def test_a_series_equals_the_measure_at_each_end(db, town, counted, name):
     list_id = db.table("call_lists").insert({"kind": "welcome", "association_id": town["a"]["id"],
                                              "created_at": "2026-09-01T00:00:00+00:00"}).last_pk
@@ -393,8 +393,8 @@ def test_a_series_equals_the_measure_at_each_end(db, town, counted, name):
     # Local midnights in UTC (summer time): the ends of 2, 9, 15, 20 and 30 September.
     ends = ["2026-09-02T22:00:00+00:00", "2026-09-09T22:00:00+00:00",
             "2026-09-15T22:00:00+00:00", "2026-09-20T22:00:00+00:00", UNTIL]
-    series = scoring.measure_series(db, name, "municipality", town["m"]["id"], SINCE, ends)
-    assert series == [scoring.measure(db, name, "municipality", town["m"]["id"], SINCE, end)
+    series = rollups.measure_series(db, name, "municipality", town["m"]["id"], SINCE, ends)
+    assert series == [rollups.measure(db, name, "municipality", town["m"]["id"], SINCE, end)
                       for end in ends]
     assert len(set(map(str, series))) > 1  # the ends fall between events
 

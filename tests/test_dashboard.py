@@ -1,7 +1,7 @@
 import csv
 import io
 
-from recruiter import scoring
+from recruiter import rollups
 from tests.factories import make_member, make_signup, person
 
 
@@ -99,8 +99,8 @@ def test_rollups_are_cached_until_any_write_to_signups(app, login_as, db, world,
     app.config["ROLLUP_CACHE_SECONDS"] = 300
     client = login_as(admin(db, "national_admin", None))
     counted = []
-    real = scoring.indicators
-    monkeypatch.setattr(scoring, "indicators", lambda *a: counted.append(a) or real(*a))
+    real = rollups.indicators
+    monkeypatch.setattr(rollups, "indicators", lambda *a: counted.append(a) or real(*a))
 
     def count():
         return client.get("/api/indicators/nation/0?period=all").json["indicators"]["signups"]

@@ -6,7 +6,7 @@ import re
 import pytest
 from flask_login.utils import _create_identifier
 
-from recruiter import accounts, calls_team, privacy, scoring
+from recruiter import accounts, calls_team, privacy, rollups, scoring
 from recruiter.db import connect
 from recruiter.migrations import migrations
 from recruiter.sessions import start_session
@@ -51,15 +51,15 @@ def test_the_later_sign_up_is_stored_and_linked(pair):
 
 def test_a_duplicate_is_counted_once_everywhere(db, pair):
     association_id = pair["association"]["id"]
-    numbers = scoring.indicators(db, "association", association_id, "0000", "9999")
+    numbers = rollups.indicators(db, "association", association_id, "0000", "9999")
     assert (numbers["signups"], numbers["recruited"]) == (1, 1)
-    assert scoring.indicators(db, "nation", None, "0000", "9999")["signups"] == 1
+    assert rollups.indicators(db, "nation", None, "0000", "9999")["signups"] == 1
     assert scoring.association_totals(db, association_id, "0000", "9999")["signups"] == 1
     team = {r["id"]: r["recruited"] for r in scoring.team_table(db, association_id, "0000", "9999")}
     assert (team[pair["faker"]["id"]], team[pair["honest"]["id"]]) == (1, 0)
     standings = scoring.recruiter_standings(db, association_id, "0000", "9999")
     assert sum(r["recruited"] for r in standings) == 1
-    assert sum(scoring.by_source(db, "nation", None, "0000", "9999").values()) == 1
+    assert sum(rollups.by_source(db, "nation", None, "0000", "9999").values()) == 1
 
 
 def test_the_duplicate_is_not_in_the_later_recruiters_list_until_settled(login_as, pair):
@@ -85,7 +85,7 @@ def test_keep_the_new_details_and_the_later_recruiter(db, login_as, pair):
         pair["honest"]["id"], pair["later"]["link_id"])
     assert earlier["consent_at"] == pair["later"]["consent_at"]
     assert later["erased_at"] and later["first_name"] == "" and later["duplicate_of"] == earlier["id"]
-    numbers = scoring.indicators(db, "nation", None, "0000", "9999")
+    numbers = rollups.indicators(db, "nation", None, "0000", "9999")
     assert (numbers["signups"], numbers["recruited"]) == (1, 1)
     [event] = db.table("audit_log").rows_where("action = 'duplicate_resolved'")
     assert (event["actor_id"], event["object_id"]) == (pair["chair"]["id"], earlier["id"])
@@ -102,7 +102,7 @@ def test_keep_the_earlier_details_and_credit_nobody(db, login_as, pair):
     assert (earlier["first_name"], earlier["source"], earlier["recruiter_id"]) == (
         "Påhittad", "own_initiative", None)
     assert later["erased_at"]
-    assert scoring.indicators(db, "nation", None, "0000", "9999")["recruited"] == 0
+    assert rollups.indicators(db, "nation", None, "0000", "9999")["recruited"] == 0
 
 
 def test_keep_the_earlier_recruiter(db, login_as, pair):
@@ -135,7 +135,7 @@ def test_withdrawal_before_settling_reaches_the_pair_only_through_the_mailbox(
     [(to, _subject, body)] = outbox
     pair["nora"].post(re.search(r"/angra/adress/\S+", body).group(0))
     assert all(r["erased_at"] and r["email"] is None for r in signups(db))
-    assert scoring.indicators(db, "nation", None, "0000", "9999")["signups"] == 1
+    assert rollups.indicators(db, "nation", None, "0000", "9999")["signups"] == 1
 
 
 @pytest.mark.parametrize("who", ["member", "other_chair", "municipal_admin"])
@@ -199,11 +199,11 @@ def test_counts_without_duplicates_still_read_only_covering_indexes(db, name):
     """m007's covering indexes carry duplicate_of (m013), and the index that finds a
     pair's rows is partial, so the planner never trades the former for the latter."""
     if name == "children-nation":
-        sql = scoring.CHILDREN_SQL["nation"]
+        sql = rollups.CHILDREN_SQL["nation"]
     elif name == "trend":
-        sql = scoring.TREND_SQL["nation"].replace("{buckets}", "when s.created_at < :until then 0")
+        sql = rollups.TREND_SQL["nation"].replace("{buckets}", "when s.created_at < :until then 0")
     else:
-        sql = scoring.INDICATORS_SQL[name]
+        sql = rollups.INDICATORS_SQL[name]
     plan = [row[-1] for row in db.execute("explain query plan " + sql,
                                           {"unit": 1, "since": "0", "until": "9"}).fetchall()]
     signup_steps = [step for step in plan if "idx_signups" in step]

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from recruiter import scoring
+from recruiter import rollups
 from tests.factories import make_association, make_member, make_signup
 
 SINCE, UNTIL = "2025-12-31T23:00:00+00:00", "2026-02-28T23:00:00+00:00"
@@ -47,7 +47,7 @@ def counts(result):
 
 
 def test_funnel_of_an_association(db, funnel_data):
-    result = scoring.funnel(db, "association", funnel_data["a"]["id"], SINCE, UNTIL)
+    result = rollups.funnel(db, "association", funnel_data["a"]["id"], SINCE, UNTIL)
     # 5 sign-ups; s1, s2, s3 invoiced and s5 paid without an invoice on record: 4;
     # s1, s2, s5 paid: 3. Days to invoice 4, 2, 6 -> 4; invoice to payment 10, 6 -> 8.
     assert counts(result) == [("signups", 5, None, None), ("invoiced", 4, 1, 4),
@@ -57,7 +57,7 @@ def test_funnel_of_an_association(db, funnel_data):
 
 
 def test_funnel_of_the_nation_adds_the_other_association(db, funnel_data):
-    result = scoring.funnel(db, "nation", None, SINCE, UNTIL)
+    result = rollups.funnel(db, "nation", None, SINCE, UNTIL)
     # B's sign-up was invoiced after 1 day: days 1, 2, 4, 6 -> median 3.
     assert counts(result) == [("signups", 6, None, None), ("invoiced", 5, 1, 3),
                               ("paid", 3, 2, 8)]
@@ -66,7 +66,7 @@ def test_funnel_of_the_nation_adds_the_other_association(db, funnel_data):
 def test_funnel_without_register_statuses(db):
     a = make_association(db)
     make_signup(db, association=a, created_at="2026-01-05T10:00:00+00:00")
-    result = scoring.funnel(db, "association", a["id"], SINCE, UNTIL)
+    result = rollups.funnel(db, "association", a["id"], SINCE, UNTIL)
     assert counts(result) == [("signups", 1, None, None), ("invoiced", 0, 1, None),
                               ("paid", 0, 0, None)]
     assert (result["as_of"], result["source"]) == (None, "app")
@@ -75,7 +75,7 @@ def test_funnel_without_register_statuses(db):
 @pytest.mark.parametrize("counts_of, expected", [
     ({}, None), ({3: 1}, 3), ({1: 1, 5: 1}, 3), ({2: 2, 9: 1}, 2), ({0: 1, 4: 2, 7: 1}, 4)])
 def test_median_of_counts(counts_of, expected):
-    assert scoring.median_of_counts(counts_of) == expected
+    assert rollups.median_of_counts(counts_of) == expected
 
 
 def test_the_overview_and_the_json_show_the_funnel(db, login_as):

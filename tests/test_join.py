@@ -7,7 +7,7 @@ import pytest
 from freezegun import freeze_time
 from werkzeug.datastructures import MultiDict
 
-from recruiter import create_app, scoring
+from recruiter import create_app, rollups
 from recruiter import join as join_module
 from recruiter.db import connect
 from recruiter.limits import limiter
@@ -504,14 +504,14 @@ def test_the_thank_you_page_carries_a_link_that_withdraws_the_signup(client, db)
     response = client.post("/bli-medlem", data=person(first_name="Ångerfull"))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     token = withdrawal_token(page)
-    before = scoring.indicators(db, "nation", None, "0000", "9999")
+    before = rollups.indicators(db, "nation", None, "0000", "9999")
     assert client.get(f"/angra/{token}").status_code == 200
     done = client.post(f"/angra/{token}")
     assert "Dina uppgifter är borttagna" in done.get_data(as_text=True)
     [row] = signups(db)
     assert (row["first_name"], row["email"], row["status"]) == ("", None, "cancelled")
     assert row["erased_at"]
-    after = scoring.indicators(db, "nation", None, "0000", "9999")
+    after = rollups.indicators(db, "nation", None, "0000", "9999")
     assert (after["signups"], after["recruited"]) == (before["signups"], before["recruited"])
 
 

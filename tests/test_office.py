@@ -3,7 +3,7 @@ import json
 import re
 from pathlib import Path
 
-from recruiter import audit, scoring
+from recruiter import audit, rollups
 from recruiter.db import connect
 from tests.factories import PASSWORD, make_member, make_signup, person, personal_link
 
@@ -47,12 +47,12 @@ def test_erasure_keeps_the_indicators_and_removes_the_person(app, login_as, db):
     signup = make_signup(db, recruiter=member, first_name="Raderasson",
                          email="raderas@example.org", phone="+46701112233")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the name is in the main file now
-    before = scoring.indicators(db, "nation", None, "0000", "9999")
+    before = rollups.indicators(db, "nation", None, "0000", "9999")
     login_as(national(db)).post(f"/kansli/personer/{signup['id']}/radera")
     row = db.table("signups").get(signup["id"])
     assert (row["first_name"], row["email"], row["phone"], row["postcode"]) == ("", None, None, "")
     assert row["erased_at"] and row["recruiter_id"] == member["id"]
-    assert scoring.indicators(db, "nation", None, "0000", "9999") == before
+    assert rollups.indicators(db, "nation", None, "0000", "9999") == before
     path = Path(app.config["DATABASE"])
     for file in (path, Path(f"{path}-wal")):
         if file.exists():

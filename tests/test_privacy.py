@@ -4,7 +4,7 @@ import sqlite3
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from recruiter import audit, privacy, scoring
+from recruiter import audit, privacy, rollups
 from tests.factories import PASSWORD, make_member, make_signup, person, personal_link
 
 
@@ -130,7 +130,7 @@ def test_a_withdrawn_signup_leaves_no_trace_on_personal_lists(app, client, login
     recruits = re.search(r'<h2>Dina värvade</h2>(.*?)<h2', member_page, re.S).group(1)
     assert recruits.count("<li") == 1 and "återkallat" in recruits
     # Still in the anonymous totals.
-    assert scoring.indicators(db, "association", association["id"], "0000", "9999")["signups"] == 2
+    assert rollups.indicators(db, "association", association["id"], "0000", "9999")["signups"] == 2
     assert stays["id"] != gone["id"]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask_login.utils import _create_identifier
 
-from recruiter import accounts, register, register_import, scoring
+from recruiter import accounts, register, register_import, rollups
 from recruiter.db import connect
 from recruiter.periods import period_for
 from recruiter.sessions import start_session
@@ -85,13 +85,13 @@ def test_round_trip_export_import_paid_and_indicators(app, db, scene, login_as):
     with app.test_request_context():
         period = period_for("year", db)
     level, unit = "association", scene["a"]["id"]
-    share = scoring.recruited_share_of_new(db, level, unit, period.since, period.until)
+    share = rollups.recruited_share_of_new(db, level, unit, period.since, period.until)
     assert (share["recruited_paid"], share["new_members"]) == (2, 6)  # own initiative not counted
     assert share["share"] == pytest.approx(2 / 6)
-    months = scoring.signups_and_invoices(db, level, unit, period.since, period.until)["months"]
+    months = rollups.signups_and_invoices(db, level, unit, period.since, period.until)["months"]
     # 6 sign-ups this month counted by the app (duplicate left out: 5), 4 invoices sent.
     assert months == [{"month": TODAY[:7], "signups": 5, "invoices": 4}]
-    members = scoring.register_members(db, level, unit, period.since, period.until)
+    members = rollups.register_members(db, level, unit, period.since, period.until)
     assert (members["members"], members["share_under_45"], members["as_of"]) == (120, 0.25, TODAY)
     overview = scene["office"].get(
         f"/oversikt/municipality/{scene['a']['municipality_id']}?period=year").get_data(True)
@@ -193,7 +193,7 @@ def test_resignations_per_half_year_and_reason(app, db, scene):
     register_apply(scene["office"], db, register_preview(scene["office"], text, kind="figures"))
     with app.test_request_context():
         period = period_for("year", db)
-    result = scoring.resignations_by_half(db, "nation", None, period.since, period.until)
+    result = rollups.resignations_by_half(db, "nation", None, period.since, period.until)
     assert result["halves"][-1]["total"] == 4
     assert result["halves"][-1]["reasons"] == {"economy": 3, "moved": 1}
 
@@ -276,7 +276,7 @@ def test_seed_demo_applies_a_register_exchange_through_the_import(app, runner, d
         "select count(*) from signup_statuses where status = 'paid'").fetchone()[0] == paid
     with app.test_request_context():
         period = period_for("year", db)
-    numbers = scoring.register_indicators(db, "nation", None, period.since, period.until)
+    numbers = rollups.register_indicators(db, "nation", None, period.since, period.until)
     assert numbers["members"]["members"] > 0 and numbers["new_members"]["share"] > 0
     assert numbers["resignations"]["halves"] and numbers["invoices"]["source"] == "register"
     assert runner.invoke(args=["seed-demo", "--force"]).exit_code == 0
@@ -404,12 +404,12 @@ def test_new_registrations_from_the_register_beside_the_apps_sign_ups(db):
     make_signup(db, association=a, created_at="2026-01-05T10:00:00+00:00", birth_year=1990)
     make_signup(db, association=b, created_at="2026-02-05T10:00:00+00:00", birth_year=1950)
     make_signup(db, association=elsewhere, created_at="2026-02-05T10:00:00+00:00")
-    got = scoring.new_registrations(db, "municipality", m["id"], since, until)
+    got = rollups.new_registrations(db, "municipality", m["id"], since, until)
     assert got == {"new_members": 4 + 3 + 2, "as_of": "2026-02-28", "source": "register",
                    "app_signups": 2, "app_under_45": 1}
-    assert scoring.new_registrations(db, "association", b["id"], since, until)["new_members"] == 2
-    assert scoring.new_registrations(db, "nation", None, since, until)["new_members"] == 79
-    assert scoring.new_registrations(db, "association", a["id"], "2026-03-31T22:00:00+00:00",
+    assert rollups.new_registrations(db, "association", b["id"], since, until)["new_members"] == 2
+    assert rollups.new_registrations(db, "nation", None, since, until)["new_members"] == 79
+    assert rollups.new_registrations(db, "association", a["id"], "2026-03-31T22:00:00+00:00",
                                      "2026-04-30T22:00:00+00:00") is None
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from recruiter import periods, scoring
+from recruiter import periods, rollups, scoring
 from tests.factories import make_campaign, make_shift, make_signup
 
 SINCE, UNTIL = "2026-02-28T23:00:00+00:00", "2026-04-30T22:00:00+00:00"
@@ -51,25 +51,25 @@ def test_association_totals_and_recruited_share(db, world):
     ("nation", None, 11, 8),
 ])
 def test_recruited_share_at_each_level(db, world, level, unit, signups, recruited):
-    numbers = scoring.indicators(db, level, world[unit]["id"] if unit else None, SINCE, UNTIL)
+    numbers = rollups.indicators(db, level, world[unit]["id"] if unit else None, SINCE, UNTIL)
     assert (numbers["signups"], numbers["recruited"]) == (signups, recruited)
     assert numbers["share"] == pytest.approx(recruited / signups if signups else None)
 
 
 def test_under_45_invoiced_and_paid(db, world):
-    numbers = scoring.indicators(db, "association", world["a"]["id"], SINCE, UNTIL)
+    numbers = rollups.indicators(db, "association", world["a"]["id"], SINCE, UNTIL)
     assert numbers["under_45"] == 5  # Cia's recruit was born 1960
     assert numbers["invoiced"] == 3 and numbers["paid"] == 2
 
 
 def test_share_is_none_without_signups(db, world):
-    assert scoring.indicators(db, "association", world["b"]["id"], "2020", "2021")["share"] is None
+    assert rollups.indicators(db, "association", world["b"]["id"], "2020", "2021")["share"] is None
 
 
 def test_children_side_by_side(db, world):
-    rows = {r["id"]: r for r in scoring.children(db, "municipality", world["m1"]["id"], SINCE, UNTIL)}
+    rows = {r["id"]: r for r in rollups.children(db, "municipality", world["m1"]["id"], SINCE, UNTIL)}
     assert (rows[world["a"]["id"]]["signups"], rows[world["b"]["id"]]["signups"]) == (6, 3)
-    districts = {r["id"]: r for r in scoring.children(db, "nation", None, SINCE, UNTIL)}
+    districts = {r["id"]: r for r in rollups.children(db, "nation", None, SINCE, UNTIL)}
     assert districts[world["d1"]["id"]]["recruited"] == 8
     assert districts[world["d2"]["id"]]["share"] == 0
 
@@ -81,9 +81,9 @@ def test_team_table_counts_paid_recruits(db, world):
 
 
 def test_sources_and_months(db, world):
-    assert scoring.by_source(db, "association", world["a"]["id"], SINCE, UNTIL) == {
+    assert rollups.by_source(db, "association", world["a"]["id"], SINCE, UNTIL) == {
         "link": 5, "own_initiative": 1}
-    months = scoring.per_month(db, "association", world["a"]["id"], SINCE, UNTIL)
+    months = rollups.per_month(db, "association", world["a"]["id"], SINCE, UNTIL)
     assert [(m["month"], m["signups"], m["invoiced"]) for m in months] == [
         ("2026-03", 5, 3), ("2026-04", 1, 0)]
 
@@ -108,7 +108,7 @@ def test_streak_counts_weeks_in_a_row(db, world):
 def test_target_groups(db, world):
     make_signup(db, association=world["c"], created_at="2026-06-01T10:00:00+00:00", birth_year=2000)
     make_signup(db, association=world["c"], created_at="2026-06-01T10:00:00+00:00", birth_year=1990)
-    groups = scoring.target_groups(db, 2026, "2025-12-31T23:00:00+00:00", "2026-12-31T23:00:00+00:00")
+    groups = rollups.target_groups(db, 2026, "2025-12-31T23:00:00+00:00", "2026-12-31T23:00:00+00:00")
     assert groups["age_17_30"] == 1  # born 2000: 26
     # born 1990 (36): the world's 13 sign-ups in 2026 but Cia's (born 1960), and one more
     assert groups["age_30_45"] == 13
@@ -117,7 +117,7 @@ def test_target_groups(db, world):
 def test_trend_counts_each_period_in_one_pass(app, db, world):
     with app.test_request_context():
         spans = [periods.bimonth(date(2026, 2, 1)), periods.bimonth(date(2026, 4, 1))]
-    rows = scoring.trend(db, "association", world["a"]["id"], spans)
+    rows = rollups.trend(db, "association", world["a"]["id"], spans)
     assert [(r["signups"], r["recruited"]) for r in rows] == [(1, 1), (6, 5)]
-    empty = scoring.trend(db, "association", world["b"]["id"], spans[:1])
+    empty = rollups.trend(db, "association", world["b"]["id"], spans[:1])
     assert [(r["signups"], r["recruited"]) for r in empty] == [(0, 0)]

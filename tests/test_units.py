@@ -4,7 +4,7 @@ from pathlib import Path
 
 from werkzeug.routing import AnyConverter
 
-from recruiter import admin, cli, organisation, scope, scoring, units
+from recruiter import admin, cli, organisation, rollups, scope, units
 from recruiter.units import LEVELS, NATION, OUTSIDE_TREE, PARENT_LEVELS, ROLES, UNIT_TABLES
 from tests.factories import make_association, make_member
 
@@ -139,8 +139,8 @@ def test_level_names_compared_in_templates_are_levels():
 
 
 def test_the_other_modules_mappings_come_from_units():
-    assert scoring.UNIT_FILTER == {name: lv.signup_filter for name, lv in LEVELS.items()}
-    assert set(scoring.CHILDREN_SQL) == set(admin.CHILDREN) == set(PARENT_LEVELS)
+    assert rollups.UNIT_FILTER == {name: lv.signup_filter for name, lv in LEVELS.items()}
+    assert set(rollups.CHILDREN_SQL) == set(admin.CHILDREN) == set(PARENT_LEVELS)
     assert set(scope._PATH_SQL) == set(LEVELS) - {NATION}
     assert {kind: table for kind, (table, _) in organisation.LEVELS.items()} == units.UNIT_TABLES
     assert organisation.PARENT_COLUMN == {
