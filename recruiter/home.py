@@ -1,4 +1,4 @@
-"""The start page, the language switch and what every page says about the viewer."""
+"""The start page ("what now") and the language switch."""
 from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -21,6 +21,7 @@ bp = Blueprint("home", __name__)
 NEW_SIGNUP_DAYS = 14
 NEW_SIGNUPS_SQL = """select count(*) as n from signups
                      where association_id = ? and created_at >= ? and erased_at is null"""
+
 
 @bp.route("/")
 @login_required
