@@ -4,12 +4,13 @@ import io
 import itertools
 import json
 import re
+import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 
-from recruiter import accounts
+from recruiter import accounts, calls_data
 from recruiter.db import connect, now
 from recruiter.links_data import create_link
 from recruiter.sessions import start_session
@@ -230,3 +231,26 @@ def leaderboard_table(client):
 
 def row_names(html):
     return re.findall(r'<th scope="row">([^<]+?)\s*(?:<span|</th>)', html)
+
+
+def take_next_at_once(database, list_id, callers, at=None):
+    """Every caller asks for the next person on a list at the same moment, each on a
+    connection of their own. Returns (target ids they got, errors raised)."""
+    start, got, errors = threading.Barrier(len(callers)), [], []
+
+    def ask(caller):
+        connection = connect(database)
+        try:
+            start.wait()
+            got.append(calls_data.next_target(connection, list_id, caller["id"], at))
+        except Exception as error:  # noqa: BLE001 (reported to the caller)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask, args=(c,)) for c in callers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return got, errors

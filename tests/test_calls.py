@@ -1,14 +1,12 @@
 """Welcome calls: the list, the lock, outcomes, hand-over, scope and the figures."""
 import json
 import sqlite3
-import threading
 
 import pytest
 
 from recruiter import calls_data, calls_team, demo, privacy
-from recruiter.db import connect
 from recruiter.limits import limiter
-from tests.factories import make_association, make_member, make_signup
+from tests.factories import make_association, make_member, make_signup, take_next_at_once
 
 T0 = "2026-11-02T09:00:00+00:00"
 
@@ -143,24 +141,7 @@ def test_twenty_callers_asking_at_once_get_twenty_different_people(app, db):
     for _ in range(25):
         make_signup(db, association=a)
     listed = calls_data.sync_welcome(db, a["id"])
-    start = threading.Barrier(20)
-    got, errors = [], []
-
-    def ask(caller):
-        connection = connect(app.config["DATABASE"])
-        try:
-            start.wait()
-            got.append(calls_data.next_target(connection, listed["id"], caller["id"], T0))
-        except Exception as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=ask, args=(c,)) for c in callers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    got, errors = take_next_at_once(app.config["DATABASE"], listed["id"], callers, T0)
     assert errors == []
     assert len(got) == 20 and None not in got and len(set(got)) == 20
     holders = {r["id"]: r["locked_by"] for r in targets_of(db, a["id"]) if r["locked_by"]}

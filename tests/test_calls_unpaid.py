@@ -2,15 +2,13 @@
 list, and fed back to the register in the follow-up file."""
 import csv
 import io
-import threading
 from datetime import date, timedelta
 
 import pytest
 
 from recruiter import calls_data, calls_team
-from recruiter.db import connect
 from tests.factories import (make_association, make_member, make_signup, register_apply,
-                             register_preview)
+                             register_preview, take_next_at_once)
 
 TODAY = date.today().isoformat()
 
@@ -211,24 +209,7 @@ def test_twenty_callers_at_once_get_twenty_different_unpaid_people(app, db):
         make_signup(db, association=a, status="unpaid_after_reminder")
     listed = calls_data.sync_unpaid(db, a["id"])
     assert len(unpaid_targets(db, a["id"])) == 25
-    start = threading.Barrier(20)
-    got, errors = [], []
-
-    def ask(caller):
-        connection = connect(app.config["DATABASE"])
-        try:
-            start.wait()
-            got.append(calls_data.next_target(connection, listed["id"], caller["id"]))
-        except Exception as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=ask, args=(c,)) for c in callers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    got, errors = take_next_at_once(app.config["DATABASE"], listed["id"], callers)
     assert errors == []
     assert len(got) == 20 and None not in got and len(set(got)) == 20
 

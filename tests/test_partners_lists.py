@@ -2,14 +2,13 @@
 the shared engine, credit for whoever joins, erasure 30 days after closing."""
 import io
 import json
-import threading
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from recruiter import calls_data, partners_callers, partners_data, partners_lists
-from recruiter.db import connect
-from tests.factories import make_association, make_coordinator, make_member, make_partner, person
+from recruiter import partners_callers, partners_data, partners_lists
+from tests.factories import (make_association, make_coordinator, make_member, make_partner, person,
+                             take_next_at_once)
 
 HEADER = "first_name,last_name,mobile,email,municipality_code,association_code\n"
 
@@ -324,23 +323,7 @@ def test_twenty_callers_asking_at_once_get_twenty_different_people_on_a_partner_
                        "association_id": None}) for n in range(25)]
     list_id = partners_lists.create_list(db, lo["id"], callers[0]["id"], "Lista", "Manus",
                                          date.today() + timedelta(days=5), people)
-    start, got, errors = threading.Barrier(20), [], []
-
-    def ask(caller):
-        connection = connect(app.config["DATABASE"])
-        try:
-            start.wait()
-            got.append(calls_data.next_target(connection, list_id, caller["id"]))
-        except Exception as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=ask, args=(c,)) for c in callers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    got, errors = take_next_at_once(app.config["DATABASE"], list_id, callers)
     assert errors == [] and None not in got and len(set(got)) == 20
 
 
